@@ -1,0 +1,132 @@
+//! Findings, severities and the report every output format renders.
+
+use crate::doc::Diagnostic;
+use crate::value::Span;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+    /// SARIF `level` per RULES.md.
+    pub fn sarif_level(self) -> &'static str {
+        match self {
+            Severity::Critical | Severity::High => "error",
+            Severity::Medium => "warning",
+            Severity::Low => "note",
+        }
+    }
+    /// SARIF `properties.security-severity` per RULES.md.
+    pub fn security_severity(self) -> &'static str {
+        match self {
+            Severity::Critical => "9.5",
+            Severity::High => "8.0",
+            Severity::Medium => "5.5",
+            Severity::Low => "3.0",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Another node on the path through the graph (profile, role, policy statement ...).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule_id: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The offending attribute, or the block that lacks it.
+    pub span: Span,
+    /// Address of the resource the finding is about.
+    pub resource: String,
+    /// The rest of the graph path, in order (workload first).
+    pub related: Vec<Related>,
+    /// Stable identity that does not depend on line numbers: rule, file, resource address and
+    /// a rule-chosen key (attribute path, role address ...). Filled in by the pipeline.
+    pub fingerprint: String,
+    /// Rule-chosen part of the fingerprint.
+    pub key: String,
+}
+
+impl Finding {
+    pub fn new(
+        rule_id: &'static str,
+        severity: Severity,
+        span: Span,
+        resource: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule_id,
+            severity,
+            message: message.into(),
+            span,
+            resource: resource.into(),
+            related: Vec::new(),
+            fingerprint: String::new(),
+            key: String::new(),
+        }
+    }
+    pub fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
+        if !span.is_none() {
+            self.related.push(Related {
+                span,
+                message: message.into(),
+            });
+        }
+        self
+    }
+    pub fn key(mut self, key: impl Into<String>) -> Finding {
+        self.key = key.into();
+        self
+    }
+}
+
+/// Everything a scan produced, ready for any output format.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// Findings, sorted by file, line, column, rule.
+    pub findings: Vec<Finding>,
+    /// Parse errors, unresolved modules and other notes, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files read.
+    pub files_scanned: usize,
+    /// Findings suppressed by `--select`/`--ignore` are not here at all.
+    pub rules_run: Vec<&'static str>,
+}
+
+impl Report {
+    pub fn has_parse_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.level == crate::doc::DiagLevel::Error)
+    }
+    pub fn count(&self, sev: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == sev).count()
+    }
+}

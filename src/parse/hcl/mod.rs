@@ -1,0 +1,3 @@
+//! Terraform: HCL and `.tf.json` modules, evaluated.
+
+pub mod functions;

@@ -1,0 +1,1 @@
+//! Spanned JSON parser (stub, being written).

@@ -1,0 +1,4 @@
+//! One module per input format; each turns files into a [`crate::doc::Document`].
+
+pub mod hcl;
+pub mod json;

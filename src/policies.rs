@@ -1,0 +1,1 @@
+//! Rule metadata from policies/ (stub, being written).

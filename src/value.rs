@@ -1,0 +1,262 @@
+//! The format-neutral value model every parser produces and every rule reads.
+//!
+//! A [`Node`] is a [`Value`] plus the [`Span`] of the source text it came from. A value that
+//! refers to another resource stays symbolic ([`Value::Ref`], or a [`Piece::Ref`] inside an
+//! [`Value::Interp`] string): that is what becomes a graph edge. What cannot be known
+//! statically is [`Value::Unknown`], never a guess.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// A position range in one source file. Lines and columns are 1-based; `end_col` is
+/// exclusive. A span with `line == 0` means "no position known".
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub file: Arc<str>,
+    pub line: u32,
+    pub col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+impl Span {
+    pub fn none() -> Span {
+        Span::default()
+    }
+    pub fn is_none(&self) -> bool {
+        self.line == 0
+    }
+    pub fn new(file: Arc<str>, line: u32, col: u32, end_line: u32, end_col: u32) -> Span {
+        Span {
+            file,
+            line,
+            col,
+            end_line,
+            end_col,
+        }
+    }
+    /// The span of the first line only (used to point at a block header).
+    pub fn first_line(&self) -> Span {
+        Span {
+            end_line: self.line,
+            end_col: if self.end_line == self.line {
+                self.end_col
+            } else {
+                self.col + 1
+            },
+            ..self.clone()
+        }
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
+}
+
+/// A symbolic reference to (an attribute of) another resource, e.g. `aws_iam_role.app.arn`
+/// or, in CloudFormation, `!GetAtt AppRole.Arn`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Ref {
+    /// Address of the referenced resource, as it appears in [`crate::doc::Resource::address`]
+    /// without an instance key (`module.api.aws_iam_role.app`, `data.aws_iam_role.x`, `AppRole`).
+    pub target: String,
+    /// Attribute path after the resource (`arn`, `name`, `id`, `Arn`, ...); empty for a bare
+    /// reference (CloudFormation `Ref`).
+    pub attr: String,
+}
+
+impl fmt::Display for Ref {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.attr.is_empty() {
+            write!(f, "{}", self.target)
+        } else {
+            write!(f, "{}.{}", self.target, self.attr)
+        }
+    }
+}
+
+/// One part of a string that mixes literal text with values not known as text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Piece {
+    Lit(String),
+    Ref(Ref),
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    List(Vec<Node>),
+    /// Objects and maps; keys sorted, so output is deterministic.
+    Map(BTreeMap<String, Node>),
+    /// A symbolic reference to another resource's attribute.
+    Ref(Ref),
+    /// A string built from literal text and references (`"${aws_iam_role.app.arn}/*"`).
+    Interp(Vec<Piece>),
+    /// A JSON-encoded document kept structured (`jsonencode(...)`, a heredoc that parsed as
+    /// JSON, `data.aws_iam_policy_document.x.json`): the inner node keeps its spans and refs.
+    Json(Box<Node>),
+    /// Not statically known.
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Node {
+        Node { value, span }
+    }
+    pub fn unknown(span: Span) -> Node {
+        Node::new(Value::Unknown, span)
+    }
+    pub fn string(s: impl Into<String>, span: Span) -> Node {
+        Node::new(Value::String(s.into()), span)
+    }
+    pub fn null(span: Span) -> Node {
+        Node::new(Value::Null, span)
+    }
+
+    /// Look up a key of a map (for `Json`, of the encoded document).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(m) => m.get(key),
+            Value::Json(inner) => inner.get(key),
+            _ => None,
+        }
+    }
+
+    /// Look up a key case-insensitively (IAM policy element names).
+    pub fn get_ci(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(m) => m
+                .get(key)
+                .or_else(|| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)),
+            Value::Json(inner) => inner.get_ci(key),
+            _ => None,
+        }
+    }
+
+    /// Follow a path of keys.
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        let mut cur = self;
+        for k in keys {
+            cur = cur.get(k)?;
+        }
+        Some(cur)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s == "true" => Some(true),
+            Value::String(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number(n) => Some(*n),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// True when the value, or any part of it, is unknown.
+    pub fn has_unknown(&self) -> bool {
+        match &self.value {
+            Value::Unknown => true,
+            Value::Interp(p) => p.iter().any(|p| matches!(p, Piece::Unknown)),
+            Value::List(l) => l.iter().any(Node::has_unknown),
+            Value::Map(m) => m.values().any(Node::has_unknown),
+            Value::Json(n) => n.has_unknown(),
+            _ => false,
+        }
+    }
+
+    /// The items of a list, or the node itself as a one-item list (IAM allows a string or a
+    /// list of strings in most places; HCL blocks may appear once or repeated).
+    pub fn items(&self) -> Vec<&Node> {
+        match &self.value {
+            Value::List(l) => l.iter().collect(),
+            Value::Null => vec![],
+            Value::Json(inner) => inner.items(),
+            _ => vec![self],
+        }
+    }
+
+    /// Every symbolic reference in this value, depth first, in source order.
+    pub fn refs(&self) -> Vec<&Ref> {
+        let mut out = Vec::new();
+        self.collect_refs(&mut out);
+        out
+    }
+
+    fn collect_refs<'a>(&'a self, out: &mut Vec<&'a Ref>) {
+        match &self.value {
+            Value::Ref(r) => out.push(r),
+            Value::Interp(p) => {
+                for piece in p {
+                    if let Piece::Ref(r) = piece {
+                        out.push(r)
+                    }
+                }
+            }
+            Value::List(l) => l.iter().for_each(|n| n.collect_refs(out)),
+            Value::Map(m) => m.values().for_each(|n| n.collect_refs(out)),
+            Value::Json(n) => n.collect_refs(out),
+            _ => {}
+        }
+    }
+
+    /// The text of a string-like value with references shown as `${...}` and unknown parts as
+    /// `${?}`; `None` for non-scalars.
+    pub fn display_text(&self) -> Option<String> {
+        match &self.value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(format_number(*n)),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Ref(r) => Some(format!("${{{r}}}")),
+            Value::Interp(p) => Some(
+                p.iter()
+                    .map(|p| match p {
+                        Piece::Lit(s) => s.clone(),
+                        Piece::Ref(r) => format!("${{{r}}}"),
+                        Piece::Unknown => "${?}".to_string(),
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// Numbers print like Terraform prints them: integers without a fraction.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
