@@ -1,0 +1,102 @@
+//! Discovery: walk the given paths (respecting .gitignore, skipping `.git/` and
+//! `.terraform/`, never following a symlink), and sort what is found into inputs: Terraform
+//! root modules (a directory of `.tf` / `.tf.json` files that no other scanned module calls
+//! as a local module), and other files for the other parsers.
+
+use crate::doc::Diagnostic;
+use crate::parse::hcl::module::{is_tf_file, local_module_dirs, normalize};
+use crate::value::Span;
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Terraform root modules with the scan root each was found under.
+    pub terraform_roots: Vec<(PathBuf, PathBuf)>,
+    /// Paths that could not be read or do not exist.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn skip_dir(name: &str) -> bool {
+    matches!(name, ".git" | ".terraform" | "node_modules" | ".terragrunt-cache")
+}
+
+pub fn discover(paths: &[PathBuf]) -> Inputs {
+    let mut inputs = Inputs::default();
+    let mut module_dirs: BTreeSet<(PathBuf, PathBuf)> = BTreeSet::new();
+    for p in paths {
+        let p = normalize(p);
+        let meta = match std::fs::metadata(&p) {
+            Ok(m) => m,
+            Err(e) => {
+                inputs.diagnostics.push(Diagnostic::error(
+                    Span::new(Arc::from(p.to_string_lossy().as_ref()), 0, 0, 0, 0),
+                    format!("cannot read {}: {e}", p.display()),
+                ));
+                continue;
+            }
+        };
+        if meta.is_file() {
+            if is_tf_file(&p) {
+                let dir = p.parent().map(normalize).unwrap_or_else(|| PathBuf::from("."));
+                module_dirs.insert((dir.clone(), dir));
+            }
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(&p)
+            .follow_links(false)
+            .hidden(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(false)
+            .require_git(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && skip_dir(e.file_name().to_str().unwrap_or("")))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    // Symlinks are never followed (a link could lead out of the root).
+                    if e.file_type().is_some_and(|t| t.is_file()) && is_tf_file(e.path()) {
+                        let dir = e.path().parent().map(normalize).unwrap_or_default();
+                        module_dirs.insert((dir, p.clone()));
+                    }
+                }
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => path.to_string_lossy().to_string(),
+                        _ => p.to_string_lossy().to_string(),
+                    };
+                    inputs.diagnostics.push(Diagnostic::error(
+                        Span::new(Arc::from(path.as_str()), 0, 0, 0, 0),
+                        format!("cannot read: {err}"),
+                    ));
+                }
+            }
+        }
+    }
+    // A module directory that another scanned module calls is scanned through that call
+    // (with the caller's inputs), not on its own.
+    let dirs: HashSet<PathBuf> = module_dirs.iter().map(|(d, _)| d.clone()).collect();
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    for (d, _) in &module_dirs {
+        for c in local_module_dirs(d) {
+            if c != *d && dirs.contains(&c) {
+                called.insert(c);
+            }
+        }
+    }
+    inputs.terraform_roots = module_dirs
+        .into_iter()
+        .filter(|(d, _)| !called.contains(d))
+        .collect();
+    inputs
+}
+
+/// The display form of a path in findings: as given, with forward slashes.
+pub fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}

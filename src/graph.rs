@@ -1,0 +1,292 @@
+//! The resource graph: every resource is a node; typed edges say how a workload reaches its
+//! credentials (instance -> launch template -> instance profile -> role -> policy).
+//!
+//! Edges come from a table of (resource type, attribute, edge kind, target types). A value
+//! links by symbolic reference (`aws_iam_role.app.arn`, `!GetAtt AppRole.Arn`) or by a
+//! literal name or ARN that matches a resource in the same scan.
+
+use crate::doc::Resource;
+use crate::value::{Node, Span, Value};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeKind {
+    UsesLaunchTemplate,
+    UsesLaunchConfiguration,
+    UsesInstanceProfile,
+    UsesAmi,
+    ProfileHasRole,
+    /// Lambda function role, EKS cluster role, CodeBuild service role ...
+    ServiceRole,
+    ExecutionRole,
+    TaskRole,
+    NodeRole,
+    AttachedPolicy,
+    InlinePolicy,
+    PermissionsBoundary,
+}
+
+impl EdgeKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            EdgeKind::UsesLaunchTemplate => "launch template",
+            EdgeKind::UsesLaunchConfiguration => "launch configuration",
+            EdgeKind::UsesInstanceProfile => "instance profile",
+            EdgeKind::UsesAmi => "AMI",
+            EdgeKind::ProfileHasRole => "role",
+            EdgeKind::ServiceRole => "role",
+            EdgeKind::ExecutionRole => "execution role",
+            EdgeKind::TaskRole => "task role",
+            EdgeKind::NodeRole => "node role",
+            EdgeKind::AttachedPolicy => "attached policy",
+            EdgeKind::InlinePolicy => "inline policy",
+            EdgeKind::PermissionsBoundary => "permissions boundary",
+        }
+    }
+}
+
+/// How a literal string identifies a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// The target's name attribute (or an ARN ending in `/<name>`).
+    NameOrArn,
+    /// Only symbolic references link.
+    RefOnly,
+}
+
+/// One row of the link table.
+pub struct Link {
+    pub from: &'static str,
+    /// Attribute path; nested blocks are looked through (first instance).
+    pub path: &'static [&'static str],
+    pub kind: EdgeKind,
+    pub to: &'static [&'static str],
+    pub by: Match,
+    /// The attribute of the target that holds its name (for literal matching).
+    pub name_attr: &'static str,
+    /// The edge points from the target to the source (`aws_iam_role_policy.role` makes
+    /// role -> policy).
+    pub reverse: bool,
+}
+
+const ROLE: &[&str] = &["aws_iam_role", "AWS::IAM::Role"];
+const PROFILE: &[&str] = &["aws_iam_instance_profile", "AWS::IAM::InstanceProfile"];
+const LT: &[&str] = &["aws_launch_template", "AWS::EC2::LaunchTemplate"];
+const LC: &[&str] = &["aws_launch_configuration", "AWS::AutoScaling::LaunchConfiguration"];
+const POLICY: &[&str] = &["aws_iam_policy", "AWS::IAM::ManagedPolicy"];
+const AMI: &[&str] = &["aws_ami"];
+
+macro_rules! link {
+    ($from:expr, [$($p:expr),*], $kind:ident, $to:expr, $by:ident, $name:expr) => {
+        Link { from: $from, path: &[$($p),*], kind: EdgeKind::$kind, to: $to, by: Match::$by, name_attr: $name, reverse: false }
+    };
+    (rev $from:expr, [$($p:expr),*], $kind:ident, $to:expr, $by:ident, $name:expr) => {
+        Link { from: $from, path: &[$($p),*], kind: EdgeKind::$kind, to: $to, by: Match::$by, name_attr: $name, reverse: true }
+    };
+}
+
+/// Terraform links. CloudFormation adds its own rows to the same table.
+pub static LINKS: &[Link] = &[
+    link!("aws_instance", ["iam_instance_profile"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
+    link!("aws_instance", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
+    link!("aws_instance", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
+    link!("aws_instance", ["ami"], UsesAmi, AMI, RefOnly, "name"),
+    link!("aws_spot_instance_request", ["iam_instance_profile"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
+    link!("aws_spot_instance_request", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
+    link!("aws_spot_instance_request", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
+    link!("aws_spot_instance_request", ["ami"], UsesAmi, AMI, RefOnly, "name"),
+    link!("aws_launch_template", ["iam_instance_profile", "name"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
+    link!("aws_launch_template", ["iam_instance_profile", "arn"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
+    link!("aws_launch_template", ["image_id"], UsesAmi, AMI, RefOnly, "name"),
+    link!("aws_launch_configuration", ["iam_instance_profile"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
+    link!("aws_launch_configuration", ["image_id"], UsesAmi, AMI, RefOnly, "name"),
+    link!("aws_autoscaling_group", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
+    link!("aws_autoscaling_group", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
+    link!("aws_autoscaling_group", ["launch_configuration"], UsesLaunchConfiguration, LC, NameOrArn, "name"),
+    link!("aws_autoscaling_group", ["mixed_instances_policy", "launch_template", "launch_template_specification", "launch_template_id"], UsesLaunchTemplate, LT, RefOnly, "name"),
+    link!("aws_autoscaling_group", ["mixed_instances_policy", "launch_template", "launch_template_specification", "launch_template_name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
+    link!("aws_eks_node_group", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
+    link!("aws_eks_node_group", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
+    link!("aws_eks_node_group", ["node_role_arn"], NodeRole, ROLE, NameOrArn, "name"),
+    link!("aws_iam_instance_profile", ["role"], ProfileHasRole, ROLE, NameOrArn, "name"),
+    link!("aws_lambda_function", ["role"], ServiceRole, ROLE, NameOrArn, "name"),
+    link!("aws_ecs_task_definition", ["task_role_arn"], TaskRole, ROLE, NameOrArn, "name"),
+    link!("aws_ecs_task_definition", ["execution_role_arn"], ExecutionRole, ROLE, NameOrArn, "name"),
+    link!("aws_eks_cluster", ["role_arn"], ServiceRole, ROLE, NameOrArn, "name"),
+    link!("aws_eks_fargate_profile", ["pod_execution_role_arn"], ExecutionRole, ROLE, NameOrArn, "name"),
+    link!("aws_codebuild_project", ["service_role"], ServiceRole, ROLE, NameOrArn, "name"),
+    link!("aws_sfn_state_machine", ["role_arn"], ServiceRole, ROLE, NameOrArn, "name"),
+    link!("aws_batch_compute_environment", ["service_role"], ServiceRole, ROLE, NameOrArn, "name"),
+    link!("aws_iam_role", ["permissions_boundary"], PermissionsBoundary, POLICY, NameOrArn, "name"),
+    link!("aws_iam_role", ["managed_policy_arns"], AttachedPolicy, POLICY, NameOrArn, "name"),
+    link!(rev "aws_iam_role_policy", ["role"], InlinePolicy, ROLE, NameOrArn, "name"),
+    link!(rev "aws_iam_role_policy_attachment", ["role"], AttachedPolicy, ROLE, NameOrArn, "name"),
+    link!(rev "aws_iam_policy_attachment", ["roles"], AttachedPolicy, ROLE, NameOrArn, "name"),
+];
+
+#[derive(Clone, Debug)]
+pub struct EdgeInfo {
+    pub kind: EdgeKind,
+    /// The attribute that makes the link (on the source resource of the link row).
+    pub span: Span,
+}
+
+/// The resources of a scan and the edges between them.
+pub struct Graph {
+    pub resources: Vec<Resource>,
+    pub g: DiGraph<usize, EdgeInfo>,
+    by_address: HashMap<String, usize>,
+    by_ref: HashMap<String, Vec<usize>>,
+    /// Values of one attribute per link table row are not all unknown: `false` means an
+    /// attribute of the source held a value that linked nowhere (an external ID, ARN or a
+    /// reference to something not in the scan).
+    pub unresolved: Vec<(usize, EdgeKind, Span)>,
+}
+
+impl Graph {
+    pub fn build(resources: Vec<Resource>, extra_links: &[Link]) -> Graph {
+        let mut g = DiGraph::new();
+        let mut by_address = HashMap::new();
+        let mut by_ref: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in resources.iter().enumerate() {
+            g.add_node(i);
+            by_address.insert(r.address.clone(), i);
+            by_ref.entry(r.ref_address.clone()).or_default().push(i);
+        }
+        let mut graph = Graph {
+            resources,
+            g,
+            by_address,
+            by_ref,
+            unresolved: Vec::new(),
+        };
+        let mut edges = Vec::new();
+        for (i, r) in graph.resources.iter().enumerate() {
+            for link in LINKS.iter().chain(extra_links).filter(|l| l.from == r.rtype) {
+                let Some(value) = r.attr(link.path) else { continue };
+                for item in value.items() {
+                    if item.is_null() {
+                        continue;
+                    }
+                    let targets = graph.resolve(item, link);
+                    if targets.is_empty() {
+                        if !item.has_unknown() {
+                            graph.unresolved.push((i, link.kind, item.span.clone()));
+                        }
+                        continue;
+                    }
+                    for t in targets {
+                        let (a, b) = if link.reverse { (t, i) } else { (i, t) };
+                        edges.push((a, b, EdgeInfo { kind: link.kind, span: item.span.clone() }));
+                    }
+                }
+            }
+        }
+        for (a, b, e) in edges {
+            graph.g.add_edge(NodeIndex::new(a), NodeIndex::new(b), e);
+        }
+        graph
+    }
+
+    /// The resource a symbolic reference points to (exact instance, or all instances).
+    pub fn lookup_ref(&self, target: &str) -> Vec<usize> {
+        if let Some(i) = self.by_address.get(target) {
+            return vec![*i];
+        }
+        if let Some(v) = self.by_ref.get(target) {
+            return v.clone();
+        }
+        // `aws_iam_role.r[0]` when the resource was not expanded (unknown count).
+        if let Some(base) = target.strip_suffix(']').and_then(|t| t.rsplit_once('[')).map(|(b, _)| b)
+            && let Some(v) = self.by_ref.get(base)
+        {
+            return v.clone();
+        }
+        vec![]
+    }
+
+    fn resolve(&self, v: &Node, link: &Link) -> Vec<usize> {
+        let of_type = |i: &usize| link.to.contains(&self.resources[*i].rtype.as_str());
+        // Any symbolic reference inside the value (`"${aws_iam_role.r.arn}"`, `!GetAtt R.Arn`).
+        let mut out: Vec<usize> = v
+            .refs()
+            .iter()
+            .flat_map(|r| self.lookup_ref(&r.target))
+            .filter(of_type)
+            .collect();
+        if out.is_empty()
+            && link.by == Match::NameOrArn
+            && let Some(s) = v.as_str()
+        {
+            let name = arn_name(s);
+            out = self
+                .resources
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| of_type(i))
+                .filter(|(_, r)| {
+                    r.attr(&[link.name_attr])
+                        .and_then(|n| n.as_str())
+                        .is_some_and(|n| n == name)
+                })
+                .map(|(i, _)| i)
+                .collect();
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Edges of a kind leaving resource `i`, with their targets.
+    pub fn out(&self, i: usize, kind: EdgeKind) -> Vec<(usize, &EdgeInfo)> {
+        let mut v: Vec<(usize, &EdgeInfo)> = self
+            .g
+            .edges(NodeIndex::new(i))
+            .filter(|e| e.weight().kind == kind)
+            .map(|e| (e.target().index(), e.weight()))
+            .collect();
+        v.sort_by_key(|(t, _)| *t);
+        v
+    }
+
+    /// Edges of a kind arriving at resource `i`, with their sources.
+    pub fn incoming(&self, i: usize, kind: EdgeKind) -> Vec<(usize, &EdgeInfo)> {
+        let mut v: Vec<(usize, &EdgeInfo)> = self
+            .g
+            .edges_directed(NodeIndex::new(i), petgraph::Direction::Incoming)
+            .filter(|e| e.weight().kind == kind)
+            .map(|e| (e.source().index(), e.weight()))
+            .collect();
+        v.sort_by_key(|(s, _)| *s);
+        v
+    }
+
+    /// Did resource `i` name a target of this kind that is not in the scan?
+    pub fn has_unresolved(&self, i: usize, kind: EdgeKind) -> bool {
+        self.unresolved.iter().any(|(r, k, _)| *r == i && *k == kind)
+    }
+
+    pub fn of_type<'a>(&'a self, types: &'a [&'a str]) -> impl Iterator<Item = usize> + 'a {
+        self.resources
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| types.contains(&r.rtype.as_str()))
+            .map(|(i, _)| i)
+    }
+}
+
+/// The name part of an IAM ARN (`arn:aws:iam::1:role/path/name` -> `name`), or the string.
+pub fn arn_name(s: &str) -> &str {
+    if s.starts_with("arn:") {
+        s.rsplit('/').next().unwrap_or(s)
+    } else {
+        s
+    }
+}
+
+/// True when the node is a string-like value with no unknown part.
+pub fn is_known(v: &Node) -> bool {
+    !v.has_unknown() && !matches!(v.value, Value::Null)
+}

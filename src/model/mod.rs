@@ -1,0 +1,249 @@
+//! The typed view rules read: EC2 launch configurations with their metadata options,
+//! workloads with the roles they run as, roles with their trust policies, ECS task
+//! definitions. Terraform and CloudFormation land here in the same shape, so a rule is
+//! written once; the per-format attribute names live only in this module.
+
+pub mod policy;
+
+use crate::doc::Resource;
+use crate::graph::{EdgeKind, Graph};
+use crate::value::{Node, Span, Value};
+
+/// What kind of EC2 launch a resource describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ec2Kind {
+    Instance,
+    SpotRequest,
+    LaunchTemplate,
+    LaunchConfiguration,
+}
+
+/// Instance metadata options as configured on one resource.
+#[derive(Clone, Debug)]
+pub enum Metadata {
+    /// No metadata options at all (defaults apply).
+    Absent,
+    /// Present but not statically known (a dynamic block over a variable, ...).
+    Unknown,
+    Known {
+        /// The block (or object) that holds the options.
+        span: Span,
+        tokens: Option<Node>,
+        endpoint: Option<Node>,
+        hop_limit: Option<Node>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Ec2Launch {
+    pub res: usize,
+    pub kind: Ec2Kind,
+    pub metadata: Metadata,
+    /// The resource can carry metadata options of its own (a CloudFormation
+    /// `AWS::EC2::Instance` cannot).
+    pub has_own_options: bool,
+    /// Launch templates it uses (resolved).
+    pub launch_templates: Vec<usize>,
+    /// It names a launch template that is not in the scan, or one we cannot tell.
+    pub launch_template_unresolved: bool,
+    /// The AMI declared in the configuration, if it links to one.
+    pub amis: Vec<usize>,
+}
+
+/// Where a workload's role is attached.
+#[derive(Clone, Debug)]
+pub struct RoleUse {
+    pub kind: EdgeKind,
+    /// The role resource.
+    pub role: usize,
+    /// The intermediate resources (the instance profile, a launch template) with the
+    /// attribute that links each step, workload first.
+    pub path: Vec<(usize, Span)>,
+    /// The service principal that must be able to assume the role.
+    pub service: &'static str,
+}
+
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub res: usize,
+    pub roles: Vec<RoleUse>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskDefinition {
+    pub res: usize,
+    pub task_role: Option<Node>,
+    pub execution_role: Option<Node>,
+}
+
+pub struct Model {
+    pub graph: Graph,
+    pub ec2: Vec<Ec2Launch>,
+    pub workloads: Vec<Workload>,
+    pub task_definitions: Vec<TaskDefinition>,
+    /// `aws_ec2_instance_metadata_defaults` requiring tokens for the account.
+    pub account_requires_tokens: Option<Span>,
+}
+
+impl Model {
+    pub fn build(graph: Graph) -> Model {
+        let mut m = Model {
+            ec2: Vec::new(),
+            workloads: Vec::new(),
+            task_definitions: Vec::new(),
+            account_requires_tokens: None,
+            graph,
+        };
+        for (i, r) in m.graph.resources.iter().enumerate() {
+            if let Some(kind) = ec2_kind(&r.rtype) {
+                m.ec2.push(Ec2Launch {
+                    res: i,
+                    kind,
+                    metadata: metadata(r),
+                    has_own_options: true,
+                    launch_templates: m
+                        .graph
+                        .out(i, EdgeKind::UsesLaunchTemplate)
+                        .into_iter()
+                        .map(|(t, _)| t)
+                        .collect(),
+                    launch_template_unresolved: launch_template_named(r)
+                        && m.graph.out(i, EdgeKind::UsesLaunchTemplate).is_empty(),
+                    amis: m
+                        .graph
+                        .out(i, EdgeKind::UsesAmi)
+                        .into_iter()
+                        .map(|(t, _)| t)
+                        .collect(),
+                });
+            }
+            if r.rtype == "aws_ec2_instance_metadata_defaults"
+                && let Some(t) = r.attr(&["http_tokens"])
+                && t.as_str() == Some("required")
+            {
+                m.account_requires_tokens = Some(t.span.clone());
+            }
+            if r.rtype == "aws_ecs_task_definition" {
+                m.task_definitions.push(TaskDefinition {
+                    res: i,
+                    task_role: r.attr(&["task_role_arn"]).filter(|n| !n.is_null()).cloned(),
+                    execution_role: r
+                        .attr(&["execution_role_arn"])
+                        .filter(|n| !n.is_null())
+                        .cloned(),
+                });
+            }
+        }
+        m.workloads = workloads(&m.graph);
+        m
+    }
+
+    pub fn resource(&self, i: usize) -> &Resource {
+        &self.graph.resources[i]
+    }
+}
+
+fn ec2_kind(rtype: &str) -> Option<Ec2Kind> {
+    Some(match rtype {
+        "aws_instance" => Ec2Kind::Instance,
+        "aws_spot_instance_request" => Ec2Kind::SpotRequest,
+        "aws_launch_template" => Ec2Kind::LaunchTemplate,
+        "aws_launch_configuration" => Ec2Kind::LaunchConfiguration,
+        _ => return None,
+    })
+}
+
+/// Does the resource name a launch template at all (so its metadata comes from there)?
+fn launch_template_named(r: &Resource) -> bool {
+    r.block(&["launch_template"]).is_some_and(|b| !b.is_null())
+}
+
+fn metadata(r: &Resource) -> Metadata {
+    let Some(raw) = r.attr(&["metadata_options"]) else {
+        return Metadata::Absent;
+    };
+    match &raw.value {
+        Value::Null => Metadata::Absent,
+        Value::List(l) if l.is_empty() => Metadata::Absent,
+        Value::Unknown => Metadata::Unknown,
+        _ => match crate::doc::block_or_self(raw) {
+            Some(b) if matches!(b.value, Value::Map(_)) => {
+                let get = |k: &str| b.get(k).filter(|n| !n.is_null()).cloned();
+                Metadata::Known {
+                    span: b.span.clone(),
+                    tokens: get("http_tokens"),
+                    endpoint: get("http_endpoint"),
+                    hop_limit: get("http_put_response_hop_limit"),
+                }
+            }
+            _ => Metadata::Unknown,
+        },
+    }
+}
+
+/// The service principal that runs each workload type, and how it links to its role.
+fn workload_services(rtype: &str) -> &'static [(EdgeKind, &'static str)] {
+    match rtype {
+        "aws_instance" | "aws_spot_instance_request" | "aws_launch_template"
+        | "aws_launch_configuration" => &[(EdgeKind::UsesInstanceProfile, "ec2.amazonaws.com")],
+        "aws_lambda_function" => &[(EdgeKind::ServiceRole, "lambda.amazonaws.com")],
+        "aws_ecs_task_definition" => &[
+            (EdgeKind::TaskRole, "ecs-tasks.amazonaws.com"),
+            (EdgeKind::ExecutionRole, "ecs-tasks.amazonaws.com"),
+        ],
+        "aws_eks_node_group" => &[(EdgeKind::NodeRole, "ec2.amazonaws.com")],
+        "aws_eks_cluster" => &[(EdgeKind::ServiceRole, "eks.amazonaws.com")],
+        "aws_eks_fargate_profile" => {
+            &[(EdgeKind::ExecutionRole, "eks-fargate-pods.amazonaws.com")]
+        }
+        "aws_codebuild_project" => &[(EdgeKind::ServiceRole, "codebuild.amazonaws.com")],
+        "aws_sfn_state_machine" => &[(EdgeKind::ServiceRole, "states.amazonaws.com")],
+        "aws_batch_compute_environment" => &[(EdgeKind::ServiceRole, "batch.amazonaws.com")],
+        _ => &[],
+    }
+}
+
+fn workloads(g: &Graph) -> Vec<Workload> {
+    let mut out = Vec::new();
+    for (i, r) in g.resources.iter().enumerate() {
+        let services = workload_services(&r.rtype);
+        if services.is_empty() {
+            continue;
+        }
+        let mut roles = Vec::new();
+        for (kind, service) in services {
+            if *kind == EdgeKind::UsesInstanceProfile {
+                for (p, e) in g.out(i, EdgeKind::UsesInstanceProfile) {
+                    for (role, e2) in g.out(p, EdgeKind::ProfileHasRole) {
+                        roles.push(RoleUse {
+                            kind: EdgeKind::ProfileHasRole,
+                            role,
+                            path: vec![(i, e.span.clone()), (p, e2.span.clone())],
+                            service,
+                        });
+                    }
+                }
+            } else {
+                for (role, e) in g.out(i, *kind) {
+                    roles.push(RoleUse {
+                        kind: *kind,
+                        role,
+                        path: vec![(i, e.span.clone())],
+                        service,
+                    });
+                }
+            }
+        }
+        out.push(Workload { res: i, roles });
+    }
+    out
+}
+
+/// The trust policy document of a role resource, if it is written in the scan.
+pub fn trust_policy(r: &Resource) -> Option<&Node> {
+    match r.rtype.as_str() {
+        "aws_iam_role" => r.attr(&["assume_role_policy"]),
+        "AWS::IAM::Role" => r.attr(&["Properties", "AssumeRolePolicyDocument"]),
+        _ => None,
+    }
+}

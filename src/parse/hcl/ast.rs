@@ -1,0 +1,406 @@
+//! rolegraph's own Terraform syntax tree. Both native HCL (through `hcl-edit`, which keeps
+//! byte spans) and the JSON syntax (`.tf.json`) convert into it, with line/column spans, so
+//! the evaluator is written once.
+
+use crate::value::{Node, Span, Value};
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::structure::{Body as HBody, Structure};
+use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::Span as _;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub enum Expr {
+    /// null, bool, number or a plain string.
+    Lit(Node),
+    Template(Vec<TPart>, Span),
+    Array(Vec<Expr>, Span),
+    Object(Vec<(ObjKey, Expr)>, Span),
+    Var(String, Span),
+    Traversal(Box<Expr>, Vec<Op>, Span),
+    Call {
+        name: String,
+        args: Vec<Expr>,
+        expand_final: bool,
+        span: Span,
+    },
+    Cond(Box<Expr>, Box<Expr>, Box<Expr>, Span),
+    Unary(UnaryOperator, Box<Expr>, Span),
+    Binary(BinaryOperator, Box<Expr>, Box<Expr>, Span),
+    For(Box<ForExpr>),
+}
+
+#[derive(Clone, Debug)]
+pub struct ForExpr {
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    pub key_expr: Option<Expr>,
+    pub value_expr: Expr,
+    pub cond: Option<Expr>,
+    pub grouping: bool,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ObjKey {
+    Ident(String),
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug)]
+pub enum Op {
+    Attr(String),
+    Index(Expr),
+    /// `.*` and `[*]`.
+    Splat,
+}
+
+#[derive(Clone, Debug)]
+pub enum TPart {
+    Lit(String),
+    Interp(Expr),
+    If {
+        cond: Expr,
+        then: Vec<TPart>,
+        otherwise: Vec<TPart>,
+    },
+    For {
+        key_var: Option<String>,
+        value_var: String,
+        collection: Expr,
+        body: Vec<TPart>,
+    },
+}
+
+impl Expr {
+    pub fn span(&self) -> &Span {
+        match self {
+            Expr::Lit(n) => &n.span,
+            Expr::Template(_, s)
+            | Expr::Array(_, s)
+            | Expr::Object(_, s)
+            | Expr::Var(_, s)
+            | Expr::Traversal(_, _, s)
+            | Expr::Call { span: s, .. }
+            | Expr::Cond(_, _, _, s)
+            | Expr::Unary(_, _, s)
+            | Expr::Binary(_, _, _, s) => s,
+            Expr::For(f) => &f.span,
+        }
+    }
+
+    /// The traversal as a dotted path of static names (`var.x`, `aws_iam_role.r.arn`), when it
+    /// is one.
+    pub fn static_path(&self) -> Option<Vec<String>> {
+        match self {
+            Expr::Var(name, _) => Some(vec![name.clone()]),
+            Expr::Traversal(base, ops, _) => {
+                let mut p = base.static_path()?;
+                for op in ops {
+                    match op {
+                        Op::Attr(a) => p.push(a.clone()),
+                        _ => return None,
+                    }
+                }
+                Some(p)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: String,
+    pub expr: Expr,
+    /// From the attribute name to the end of its value.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub kind: String,
+    pub labels: Vec<String>,
+    pub body: Body,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub attributes: Vec<Attribute>,
+    pub blocks: Vec<Block>,
+}
+
+impl Body {
+    pub fn attr(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+    pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+}
+
+/// Maps byte offsets of one file to 1-based line and character columns.
+pub struct LineIndex {
+    file: Arc<str>,
+    starts: Vec<usize>,
+    text: Arc<str>,
+    /// Where the text starts in its file (for text embedded in another file: a JSON string).
+    base_line: u32,
+    base_col: u32,
+}
+
+impl LineIndex {
+    pub fn new(file: Arc<str>, text: Arc<str>) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex {
+            file,
+            starts,
+            text,
+            base_line: 1,
+            base_col: 1,
+        }
+    }
+
+    /// An index for text that starts at `line`:`col` of `file`.
+    pub fn with_base(file: Arc<str>, text: Arc<str>, line: u32, col: u32) -> LineIndex {
+        LineIndex {
+            base_line: line.max(1),
+            base_col: col.max(1),
+            ..LineIndex::new(file, text)
+        }
+    }
+
+    pub fn file(&self) -> &Arc<str> {
+        &self.file
+    }
+
+    pub fn pos(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        if line == 0 {
+            (self.base_line, col as u32 + self.base_col)
+        } else {
+            (line as u32 + self.base_line, col as u32 + 1)
+        }
+    }
+
+    pub fn span(&self, range: Option<std::ops::Range<usize>>) -> Span {
+        match range {
+            None => Span::none(),
+            Some(r) => {
+                let (line, col) = self.pos(r.start);
+                let (end_line, end_col) = self.pos(r.end);
+                Span::new(self.file.clone(), line, col, end_line, end_col)
+            }
+        }
+    }
+}
+
+/// Converts an `hcl-edit` body into the rolegraph syntax tree.
+pub struct Converter<'a> {
+    pub idx: &'a LineIndex,
+}
+
+impl Converter<'_> {
+    pub fn body(&self, body: &HBody) -> Body {
+        let mut out = Body::default();
+        for s in body.iter() {
+            match s {
+                Structure::Attribute(a) => out.attributes.push(Attribute {
+                    name: a.key.as_str().to_string(),
+                    expr: self.expr(&a.value),
+                    span: self.idx.span(a.span()),
+                }),
+                Structure::Block(b) => out.blocks.push(Block {
+                    kind: b.ident.as_str().to_string(),
+                    labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                    body: self.body(&b.body),
+                    span: self.idx.span(b.span()),
+                }),
+            }
+        }
+        out
+    }
+
+    pub fn expr(&self, e: &Expression) -> Expr {
+        let span = self.idx.span(e.span());
+        match e {
+            Expression::Null(_) => Expr::Lit(Node::null(span)),
+            Expression::Bool(b) => Expr::Lit(Node::new(Value::Bool(*b.value()), span)),
+            Expression::Number(n) => Expr::Lit(Node::new(
+                Value::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+                span,
+            )),
+            Expression::String(s) => Expr::Lit(Node::string(s.value().clone(), span)),
+            Expression::Array(a) => Expr::Array(a.iter().map(|e| self.expr(e)).collect(), span),
+            Expression::Object(o) => Expr::Object(
+                o.iter()
+                    .map(|(k, v)| {
+                        let key = match k {
+                            ObjectKey::Ident(i) => ObjKey::Ident(i.as_str().to_string()),
+                            ObjectKey::Expression(e) => match e {
+                                // `"key" = value` is a literal key, not an expression.
+                                Expression::String(s) => ObjKey::Ident(s.value().clone()),
+                                Expression::Variable(v) => ObjKey::Ident(v.as_str().to_string()),
+                                other => ObjKey::Expr(self.expr(other)),
+                            },
+                        };
+                        (key, self.expr(v.expr()))
+                    })
+                    .collect(),
+                span,
+            ),
+            Expression::StringTemplate(t) => {
+                Expr::Template(self.template_elements(t.iter()), span)
+            }
+            Expression::HeredocTemplate(h) => {
+                // The text starts on the line after `<<EOF`: spans of JSON parsed from it line up.
+                let mut s = span.clone();
+                s.line += 1;
+                s.col = 1;
+                Expr::Template(self.template(&h.template), s)
+            }
+            Expression::Parenthesis(p) => self.expr(p.inner()),
+            Expression::Variable(v) => Expr::Var(v.as_str().to_string(), span),
+            Expression::Conditional(c) => Expr::Cond(
+                Box::new(self.expr(&c.cond_expr)),
+                Box::new(self.expr(&c.true_expr)),
+                Box::new(self.expr(&c.false_expr)),
+                span,
+            ),
+            Expression::FuncCall(f) => {
+                let mut name = String::new();
+                for ns in &f.name.namespace {
+                    name.push_str(ns.as_str());
+                    name.push_str("::");
+                }
+                name.push_str(f.name.name.as_str());
+                Expr::Call {
+                    name,
+                    args: f.args.iter().map(|a| self.expr(a)).collect(),
+                    expand_final: f.args.expand_final(),
+                    span,
+                }
+            }
+            Expression::Traversal(t) => Expr::Traversal(
+                Box::new(self.expr(&t.expr)),
+                t.operators
+                    .iter()
+                    .map(|op| match op.value() {
+                        TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                            Op::Splat
+                        }
+                        TraversalOperator::GetAttr(i) => Op::Attr(i.as_str().to_string()),
+                        TraversalOperator::Index(e) => Op::Index(self.expr(e)),
+                        TraversalOperator::LegacyIndex(i) => Op::Index(Expr::Lit(Node::new(
+                            Value::Number(*i.value() as f64),
+                            span.clone(),
+                        ))),
+                    })
+                    .collect(),
+                span,
+            ),
+            Expression::UnaryOp(u) => {
+                Expr::Unary(*u.operator.value(), Box::new(self.expr(&u.expr)), span)
+            }
+            Expression::BinaryOp(b) => Expr::Binary(
+                *b.operator.value(),
+                Box::new(self.expr(&b.lhs_expr)),
+                Box::new(self.expr(&b.rhs_expr)),
+                span,
+            ),
+            Expression::ForExpr(f) => Expr::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.as_str().to_string()),
+                value_var: f.intro.value_var.as_str().to_string(),
+                collection: self.expr(&f.intro.collection_expr),
+                key_expr: f.key_expr.as_ref().map(|k| self.expr(k)),
+                value_expr: self.expr(&f.value_expr),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+                grouping: f.grouping,
+                span,
+            })),
+        }
+    }
+
+    pub fn template(&self, t: &Template) -> Vec<TPart> {
+        self.template_elements(t.iter())
+    }
+
+    fn template_elements<'e>(&self, elements: impl Iterator<Item = &'e Element>) -> Vec<TPart> {
+        let mut out = Vec::new();
+        for el in elements {
+            match el {
+                Element::Literal(s) => out.push(TPart::Lit(s.value().clone())),
+                Element::Interpolation(i) => out.push(TPart::Interp(self.expr(&i.expr))),
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => out.push(TPart::If {
+                        cond: self.expr(&d.if_expr.cond_expr),
+                        then: self.template(&d.if_expr.template),
+                        otherwise: d
+                            .else_expr
+                            .as_ref()
+                            .map(|e| self.template(&e.template))
+                            .unwrap_or_default(),
+                    }),
+                    Directive::For(d) => out.push(TPart::For {
+                        key_var: d.for_expr.key_var.as_ref().map(|k| k.as_str().to_string()),
+                        value_var: d.for_expr.value_var.as_str().to_string(),
+                        collection: self.expr(&d.for_expr.collection_expr),
+                        body: self.template(&d.for_expr.template),
+                    }),
+                },
+            }
+        }
+        out
+    }
+}
+
+/// Parse a native-syntax `.tf` (or `.tfvars`) file.
+pub fn parse_hcl(file: Arc<str>, text: &str) -> Result<Body, (Span, String)> {
+    let idx = LineIndex::new(file.clone(), Arc::from(text));
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => Ok(Converter { idx: &idx }.body(&body)),
+        Err(e) => {
+            let loc = e.location();
+            let span = Span::new(
+                file,
+                loc.line() as u32,
+                loc.column() as u32,
+                loc.line() as u32,
+                loc.column() as u32 + 1,
+            );
+            Err((span, format!("HCL syntax error: {}", e.message())))
+        }
+    }
+}
+
+/// Parse a template text (for `templatefile`) into parts; spans point into `file`.
+pub fn parse_template_text(file: Arc<str>, text: &str) -> Result<Vec<TPart>, (Span, String)> {
+    let idx = LineIndex::new(file.clone(), Arc::from(text));
+    match hcl_edit::parser::parse_template(text) {
+        Ok(t) => Ok(Converter { idx: &idx }.template(&t)),
+        Err(e) => {
+            let loc = e.location();
+            let span = Span::new(
+                file,
+                loc.line() as u32,
+                loc.column() as u32,
+                loc.line() as u32,
+                loc.column() as u32 + 1,
+            );
+            Err((span, format!("template syntax error: {}", e.message())))
+        }
+    }
+}

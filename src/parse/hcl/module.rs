@@ -1,0 +1,662 @@
+//! Terraform modules: loading a directory of `.tf` / `.tf.json` files, variables from
+//! tfvars and the command line, local and installed modules, and the resource instances of a
+//! whole module tree.
+
+use super::ast::{self, Body, Expr};
+use super::eval::{Child, Instance, InstanceKey, Scope, expand, instance_scope};
+use crate::doc::{Diagnostic, Document, Format, Mode, Resource};
+use crate::value::{Node, Span, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Modules nested deeper than this are not loaded.
+const MAX_MODULE_DEPTH: usize = 24;
+/// Files larger than this are not parsed.
+pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+
+pub struct VarDef {
+    pub name: String,
+    pub default: Option<Expr>,
+    pub ty: Option<Expr>,
+    pub nullable: bool,
+    pub span: Span,
+}
+
+pub struct ResDef {
+    pub is_data: bool,
+    pub rtype: String,
+    pub name: String,
+    pub body: Body,
+    pub span: Span,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+}
+
+pub struct ModCall {
+    pub name: String,
+    pub source: Option<String>,
+    pub body: Body,
+    pub span: Span,
+    pub count: Option<Expr>,
+    pub for_each: Option<Expr>,
+}
+
+/// One directory of Terraform files, parsed.
+#[derive(Default)]
+pub struct ModuleDef {
+    pub dir: PathBuf,
+    pub files: Vec<Arc<str>>,
+    pub variables: Vec<VarDef>,
+    pub locals: HashMap<String, Expr>,
+    pub resources: Vec<ResDef>,
+    pub modules: Vec<ModCall>,
+    pub outputs: HashMap<String, Expr>,
+}
+
+/// Lexically normalise a path (`a/b/../c` -> `a/c`) without touching the file system.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+/// Shared state of one root module's evaluation: parsed modules, diagnostics, options.
+pub struct Workspace {
+    pub root_dir: PathBuf,
+    /// The directory the user scanned: `file()` never reads outside it (or the module's own dir).
+    pub scan_root: PathBuf,
+    defs: RefCell<HashMap<PathBuf, Rc<ModuleDef>>>,
+    diags: RefCell<Vec<Diagnostic>>,
+    noted: RefCell<BTreeSet<String>>,
+    /// `.terraform/modules/modules.json`: module key -> directory.
+    installed: HashMap<String, PathBuf>,
+    pub files_read: RefCell<BTreeSet<Arc<str>>>,
+}
+
+impl Workspace {
+    pub fn new(root_dir: PathBuf, scan_root: PathBuf) -> Workspace {
+        let installed = read_modules_json(&root_dir);
+        Workspace {
+            root_dir,
+            scan_root,
+            defs: RefCell::new(HashMap::new()),
+            diags: RefCell::new(Vec::new()),
+            noted: RefCell::new(BTreeSet::new()),
+            installed,
+            files_read: RefCell::new(BTreeSet::new()),
+        }
+    }
+
+    pub fn diag(&self, d: Diagnostic) {
+        self.diags.borrow_mut().push(d);
+    }
+
+    /// A note given once per message and file.
+    pub fn note_once(&self, span: &Span, msg: &str) {
+        if self
+            .noted
+            .borrow_mut()
+            .insert(format!("{}\u{0}{msg}", span.file))
+        {
+            self.diag(Diagnostic::note(span.clone(), msg));
+        }
+    }
+
+    pub fn display_path(&self, p: &Path) -> String {
+        p.to_string_lossy().replace('\\', "/")
+    }
+
+    /// Where `file()` may read for a module in `dir`.
+    pub fn file_root<'a>(&'a self, dir: &'a Path) -> &'a Path {
+        if dir.starts_with(&self.scan_root) {
+            &self.scan_root
+        } else {
+            dir
+        }
+    }
+
+    /// Parse (once) the module in `dir`.
+    pub fn module_def(&self, dir: &Path) -> Rc<ModuleDef> {
+        let dir = normalize(dir);
+        if let Some(d) = self.defs.borrow().get(&dir) {
+            return d.clone();
+        }
+        let (def, diags) = load_module(&dir);
+        for f in &def.files {
+            self.files_read.borrow_mut().insert(f.clone());
+        }
+        self.diags.borrow_mut().extend(diags);
+        let def = Rc::new(def);
+        self.defs.borrow_mut().insert(dir, def.clone());
+        def
+    }
+
+    /// Instantiate the module call `name` of `parent`.
+    pub fn instantiate_child<'w>(&'w self, parent: &Instance<'w>, name: &str) -> Child<'w> {
+        let Some(call) = parent.def.modules.iter().find(|m| m.name == name) else {
+            return Child::Opaque;
+        };
+        let key_path = if parent.key_path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", parent.key_path)
+        };
+        let Some(source) = &call.source else {
+            return Child::Opaque;
+        };
+        let dir = if source.starts_with("./") || source.starts_with("../") || source == "." || source == ".." {
+            normalize(&parent.def.dir.join(source))
+        } else if let Some(d) = self.installed.get(&key_path) {
+            normalize(&self.root_dir.join(d))
+        } else {
+            self.note_once(
+                &call.span,
+                &format!(
+                    "module \"{name}\" (source \"{source}\") is not resolved: run `terraform init` so .terraform/modules/modules.json lists it; its resources are not scanned"
+                ),
+            );
+            return Child::Opaque;
+        };
+        if !dir.is_dir() {
+            self.diag(Diagnostic::warning(
+                call.span.clone(),
+                format!("module \"{name}\": source directory {} does not exist", dir.display()),
+            ));
+            return Child::Opaque;
+        }
+        if parent.chain.len() >= MAX_MODULE_DEPTH || parent.chain.contains(&dir) || dir == parent.def.dir {
+            self.diag(Diagnostic::warning(
+                call.span.clone(),
+                format!("module \"{name}\" calls itself (directly or through other modules): not expanded"),
+            ));
+            return Child::Opaque;
+        }
+        let def = self.module_def(&dir);
+        let keys = match expand(parent, call.count.as_ref(), call.for_each.as_ref(), &Scope::default()) {
+            Ok(k) => k,
+            Err(msg) => {
+                self.diag(Diagnostic::warning(call.span.clone(), msg));
+                vec![InstanceKey::UnknownCount]
+            }
+        };
+        let mut chain = parent.chain.clone();
+        chain.push(parent.def.dir.clone());
+        let make = |ik: &InstanceKey| -> Rc<Instance<'w>> {
+            let scope = instance_scope(ik, &call.span);
+            let mut inputs: HashMap<String, Node> = HashMap::new();
+            for a in &call.body.attributes {
+                if matches!(
+                    a.name.as_str(),
+                    "source" | "version" | "count" | "for_each" | "providers" | "depends_on"
+                ) {
+                    continue;
+                }
+                inputs.insert(a.name.clone(), parent.eval_or_unknown(&a.expr, &scope));
+            }
+            let prefix = format!("{}module.{name}{}.", parent.prefix, ik.suffix());
+            Rc::new(self.instance(def.clone(), prefix, key_path.clone(), inputs, chain.clone()))
+        };
+        if keys.len() == 1 && matches!(keys[0], InstanceKey::None | InstanceKey::UnknownCount | InstanceKey::UnknownEach) {
+            return Child::Single(make(&keys[0]));
+        }
+        let mut many = BTreeMap::new();
+        for k in &keys {
+            let key = match k {
+                InstanceKey::Index(i) => i.to_string(),
+                InstanceKey::Key(s, _) => s.clone(),
+                _ => String::new(),
+            };
+            many.insert(key, make(k));
+        }
+        Child::Many(many)
+    }
+
+    /// A module instance with its variables: given inputs, else defaults, else Unknown; type
+    /// constraint defaults (`optional(string, "required")`) applied.
+    pub fn instance<'w>(
+        &'w self,
+        def: Rc<ModuleDef>,
+        prefix: String,
+        key_path: String,
+        inputs: HashMap<String, Node>,
+        chain: Vec<PathBuf>,
+    ) -> Instance<'w> {
+        // Defaults are evaluated in a module instance without variables (they may not refer
+        // to anything but literals and functions).
+        let bare = Instance::new(self, def.clone(), prefix.clone(), key_path.clone(), HashMap::new(), chain.clone());
+        let mut vars = HashMap::new();
+        for v in &def.variables {
+            let given = inputs.get(&v.name).cloned();
+            let value = match given {
+                Some(n) if !(n.is_null() && !v.nullable) => n,
+                _ => match &v.default {
+                    Some(d) => bare.eval_or_unknown(d, &Scope::default()),
+                    None => Node::unknown(v.span.clone()),
+                },
+            };
+            let value = match &v.ty {
+                Some(ty) => apply_type_defaults(&bare, ty, value),
+                None => value,
+            };
+            vars.insert(v.name.clone(), value);
+        }
+        Instance::new(self, def, prefix, key_path, vars, chain)
+    }
+
+    pub fn take_diagnostics(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.diags.borrow_mut())
+    }
+}
+
+/// Apply the defaults of `optional(type, default)` attributes in a type constraint.
+fn apply_type_defaults(inst: &Instance, ty: &Expr, value: Node) -> Node {
+    let Expr::Call { name, args, .. } = ty else {
+        return value;
+    };
+    match (name.as_str(), args.as_slice(), value.value) {
+        ("optional", [inner, ..], v) => apply_type_defaults(inst, inner, Node { value: v, span: value.span }),
+        ("object", [Expr::Object(fields, _)], Value::Map(mut m)) => {
+            for (k, fty) in fields {
+                let key = match k {
+                    ast::ObjKey::Ident(s) => s.clone(),
+                    ast::ObjKey::Expr(_) => continue,
+                };
+                let present = m.get(&key).filter(|n| !n.is_null()).cloned();
+                let new = match (present, fty) {
+                    (Some(n), _) => Some(apply_type_defaults(inst, fty, n)),
+                    (None, Expr::Call { name, args, .. }) if name == "optional" => {
+                        match args.get(1) {
+                            Some(d) => {
+                                let dv = inst.eval_or_unknown(d, &Scope::default());
+                                Some(apply_type_defaults(inst, &args[0], dv))
+                            }
+                            None => Some(Node::null(value.span.clone())),
+                        }
+                    }
+                    (None, _) => None,
+                };
+                if let Some(n) = new {
+                    m.insert(key, n);
+                }
+            }
+            Node::new(Value::Map(m), value.span)
+        }
+        ("list" | "set", [inner], Value::List(l)) => Node::new(
+            Value::List(l.into_iter().map(|n| apply_type_defaults(inst, inner, n)).collect()),
+            value.span,
+        ),
+        ("map", [inner], Value::Map(m)) => Node::new(
+            Value::Map(
+                m.into_iter()
+                    .map(|(k, n)| (k, apply_type_defaults(inst, inner, n)))
+                    .collect(),
+            ),
+            value.span,
+        ),
+        (_, _, v) => Node { value: v, span: value.span },
+    }
+}
+
+fn read_modules_json(root: &Path) -> HashMap<String, PathBuf> {
+    let mut out = HashMap::new();
+    let path = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return out;
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return out;
+    };
+    if let Some(mods) = v.get("Modules").and_then(|m| m.as_array()) {
+        for m in mods {
+            if let (Some(k), Some(d)) = (
+                m.get("Key").and_then(|k| k.as_str()),
+                m.get("Dir").and_then(|d| d.as_str()),
+            ) && !k.is_empty()
+            {
+                out.insert(k.to_string(), PathBuf::from(d));
+            }
+        }
+    }
+    out
+}
+
+/// Is this file part of a Terraform module?
+pub fn is_tf_file(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// Parse every `.tf` / `.tf.json` file of a directory into a module definition.
+pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
+    let mut def = ModuleDef {
+        dir: dir.to_path_buf(),
+        ..Default::default()
+    };
+    let mut diags = Vec::new();
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(rd) => rd
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| is_tf_file(p) && p.is_file())
+            .collect(),
+        Err(e) => {
+            diags.push(Diagnostic::error(
+                Span::new(Arc::from(dir.to_string_lossy().as_ref()), 0, 0, 0, 0),
+                format!("cannot read directory: {e}"),
+            ));
+            return (def, diags);
+        }
+    };
+    files.sort();
+    for path in files {
+        let file: Arc<str> = Arc::from(path.to_string_lossy().replace('\\', "/").as_str());
+        let Some(body) = read_body(&path, &file, &mut diags) else {
+            continue;
+        };
+        def.files.push(file);
+        add_body(&mut def, body, &mut diags);
+    }
+    (def, diags)
+}
+
+/// Read and parse one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
+pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> Option<Body> {
+    let whole = Span::new(file.clone(), 1, 1, 1, 1);
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_FILE_SIZE => {
+            diags.push(Diagnostic::error(
+                whole,
+                format!("file is larger than {} MiB: not parsed", MAX_FILE_SIZE / 1024 / 1024),
+            ));
+            return None;
+        }
+        Err(e) => {
+            diags.push(Diagnostic::error(whole, format!("cannot read file: {e}")));
+            return None;
+        }
+        _ => {}
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            diags.push(Diagnostic::error(whole, format!("cannot read file: {e}")));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let off = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..off]).unwrap_or("");
+            let line = valid.matches('\n').count() as u32 + 1;
+            let col = valid.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
+            diags.push(Diagnostic::error(
+                Span::new(file.clone(), line, col, line, col + 1),
+                "file is not valid UTF-8",
+            ));
+            return None;
+        }
+    };
+    let name = file.as_ref();
+    let parsed = if name.ends_with(".json") {
+        super::tfjson::parse(file.clone(), &text)
+    } else {
+        if let Some(d) = super::depth::too_deep(&text) {
+            diags.push(Diagnostic::error(
+                Span::new(file.clone(), d.0, d.1, d.0, d.1 + 1),
+                format!("nesting deeper than {} levels: file not parsed", super::depth::MAX_DEPTH),
+            ));
+            return None;
+        }
+        ast::parse_hcl(file.clone(), &text)
+    };
+    match parsed {
+        Ok(b) => Some(b),
+        Err((span, msg)) => {
+            diags.push(Diagnostic::error(span, msg));
+            None
+        }
+    }
+}
+
+fn add_body(def: &mut ModuleDef, body: Body, diags: &mut Vec<Diagnostic>) {
+    for a in body.attributes {
+        diags.push(Diagnostic::warning(
+            a.span,
+            format!("unexpected top-level attribute \"{}\" ignored", a.name),
+        ));
+    }
+    for b in body.blocks {
+        let label = |i: usize| b.labels.get(i).cloned();
+        match b.kind.as_str() {
+            "variable" => {
+                let Some(name) = label(0) else { continue };
+                def.variables.push(VarDef {
+                    name,
+                    default: b.body.attr("default").map(|a| a.expr.clone()),
+                    ty: b.body.attr("type").map(|a| a.expr.clone()),
+                    nullable: !matches!(
+                        b.body.attr("nullable").map(|a| &a.expr),
+                        Some(Expr::Lit(n)) if n.as_bool() == Some(false)
+                    ),
+                    span: b.span.first_line(),
+                });
+            }
+            "locals" => {
+                for a in b.body.attributes {
+                    def.locals.insert(a.name, a.expr);
+                }
+            }
+            "output" => {
+                if let (Some(name), Some(v)) = (label(0), b.body.attr("value")) {
+                    def.outputs.insert(name, v.expr.clone());
+                }
+            }
+            "resource" | "data" => {
+                let (Some(rtype), Some(name)) = (label(0), label(1)) else {
+                    continue;
+                };
+                def.resources.push(ResDef {
+                    is_data: b.kind == "data",
+                    rtype,
+                    name,
+                    count: b.body.attr("count").map(|a| a.expr.clone()),
+                    for_each: b.body.attr("for_each").map(|a| a.expr.clone()),
+                    body: b.body,
+                    span: b.span,
+                });
+            }
+            "module" => {
+                let Some(name) = label(0) else { continue };
+                let source = match b.body.attr("source").map(|a| &a.expr) {
+                    Some(Expr::Lit(n)) => n.as_str().map(str::to_string),
+                    Some(Expr::Template(parts, _)) => match parts.as_slice() {
+                        [ast::TPart::Lit(s)] => Some(s.clone()),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                def.modules.push(ModCall {
+                    name,
+                    source,
+                    count: b.body.attr("count").map(|a| a.expr.clone()),
+                    for_each: b.body.attr("for_each").map(|a| a.expr.clone()),
+                    body: b.body,
+                    span: b.span,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Variable values given on the command line and in var files, in Terraform's precedence
+/// order (later wins): terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) in
+/// lexical order, then `--var-file` and `--var` in the order given.
+#[derive(Clone, Debug, Default)]
+pub struct VarInputs {
+    pub var_files: Vec<PathBuf>,
+    pub vars: Vec<(String, String)>,
+}
+
+fn load_tfvars(path: &Path, ws: &Workspace, out: &mut HashMap<String, Node>) {
+    let file: Arc<str> = Arc::from(path.to_string_lossy().replace('\\', "/").as_str());
+    let mut diags = Vec::new();
+    ws.files_read.borrow_mut().insert(file.clone());
+    if let Some(body) = read_body(path, &file, &mut diags) {
+        let def = Rc::new(ModuleDef {
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ..Default::default()
+        });
+        let inst = Instance::new(ws, def, String::new(), String::new(), HashMap::new(), vec![]);
+        // In JSON var files the top level is the object of variables.
+        for a in body.attributes {
+            out.insert(a.name.clone(), inst.eval_or_unknown(&a.expr, &Scope::default()));
+        }
+        for b in body.blocks {
+            diags.push(Diagnostic::warning(
+                b.span.first_line(),
+                format!("blocks are not allowed in a variables file: \"{}\" ignored", b.kind),
+            ));
+        }
+    }
+    for d in diags {
+        ws.diag(d);
+    }
+}
+
+/// The value of a `--var NAME=VALUE`: HCL syntax when it parses as a literal, else a string.
+fn cli_var_value(value: &str) -> Node {
+    let span = Span::none();
+    let t = value.trim();
+    if t.starts_with('[') || t.starts_with('{') || t == "true" || t == "false" || t == "null" || t.parse::<f64>().is_ok() {
+        if let Ok(body) = ast::parse_hcl(Arc::from("<--var>"), &format!("v = {t}\n")) {
+            if let Some(a) = body.attributes.first() {
+                if let Expr::Lit(n) = &a.expr {
+                    return Node::new(n.value.clone(), span);
+                }
+                let ws = Workspace::new(PathBuf::from("."), PathBuf::from("."));
+                let inst = Instance::new(&ws, Rc::new(ModuleDef::default()), String::new(), String::new(), HashMap::new(), vec![]);
+                let mut n = inst.eval_or_unknown(&a.expr, &Scope::default());
+                n.span = span;
+                return n;
+            }
+        }
+    }
+    Node::string(value, span)
+}
+
+/// Evaluate the root module in `dir` with its whole module tree into a document.
+pub fn scan_root_module(dir: &Path, scan_root: &Path, inputs: &VarInputs) -> (Document, BTreeSet<Arc<str>>) {
+    let dir = normalize(dir);
+    let ws = Workspace::new(dir.clone(), normalize(scan_root));
+    let def = ws.module_def(&dir);
+
+    let mut given: HashMap<String, Node> = HashMap::new();
+    let mut auto: Vec<PathBuf> = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = dir.join(name);
+        if p.is_file() {
+            auto.push(p);
+        }
+    }
+    let mut autos: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| {
+                    let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    autos.sort();
+    auto.extend(autos);
+    for p in auto.iter().chain(inputs.var_files.iter()) {
+        load_tfvars(p, &ws, &mut given);
+    }
+    for (k, v) in &inputs.vars {
+        given.insert(k.clone(), cli_var_value(v));
+    }
+    // Root variables without a value: Unknown, even when a default exists? No: Terraform
+    // uses the default, and so do we.
+    let root = ws.instance(def, String::new(), String::new(), given, vec![]);
+    let mut doc = Document::default();
+    collect_resources(&ws, &root, &mut doc.resources);
+    doc.diagnostics = ws.take_diagnostics();
+    let files = ws.files_read.borrow().clone();
+    (doc, files)
+}
+
+fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<Resource>) {
+    for r in &inst.def.resources {
+        // Policy documents are evaluated into the references to them.
+        if r.is_data && r.rtype == "aws_iam_policy_document" {
+            continue;
+        }
+        let keys = match expand(inst, r.count.as_ref(), r.for_each.as_ref(), &Scope::default()) {
+            Ok(k) => k,
+            Err(msg) => {
+                ws.diag(Diagnostic::warning(r.span.first_line(), msg));
+                vec![InstanceKey::UnknownCount]
+            }
+        };
+        let kind = if r.is_data { "data." } else { "" };
+        let ref_address = format!("{}{kind}{}.{}", inst.prefix, r.rtype, r.name);
+        for k in keys {
+            let scope = instance_scope(&k, &r.span);
+            let attrs = inst.eval_body(&r.body, &scope, &r.span);
+            out.push(Resource {
+                format: Format::Terraform,
+                mode: if r.is_data { Mode::Data } else { Mode::Managed },
+                rtype: r.rtype.clone(),
+                address: format!("{ref_address}{}", k.suffix()),
+                ref_address: ref_address.clone(),
+                attrs,
+                span: r.span.clone(),
+            });
+        }
+    }
+    for (_, child) in inst.children() {
+        match &*child {
+            Child::Single(c) => collect_resources(ws, c, out),
+            Child::Many(m) => {
+                for c in m.values() {
+                    collect_resources(ws, c, out)
+                }
+            }
+            Child::Opaque => {}
+        }
+    }
+}
+
+/// The local module sources a module directory calls (for deciding which directories are
+/// roots).
+pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
+    let (def, _) = load_module(dir);
+    def.modules
+        .iter()
+        .filter_map(|m| m.source.as_ref())
+        .filter(|s| s.starts_with("./") || s.starts_with("../"))
+        .map(|s| normalize(&dir.join(s)))
+        .collect()
+}

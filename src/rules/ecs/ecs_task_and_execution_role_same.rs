@@ -1,0 +1,76 @@
+//! ECS001 ecs-task-and-execution-role-same
+//!
+//! What it does: finds task definitions whose task role and execution role are the same
+//! role: the same resource, or the same ARN string.
+//!
+//! Why is this bad? The execution role is for the ECS agent (pull the image, write logs,
+//! read secrets for injection). As the task role, the application code gets all of that
+//! too: every secret the agent may read, not just its own.
+
+use crate::finding::Finding;
+use crate::graph::EdgeKind;
+use crate::model::Model;
+use crate::rules::{Rule, severity};
+
+pub struct Ecs001;
+
+const ID: &str = "ECS001";
+
+impl Rule for Ecs001 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for td in &m.task_definitions {
+            let (Some(task), Some(exec)) = (&td.task_role, &td.execution_role) else {
+                continue;
+            };
+            let task_roles: Vec<usize> = m
+                .graph
+                .out(td.res, EdgeKind::TaskRole)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect();
+            let exec_roles: Vec<usize> = m
+                .graph
+                .out(td.res, EdgeKind::ExecutionRole)
+                .into_iter()
+                .map(|(t, _)| t)
+                .collect();
+            let same_resource = !task_roles.is_empty() && task_roles == exec_roles;
+            let same_string = !task.has_unknown()
+                && task.refs().is_empty()
+                && task.as_str().is_some()
+                && task.as_str() == exec.as_str();
+            if !same_resource && !same_string {
+                continue;
+            }
+            let r = m.resource(td.res);
+            let role = if same_resource {
+                m.resource(task_roles[0]).address.clone()
+            } else {
+                task.as_str().unwrap_or_default().to_string()
+            };
+            let mut f = Finding::new(
+                ID,
+                severity(ID),
+                exec.span.clone(),
+                &r.address,
+                format!(
+                    "{} uses {role} as both task role and execution role: the application gets every permission the ECS agent needs (image pull, logs, secrets for injection); give the task its own role",
+                    r.address
+                ),
+            )
+            .key("execution_role")
+            .related(task.span.clone(), "the task role is the same role");
+            if same_resource {
+                let rr = m.resource(task_roles[0]);
+                f = f.related(rr.span.first_line(), format!("{} is defined here", rr.address));
+            }
+            out.push(f);
+        }
+        out
+    }
+}

@@ -1,0 +1,3 @@
+//! ECS: task definitions and their roles.
+
+pub mod ecs_task_and_execution_role_same;

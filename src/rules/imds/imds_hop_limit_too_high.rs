@@ -1,0 +1,60 @@
+//! IMDS002 imds-hop-limit-too-high
+//!
+//! What it does: finds metadata options with `http_put_response_hop_limit` above 1 while the
+//! endpoint is enabled.
+//!
+//! Why is this bad? With a hop limit above 1 the token response survives one more network
+//! hop, so containers and pods on the host (behind a bridge network) can fetch the node
+//! role's credentials.
+
+use super::{endpoint_disabled, with_path};
+use crate::finding::Finding;
+use crate::model::policy::Tri;
+use crate::model::{Metadata, Model};
+use crate::rules::{Rule, severity};
+use crate::value::format_number;
+
+pub struct Imds002;
+
+const ID: &str = "IMDS002";
+
+impl Rule for Imds002 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for l in &m.ec2 {
+            let Metadata::Known {
+                hop_limit: Some(h), ..
+            } = &l.metadata
+            else {
+                continue;
+            };
+            if endpoint_disabled(&l.metadata) != Tri::No || h.has_unknown() {
+                continue;
+            }
+            let Some(n) = h.as_f64() else { continue };
+            if n <= 1.0 {
+                continue;
+            }
+            let r = m.resource(l.res);
+            let f = Finding::new(
+                ID,
+                severity(ID),
+                h.span.clone(),
+                &r.address,
+                format!(
+                    "{} sets http_put_response_hop_limit = {}: the metadata token response crosses {} network hops, so containers on the host can reach IMDS and the instance role's credentials; use 1 unless pods need IMDS",
+                    r.address,
+                    format_number(n),
+                    format_number(n)
+                ),
+            )
+            .key("http_put_response_hop_limit");
+            out.push(with_path(m, l, f));
+        }
+        out
+    }
+}

@@ -1,0 +1,40 @@
+//! The rules: one file per rule, each reading the [`Model`] and returning findings. A rule
+//! never looks at syntax, so it fires for every input format alike.
+
+pub mod ecs;
+pub mod imds;
+pub mod wl;
+
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::policies;
+
+pub trait Rule: Sync {
+    /// The stable rule ID (`IMDS001`); its metadata is `policies/<ID>.yaml`.
+    fn id(&self) -> &'static str;
+    fn check(&self, model: &Model) -> Vec<Finding>;
+}
+
+/// Every rule, in ID order.
+pub fn all() -> Vec<&'static dyn Rule> {
+    let mut v: Vec<&'static dyn Rule> = vec![
+        &ecs::ecs_task_and_execution_role_same::Ecs001,
+        &imds::imdsv2_not_required::Imds001,
+        &imds::imds_hop_limit_too_high::Imds002,
+        &wl::workload_role_not_assumable::Wl001,
+    ];
+    v.sort_by_key(|r| r.id());
+    v
+}
+
+/// The default severity of a rule, from its policy file.
+pub fn severity(id: &str) -> Severity {
+    policies::get(id)
+        .map(|m| m.severity)
+        .unwrap_or(Severity::Medium)
+}
+
+/// How a finding names a resource: its address.
+pub fn name(model: &Model, i: usize) -> &str {
+    &model.resource(i).address
+}

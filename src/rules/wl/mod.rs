@@ -1,0 +1,3 @@
+//! WL: how workloads are wired to their roles.
+
+pub mod workload_role_not_assumable;

@@ -1,0 +1,78 @@
+//! WL001 workload-role-not-assumable
+//!
+//! What it does: finds roles attached to a workload whose trust policy does not let that
+//! workload's service assume them: an instance profile role without `ec2.amazonaws.com`, a
+//! Lambda role without `lambda.amazonaws.com`, an ECS task or execution role without
+//! `ecs-tasks.amazonaws.com`, an EKS node role without `ec2.amazonaws.com`. One finding per
+//! role and service, with every workload that uses it.
+//!
+//! Why is this bad? The deploy fails (Lambda, EKS) or the first credential fetch fails with
+//! AccessDenied (EC2, ECS): the workload runs with no credentials at all.
+
+use crate::finding::Finding;
+use crate::model::policy::{PolicyDocument, Tri};
+use crate::model::{Model, trust_policy};
+use crate::rules::{Rule, severity};
+use std::collections::BTreeMap;
+
+pub struct Wl001;
+
+const ID: &str = "WL001";
+
+impl Rule for Wl001 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        // (role, service) -> the uses that need it.
+        let mut broken: BTreeMap<(usize, &'static str), Vec<(usize, &crate::model::RoleUse)>> =
+            BTreeMap::new();
+        for w in &m.workloads {
+            for ru in &w.roles {
+                let role = m.resource(ru.role);
+                let Some(doc) = trust_policy(role).and_then(PolicyDocument::parse) else {
+                    continue;
+                };
+                if doc.trusts_service(ru.service) == Tri::No {
+                    broken.entry((ru.role, ru.service)).or_default().push((w.res, ru));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for ((role_i, service), uses) in broken {
+            let role = m.resource(role_i);
+            let Some(trust) = trust_policy(role) else { continue };
+            let users: Vec<String> = uses
+                .iter()
+                .map(|(w, ru)| format!("{} of {}", ru.kind.describe(), m.resource(*w).address))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let mut f = Finding::new(
+                ID,
+                severity(ID),
+                trust.span.clone(),
+                &role.address,
+                format!(
+                    "{} is the {} but its trust policy does not allow {service} to assume it: the workload gets no credentials (AccessDenied on sts:AssumeRole); add {service} as a Service principal",
+                    role.address,
+                    users.join(", ")
+                ),
+            )
+            .key(service);
+            for (w, ru) in &uses {
+                for (step, span) in &ru.path {
+                    let what = if step == w {
+                        format!("{} attaches it", m.resource(*step).address)
+                    } else {
+                        format!("via {}", m.resource(*step).address)
+                    };
+                    f = f.related(span.clone(), what);
+                }
+            }
+            out.push(f);
+        }
+        out
+    }
+}
