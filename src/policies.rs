@@ -1,1 +1,532 @@
-//! Rule metadata from policies/ (stub, being written).
+//! Rule metadata and documentation, one YAML file per rule under `policies/`, embedded in the
+//! binary at build time. The README rule table and `rolegraph rules` are generated from it.
+
+use crate::finding::Severity;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// The version of the rule set (bumped when rules are added or their semantics change).
+pub const RULESET_VERSION: &str = "1.0.0";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Remediation {
+    pub terraform: String,
+    pub cloudformation: String,
+}
+
+/// One `policies/<ID>.yaml`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMeta {
+    /// Stable ID (`IMDS001`).
+    pub id: String,
+    /// Stable slug (`imdsv2-not-required`).
+    pub slug: String,
+    /// Family (`IMDS`, `WL`, ...).
+    pub family: String,
+    pub severity: Severity,
+    /// One line, shown in tables and as SARIF shortDescription.
+    pub title: String,
+    /// What it does: when the rule fires (SARIF fullDescription).
+    pub description: String,
+    /// Why is this bad: what happens at runtime.
+    pub why: String,
+    /// How to fix it, per format.
+    pub remediation: Remediation,
+    /// Documentation links.
+    pub references: Vec<String>,
+    /// SARIF `properties.tags`.
+    pub tags: Vec<String>,
+    /// SARIF `properties.precision`: very-high, high, medium, low.
+    pub precision: String,
+}
+
+/// The `policies/*.yaml` files, embedded by `build.rs`: `(file stem, contents)`, sorted.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/policies.rs"));
+}
+
+/// The values `precision` may take (SARIF `properties.precision`).
+pub const PRECISIONS: &[&str] = &["very-high", "high", "medium", "low"];
+
+impl RuleMeta {
+    /// The rule name for SARIF `reportingDescriptor.name`: the slug in PascalCase
+    /// (`imdsv2-not-required` -> `Imdsv2NotRequired`).
+    pub fn sarif_name(&self) -> String {
+        self.slug
+            .split('-')
+            .map(|word| {
+                let mut chars = word.chars();
+                match chars.next() {
+                    Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                    None => String::new(),
+                }
+            })
+            .collect()
+    }
+
+    /// The full documentation as Markdown (SARIF `help.markdown`).
+    pub fn help_markdown(&self) -> String {
+        let mut out = format!(
+            "**{} {}** ({} severity)\n\n{}\n\n",
+            self.id, self.slug, self.severity, self.title
+        );
+        out.push_str("### What it does\n\n");
+        push_block(&mut out, &self.description);
+        out.push_str("### Why is this bad?\n\n");
+        push_block(&mut out, &self.why);
+        out.push_str("### How to fix it\n\n#### Terraform\n\n");
+        push_block(&mut out, &self.remediation.terraform);
+        out.push_str("#### CloudFormation\n\n");
+        push_block(&mut out, &self.remediation.cloudformation);
+        out.push_str("### References\n\n");
+        for r in &self.references {
+            out.push_str(&format!("- <{r}>\n"));
+        }
+        out
+    }
+
+    /// The documentation as plain text (SARIF `help.text`, `rolegraph explain`).
+    pub fn help_text(&self) -> String {
+        let mut out = format!(
+            "{} {} ({})\n{}\n\n",
+            self.id, self.slug, self.severity, self.title
+        );
+        for (heading, body) in [
+            ("What it does", &self.description),
+            ("Why is this bad?", &self.why),
+            ("How to fix it (Terraform)", &self.remediation.terraform),
+            (
+                "How to fix it (CloudFormation)",
+                &self.remediation.cloudformation,
+            ),
+        ] {
+            out.push_str(heading);
+            out.push('\n');
+            out.push_str(&"-".repeat(heading.len()));
+            out.push_str("\n\n");
+            push_block(&mut out, body);
+        }
+        out.push_str("References\n----------\n\n");
+        for r in &self.references {
+            out.push_str(&format!("  {r}\n"));
+        }
+        out
+    }
+}
+
+/// Append a text block followed by exactly one blank line.
+fn push_block(out: &mut String, text: &str) {
+    out.push_str(text.trim_end());
+    out.push_str("\n\n");
+}
+
+/// Every rule's metadata, sorted by ID.
+///
+/// The policy files are embedded at build time and checked by this module's tests, so a
+/// malformed file is a build defect: it panics here with the file and the reason.
+pub fn all() -> &'static [RuleMeta] {
+    static ALL: OnceLock<Vec<RuleMeta>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        load(embedded::POLICY_FILES).unwrap_or_else(|e| panic!("invalid rule metadata: {e}"))
+    })
+}
+
+pub fn get(id: &str) -> Option<&'static RuleMeta> {
+    all().iter().find(|m| m.id == id)
+}
+
+/// The documentation `rolegraph explain RULE` prints.
+pub fn explain_text(meta: &RuleMeta) -> String {
+    meta.help_text()
+}
+
+/// Parse and check every policy file; the result is sorted by ID.
+fn load(files: &[(&str, &str)]) -> Result<Vec<RuleMeta>, String> {
+    let mut metas = Vec::with_capacity(files.len());
+    for (stem, text) in files {
+        let meta = parse_policy(stem, text).map_err(|e| format!("policies/{stem}.yaml: {e}"))?;
+        metas.push(meta);
+    }
+    metas.sort_by(|a, b| a.id.cmp(&b.id));
+    for pair in metas.windows(2) {
+        if pair[0].id == pair[1].id {
+            return Err(format!("rule ID {} is defined twice", pair[0].id));
+        }
+    }
+    let mut slugs: Vec<(&str, &str)> = metas
+        .iter()
+        .map(|m| (m.slug.as_str(), m.id.as_str()))
+        .collect();
+    slugs.sort();
+    for pair in slugs.windows(2) {
+        if pair[0].0 == pair[1].0 {
+            return Err(format!(
+                "slug {} is used by both {} and {}",
+                pair[0].0, pair[0].1, pair[1].1
+            ));
+        }
+    }
+    Ok(metas)
+}
+
+/// Parse one policy file and check its invariants against its file name.
+fn parse_policy(stem: &str, text: &str) -> Result<RuleMeta, String> {
+    let meta: RuleMeta = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+    validate(stem, &meta)?;
+    Ok(meta)
+}
+
+fn validate(stem: &str, m: &RuleMeta) -> Result<(), String> {
+    if m.id != stem {
+        return Err(format!(
+            "id {:?} does not match the file name {stem:?}",
+            m.id
+        ));
+    }
+    let family = m.id.trim_end_matches(|c: char| c.is_ascii_digit());
+    let number = &m.id[family.len()..];
+    if family.is_empty() || !family.chars().all(|c| c.is_ascii_uppercase()) || number.len() != 3 {
+        return Err(format!(
+            "id {:?} is not a family in capitals followed by three digits (IMDS001)",
+            m.id
+        ));
+    }
+    if m.family != family {
+        return Err(format!(
+            "family {:?} is not the ID's letter prefix {family:?}",
+            m.family
+        ));
+    }
+    if !is_kebab_case(&m.slug) {
+        return Err(format!(
+            "slug {:?} is not kebab-case (lowercase words and digits joined by '-')",
+            m.slug
+        ));
+    }
+    if !PRECISIONS.contains(&m.precision.as_str()) {
+        return Err(format!(
+            "precision {:?} is not one of {}",
+            m.precision,
+            PRECISIONS.join(", ")
+        ));
+    }
+    let title = m.title.trim();
+    if title.is_empty() || title.contains('\n') || title != m.title || title.ends_with('.') {
+        return Err(format!(
+            "title {:?} must be one non-empty line without surrounding spaces or a final period",
+            m.title
+        ));
+    }
+    for (field, value) in [
+        ("description", &m.description),
+        ("why", &m.why),
+        ("remediation.terraform", &m.remediation.terraform),
+        ("remediation.cloudformation", &m.remediation.cloudformation),
+    ] {
+        if value.trim().is_empty() {
+            return Err(format!("{field} is empty"));
+        }
+    }
+    if m.references.is_empty() {
+        return Err("references is empty".into());
+    }
+    if let Some(r) = m
+        .references
+        .iter()
+        .find(|r| !r.starts_with("https://") || r.contains(char::is_whitespace))
+    {
+        return Err(format!("reference {r:?} is not an https URL"));
+    }
+    if m.tags.is_empty() {
+        return Err("tags is empty".into());
+    }
+    if let Some(t) = m.tags.iter().find(|t| !is_kebab_case(t)) {
+        return Err(format!("tag {t:?} is not lowercase kebab-case"));
+    }
+    Ok(())
+}
+
+fn is_kebab_case(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|word| {
+            !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+/// Escape text for a Markdown table cell.
+fn table_cell(s: &str) -> String {
+    s.replace('|', "\\|")
+}
+
+/// The rule table of README.md (between `<!-- rules:start -->` and `<!-- rules:end -->`).
+pub fn rule_table_markdown() -> String {
+    let mut out = String::from("| ID | Slug | Severity | Title |\n|---|---|---|---|\n");
+    for m in all() {
+        out.push_str(&format!(
+            "| [{id}](policies/{id}.yaml) | {slug} | {severity} | {title} |\n",
+            id = m.id,
+            slug = table_cell(&m.slug),
+            severity = m.severity,
+            title = table_cell(&m.title),
+        ));
+    }
+    out
+}
+
+/// The listing `rolegraph rules` prints: one rule a line, in aligned columns.
+pub fn rules_text() -> String {
+    let header = ["ID", "SEVERITY", "SLUG", "TITLE"];
+    let rows: Vec<[&str; 4]> = all()
+        .iter()
+        .map(|m| {
+            [
+                m.id.as_str(),
+                m.severity.as_str(),
+                m.slug.as_str(),
+                m.title.as_str(),
+            ]
+        })
+        .collect();
+    let mut widths = [0usize; 3];
+    for row in std::iter::once(&header).chain(rows.iter()) {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(&header).chain(rows.iter()) {
+        for (w, cell) in widths.iter().zip(row.iter()) {
+            out.push_str(cell);
+            out.push_str(&" ".repeat(w - cell.chars().count() + 2));
+        }
+        out.push_str(row[3]);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const README_START: &str = "<!-- rules:start -->";
+    const README_END: &str = "<!-- rules:end -->";
+
+    #[test]
+    fn every_policy_file_is_valid() {
+        if let Err(e) = load(embedded::POLICY_FILES) {
+            panic!("invalid rule metadata: {e}");
+        }
+        let metas = all();
+        assert!(!metas.is_empty(), "no policies/*.yaml embedded");
+        assert_eq!(metas.len(), embedded::POLICY_FILES.len());
+        assert!(
+            metas.windows(2).all(|p| p[0].id < p[1].id),
+            "not sorted by ID"
+        );
+        for m in metas {
+            assert!(std::ptr::eq(get(&m.id).unwrap(), m));
+        }
+    }
+
+    /// IDs, slugs and severities are part of the interface (suppressions, baselines,
+    /// `--select`): once shipped they stay.
+    #[test]
+    fn shipped_rules_keep_their_identity() {
+        let shipped = [
+            (
+                "ECS001",
+                "ecs-task-and-execution-role-same",
+                Severity::Medium,
+            ),
+            ("IMDS001", "imdsv2-not-required", Severity::High),
+            ("IMDS002", "imds-hop-limit-too-high", Severity::Medium),
+            ("WL001", "workload-role-not-assumable", Severity::High),
+        ];
+        for (id, slug, severity) in shipped {
+            let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));
+            assert_eq!(m.slug, slug, "{id} slug");
+            assert_eq!(m.severity, severity, "{id} severity");
+        }
+    }
+
+    #[test]
+    fn docs_cover_both_formats() {
+        for m in all() {
+            assert!(
+                m.remediation.terraform.contains("```hcl"),
+                "{}: the Terraform fix has no ```hcl example",
+                m.id
+            );
+            assert!(
+                m.remediation.cloudformation.contains("```yaml"),
+                "{}: the CloudFormation fix has no ```yaml example",
+                m.id
+            );
+        }
+    }
+
+    fn sample(id: &str) -> String {
+        format!(
+            "id: {id}\nslug: some-rule\nfamily: IMDS\nseverity: high\ntitle: A title\n\
+             description: d\nwhy: w\nremediation:\n  terraform: t\n  cloudformation: c\n\
+             references: [https://example.com/]\ntags: [security]\nprecision: high\n"
+        )
+    }
+
+    #[test]
+    fn validation_accepts_a_good_file() {
+        let m = parse_policy("IMDS009", &sample("IMDS009")).unwrap();
+        assert_eq!(m.sarif_name(), "SomeRule");
+    }
+
+    #[test]
+    fn validation_rejects_malformed_files() {
+        let good = sample("IMDS009");
+        let cases = [
+            ("IMDS008", good.clone(), "does not match the file name"),
+            (
+                "IMDS009",
+                good.replace("some-rule", "Some_Rule"),
+                "kebab-case",
+            ),
+            (
+                "IMDS009",
+                good.replace("family: IMDS", "family: WL"),
+                "letter prefix",
+            ),
+            (
+                "IMDS009",
+                good.replace("severity: high", "severity: severe"),
+                "unknown variant",
+            ),
+            (
+                "IMDS009",
+                good.replace("precision: high", "precision: exact"),
+                "precision",
+            ),
+            (
+                "IMDS009",
+                good.replace("title: A title", "title: A title."),
+                "title",
+            ),
+            ("IMDS009", good.replace("why: w", "why: ''"), "why is empty"),
+            (
+                "IMDS009",
+                good.replace("https://example.com/", "example.com"),
+                "https",
+            ),
+            (
+                "IMDS009",
+                good.replace("tags: [security]", "tags: []"),
+                "tags",
+            ),
+            ("IMDS009", good.clone() + "extra: 1\n", "unknown field"),
+            (
+                "IMDS009",
+                good.replace("precision: high\n", ""),
+                "missing field",
+            ),
+        ];
+        for (stem, text, expected) in cases {
+            let err = parse_policy(stem, &text).expect_err(expected);
+            assert!(err.contains(expected), "{expected:?} not in {err:?}");
+        }
+        let bad_id = sample("IMDS9").replace("id: IMDS9", "id: imds9");
+        assert!(
+            parse_policy("imds9", &bad_id)
+                .unwrap_err()
+                .contains("three digits")
+        );
+    }
+
+    #[test]
+    fn duplicate_slugs_are_rejected() {
+        let a = sample("IMDS008");
+        let b = sample("IMDS009");
+        let err = load(&[("IMDS008", &a), ("IMDS009", &b)]).unwrap_err();
+        assert!(err.contains("slug some-rule"), "{err}");
+    }
+
+    #[test]
+    fn sarif_name_is_pascal_case() {
+        let m = get("IMDS001").unwrap();
+        assert_eq!(m.sarif_name(), "Imdsv2NotRequired");
+        assert_eq!(
+            get("WL001").unwrap().sarif_name(),
+            "WorkloadRoleNotAssumable"
+        );
+    }
+
+    #[test]
+    fn rules_text_is_aligned() {
+        let text = rules_text();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), all().len() + 1);
+        assert!(lines[0].starts_with("ID "));
+        let col = lines[0].find("SEVERITY").unwrap();
+        for (line, m) in lines[1..].iter().zip(all()) {
+            assert!(line.starts_with(&m.id));
+            assert_eq!(
+                &line[col..col + m.severity.as_str().len()],
+                m.severity.as_str()
+            );
+            assert!(line.ends_with(&m.title));
+        }
+    }
+
+    #[test]
+    fn help_has_every_section() {
+        for m in all() {
+            let md = m.help_markdown();
+            for part in [
+                &m.description,
+                &m.why,
+                &m.remediation.terraform,
+                &m.references[0],
+            ] {
+                assert!(
+                    md.contains(part.trim_end()),
+                    "{}: help lacks {part:?}",
+                    m.id
+                );
+            }
+            assert!(explain_text(m).starts_with(&format!("{} {}", m.id, m.slug)));
+        }
+    }
+
+    /// The README rule table is generated: `UPDATE_README=1 cargo test readme` rewrites it.
+    #[test]
+    fn readme_rule_table_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+        let readme = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let start = readme
+            .find(README_START)
+            .unwrap_or_else(|| panic!("README.md has no {README_START} marker"))
+            + README_START.len();
+        let end = start
+            + readme[start..]
+                .find(README_END)
+                .unwrap_or_else(|| panic!("README.md has no {README_END} after {README_START}"));
+        let expected = format!("\n{}", rule_table_markdown());
+        if readme[start..end].replace("\r\n", "\n") == expected {
+            return;
+        }
+        if std::env::var_os("UPDATE_README").is_some_and(|v| v == "1") {
+            let updated = format!("{}{expected}{}", &readme[..start], &readme[end..]);
+            std::fs::write(&path, updated)
+                .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            return;
+        }
+        panic!(
+            "the rule table in README.md is out of date with policies/*.yaml; \
+             regenerate it with `UPDATE_README=1 cargo test readme`"
+        );
+    }
+}
