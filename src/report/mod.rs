@@ -1,1 +1,467 @@
-//! Output formats (stub, being written).
+//! Output formats: the same [`Report`] rendered as human text (rustc-style snippets), as a
+//! documented JSON document (`docs/json-output.md`) or as SARIF 2.1.0 for GitHub code scanning
+//! and IDE viewers.
+//!
+//! Every renderer is a pure function of the report and the [`RenderOptions`]: the same input
+//! gives byte-identical output. Secrets never leave in full: every message and every source
+//! line that a format prints goes through [`mask_secrets`].
+
+mod json;
+mod sarif;
+mod text;
+
+use crate::doc::DiagLevel;
+use crate::finding::Report;
+use crate::policies::RuleMeta;
+use std::collections::BTreeSet;
+
+/// The output formats `rolegraph scan --format` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// Human-readable findings with source snippets.
+    Text,
+    /// A stable JSON document (see docs/json-output.md).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+}
+
+/// What a renderer needs besides the report.
+pub struct RenderOptions<'a> {
+    /// Use ANSI colours (text format only). The caller decides: a terminal, `NO_COLOR` unset.
+    pub color: bool,
+    /// The rolegraph version (the crate version).
+    pub tool_version: &'a str,
+    /// [`crate::policies::RULESET_VERSION`].
+    pub ruleset_version: &'a str,
+    /// The rules that ran, sorted by ID (SARIF `tool.driver.rules`, titles and help).
+    pub rules: &'a [&'a RuleMeta],
+    /// The text of a file by [`crate::value::Span::file`], for source snippets; `None` when
+    /// it cannot be read (the snippet is then left out).
+    pub sources: &'a dyn Fn(&str) -> Option<String>,
+}
+
+impl RenderOptions<'_> {
+    /// The metadata of a rule that ran.
+    pub(crate) fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().copied().find(|m| m.id == id)
+    }
+}
+
+/// Render a report. The result always ends with a newline.
+pub fn render(report: &Report, format: OutputFormat, opts: &RenderOptions) -> String {
+    match format {
+        OutputFormat::Text => text::render(report, opts),
+        OutputFormat::Json => json::render(report, opts),
+        OutputFormat::Sarif => sarif::render(report, opts),
+    }
+}
+
+/// Number of files that could not be read or parsed: the distinct files named by an
+/// error-level diagnostic (an error not tied to any file counts on its own).
+pub(crate) fn unparsed_files(report: &Report) -> usize {
+    let mut files = BTreeSet::new();
+    let mut unnamed = 0;
+    for d in &report.diagnostics {
+        if d.level != DiagLevel::Error {
+            continue;
+        }
+        if d.span.file.is_empty() {
+            unnamed += 1;
+        } else {
+            files.insert(&*d.span.file);
+        }
+    }
+    files.len() + unnamed
+}
+
+/// Mask credentials in one line of text, keeping its length (so caret columns under a
+/// masked source line still line up).
+///
+/// - AWS access key IDs (`AKIA`/`ASIA` and 16 upper-case letters or digits) keep their
+///   first four characters, the rest becomes `*`: `AKIA****************`.
+/// - A 40-character value of base64 characters (the shape of an AWS secret access key) is
+///   masked in full when the name it is assigned to looks like a key (`secret`,
+///   `aws_secret_access_key`, `SecretAccessKey`, `password`, `token`, ...), or when it looks
+///   random on its own (upper case, lower case, a digit and a `/` or `+`).
+pub fn mask_secrets(line: &str) -> String {
+    let mut out = line.as_bytes().to_vec();
+    mask_access_key_ids(&mut out);
+    mask_secret_values(&mut out);
+    // Only ASCII bytes were replaced by ASCII bytes: the text is still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+const ACCESS_KEY_ID_LEN: usize = 20;
+const SECRET_LEN: usize = 40;
+/// Fragments of a name (lower-cased) that mark the value assigned to it as a credential.
+const KEY_LIKE: &[&str] = &[
+    "secret",
+    "password",
+    "passwd",
+    "token",
+    "credential",
+    "private",
+    "key",
+];
+
+fn mask_access_key_ids(b: &mut [u8]) {
+    let mut i = 0;
+    while i + ACCESS_KEY_ID_LEN <= b.len() {
+        let prefix = &b[i..i + 4];
+        let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        let ends_word =
+            i + ACCESS_KEY_ID_LEN == b.len() || !b[i + ACCESS_KEY_ID_LEN].is_ascii_alphanumeric();
+        if (prefix == b"AKIA" || prefix == b"ASIA")
+            && starts_word
+            && ends_word
+            && b[i + 4..i + ACCESS_KEY_ID_LEN]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
+            b[i + 4..i + ACCESS_KEY_ID_LEN].fill(b'*');
+            i += ACCESS_KEY_ID_LEN;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn is_base64_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'/' || c == b'+'
+}
+
+fn mask_secret_values(b: &mut [u8]) {
+    let mut i = 0;
+    while i < b.len() {
+        if !is_base64_char(b[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && is_base64_char(b[i]) {
+            i += 1;
+        }
+        if i - start == SECRET_LEN
+            && (assigned_to_key_like_name(&b[..start]) || looks_random(&b[start..i]))
+        {
+            b[start..i].fill(b'*');
+        }
+    }
+}
+
+/// Whether the text before a value ends with a credential-like name and an assignment
+/// (`secret_key = "`, `SecretAccessKey: `, `"AWS_SECRET_ACCESS_KEY": "`, `SECRET=`).
+fn assigned_to_key_like_name(before: &[u8]) -> bool {
+    let mut end = before.len();
+    while end > 0
+        && matches!(
+            before[end - 1],
+            b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>'
+        )
+    {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0
+        && (before[start - 1].is_ascii_alphanumeric()
+            || matches!(before[start - 1], b'_' | b'-' | b'.'))
+    {
+        start -= 1;
+    }
+    let name = String::from_utf8_lossy(&before[start..end]).to_ascii_lowercase();
+    !name.is_empty() && KEY_LIKE.iter().any(|k| name.contains(k))
+}
+
+fn looks_random(v: &[u8]) -> bool {
+    v.iter().any(u8::is_ascii_uppercase)
+        && v.iter().any(u8::is_ascii_lowercase)
+        && v.iter().any(u8::is_ascii_digit)
+        && v.iter().any(|&c| c == b'/' || c == b'+')
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::doc::Diagnostic;
+    use crate::finding::{Finding, Severity};
+    use crate::policies::Remediation;
+    use crate::value::Span;
+    use std::sync::Arc;
+
+    #[test]
+    fn masks_access_key_ids() {
+        assert_eq!(
+            mask_secrets(r#"  access_key = "AKIAIOSFODNN7EXAMPLE""#),
+            r#"  access_key = "AKIA****************""#
+        );
+        assert_eq!(
+            mask_secrets("AccessKeyId: ASIAY34FZKBOKMUTVV7A"),
+            "AccessKeyId: ASIA****************"
+        );
+        // Two keys on one line, at the very start and the very end.
+        assert_eq!(
+            mask_secrets("AKIAIOSFODNN7EXAMPLE,AKIAI44QH8DHBEXAMPLE"),
+            "AKIA****************,AKIA****************"
+        );
+    }
+
+    #[test]
+    fn leaves_look_alikes_of_access_key_ids() {
+        for s in [
+            "AKIAIOSFODNN7EXAMPL",    // 15 after the prefix
+            "AKIAIOSFODNN7EXAMPLE1",  // 17 after the prefix
+            "XAKIAIOSFODNN7EXAMPLE",  // inside a word
+            "AKIAiosfodnn7example",   // lower case
+            "AROAIOSFODNN7EXAMPLE12", // a role ID, not a key
+        ] {
+            assert_eq!(mask_secrets(s), s);
+        }
+    }
+
+    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const STARS: &str = "****************************************";
+
+    #[test]
+    fn masks_secret_values_assigned_to_key_like_names() {
+        for (before, after) in [
+            (
+                format!(r#"  secret_key = "{SECRET}""#),
+                format!(r#"  secret_key = "{STARS}""#),
+            ),
+            (
+                format!("      SecretAccessKey: {SECRET}"),
+                format!("      SecretAccessKey: {STARS}"),
+            ),
+            (
+                format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{SECRET}"}}"#),
+                format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{STARS}"}}"#),
+            ),
+            (
+                format!("export AWS_SECRET_ACCESS_KEY={SECRET}"),
+                format!("export AWS_SECRET_ACCESS_KEY={STARS}"),
+            ),
+            // Not random-looking on its own, but the name says what it is.
+            (
+                "password = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"".to_string(),
+                format!("password = \"{STARS}\""),
+            ),
+        ] {
+            assert_eq!(mask_secrets(&before), after);
+        }
+    }
+
+    #[test]
+    fn masks_random_looking_secrets_without_a_name() {
+        assert_eq!(
+            mask_secrets(&format!(r#"value = "{SECRET}""#)),
+            format!(r#"value = "{STARS}""#)
+        );
+    }
+
+    #[test]
+    fn leaves_other_forty_character_values() {
+        for s in [
+            // A commit hash in a module source.
+            "source = \"git::https://example.com/m.git?ref=0123456789abcdef0123456789abcdef01234567\"",
+            // A 41-character value under a secret name is not the shape of a secret key.
+            "secret = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYX\"",
+            "name = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+            "http_tokens = \"optional\"",
+        ] {
+            assert_eq!(mask_secrets(s), s);
+        }
+    }
+
+    #[test]
+    fn masking_keeps_length_and_other_text() {
+        let s = format!("  # clé: AKIAIOSFODNN7EXAMPLE\tsecret = \"{SECRET}\" ✓");
+        let m = mask_secrets(&s);
+        assert_eq!(m.chars().count(), s.chars().count());
+        assert_eq!(
+            m,
+            format!("  # clé: AKIA****************\tsecret = \"{STARS}\" ✓")
+        );
+    }
+
+    #[test]
+    fn counts_unparsed_files_once() {
+        let mut r = Report::default();
+        let f: Arc<str> = Arc::from("a.tf");
+        r.diagnostics = vec![
+            Diagnostic::error(Span::new(f.clone(), 1, 1, 1, 2), "bad"),
+            Diagnostic::error(Span::new(f.clone(), 3, 1, 3, 2), "worse"),
+            Diagnostic::error(Span::none(), "no file"),
+            Diagnostic::warning(Span::new(Arc::from("b.tf"), 1, 1, 1, 2), "meh"),
+        ];
+        assert_eq!(unparsed_files(&r), 2);
+    }
+
+    // ---- fixtures shared by the format tests ----
+
+    pub(crate) fn meta(id: &str, slug: &str, severity: Severity, title: &str) -> RuleMeta {
+        RuleMeta {
+            id: id.into(),
+            slug: slug.into(),
+            family: id.trim_end_matches(|c: char| c.is_ascii_digit()).into(),
+            severity,
+            title: title.into(),
+            description: format!("What {id} looks for, at length."),
+            why: "An attacker who reaches the workload gets its role's credentials.".into(),
+            remediation: Remediation {
+                terraform: "Set the attribute in the resource block:\n\n```hcl\nhttp_tokens = \"required\"\n```\n".into(),
+                cloudformation: "Set the property in the template:\n\n```yaml\nHttpTokens: required\n```\n".into(),
+            },
+            references: vec![format!("https://docs.example.com/{slug}")],
+            tags: vec!["imds".into(), "ec2".into()],
+            precision: "high".into(),
+        }
+    }
+
+    pub(crate) fn metas() -> Vec<RuleMeta> {
+        vec![
+            meta(
+                "IMDS001",
+                "imdsv2-not-required",
+                Severity::High,
+                "EC2 instance metadata accepts IMDSv1 requests",
+            ),
+            meta(
+                "IMDS002",
+                "imds-hop-limit-too-high",
+                Severity::Medium,
+                "Metadata hop limit lets containers reach the instance role",
+            ),
+            meta(
+                "TRUST001",
+                "trust-any-principal",
+                Severity::Critical,
+                "A trust policy lets anyone assume the role",
+            ),
+        ]
+    }
+
+    fn span(file: &str, line: u32, col: u32, end_line: u32, end_col: u32) -> Span {
+        Span::new(Arc::from(file), line, col, end_line, end_col)
+    }
+
+    pub(crate) const MAIN_TF: &str = "testdata/demo dir/main.tf";
+    pub(crate) const TEMPLATE: &str = "templates/app.yaml";
+
+    /// The text of the fixture files (tabs and a secret included on purpose).
+    pub(crate) fn source(file: &str) -> Option<String> {
+        match file {
+            MAIN_TF => Some(
+                [
+                    "resource \"aws_instance\" \"web\" {",                      // 1
+                    "  ami                  = \"ami-123\"",                     // 2
+                    "  iam_instance_profile = aws_iam_instance_profile.p.name", // 3
+                    "  metadata_options {",                                     // 4
+                    "\thttp_tokens = \"optional\"",                             // 5
+                    "    http_put_response_hop_limit = 3 # AKIAIOSFODNN7EXAMPLE", // 6
+                    "  }",                                                      // 7
+                    "  user_data = \"SECRET=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\"", // 8
+                    "}",                                                        // 9
+                    "",                                                         // 10
+                    "resource \"aws_iam_instance_profile\" \"p\" {",            // 11
+                    "  role = aws_iam_role.r.name",                             // 12
+                    "}",                                                        // 13
+                ]
+                .join("\n"),
+            ),
+            _ => None,
+        }
+    }
+
+    /// A report with three findings (one in a file whose text is unavailable), a parse
+    /// error and a warning.
+    pub(crate) fn sample_report() -> Report {
+        let findings = vec![
+            Finding::new(
+                "IMDS001",
+                Severity::High,
+                span(MAIN_TF, 5, 16, 5, 26),
+                "aws_instance.web",
+                "aws_instance.web accepts IMDSv1: http_tokens is \"optional\"",
+            )
+            .related(
+                span(MAIN_TF, 11, 1, 13, 2),
+                "credentials of instance profile aws_iam_instance_profile.p",
+            )
+            .related(
+                span("modules/iam/main.tf", 3, 1, 3, 30),
+                "which holds role aws_iam_role.r",
+            )
+            .key("metadata_options.http_tokens"),
+            Finding::new(
+                "IMDS002",
+                Severity::Medium,
+                span(MAIN_TF, 4, 3, 7, 4),
+                "aws_instance.web",
+                "aws_instance.web lets containers reach IMDS: hop limit is 3 (set by AKIAIOSFODNN7EXAMPLE)",
+            ),
+            Finding::new(
+                "TRUST001",
+                Severity::Critical,
+                span(TEMPLATE, 14, 11, 14, 14),
+                "AppRole",
+                "AppRole can be assumed by any AWS principal",
+            ),
+        ];
+        let findings = findings
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut f)| {
+                f.fingerprint = format!("{:016x}", 0x1234_5678_9abc_def0_u64 + i as u64);
+                f
+            })
+            .collect();
+        Report {
+            findings,
+            diagnostics: vec![
+                Diagnostic::error(
+                    span("broken/main.tf", 7, 3, 7, 4),
+                    "cannot parse HCL: expected `=`",
+                ),
+                Diagnostic::warning(
+                    span(MAIN_TF, 3, 26, 3, 57),
+                    "module source \"../iam\" not found; its resources are not scanned",
+                ),
+                Diagnostic::note(Span::none(), "1 rule skipped: IMDS003 is not known"),
+            ],
+            files_scanned: 12,
+            rules_run: vec!["IMDS001", "IMDS002", "TRUST001"],
+        }
+    }
+
+    /// Render the sample with all metadata.
+    pub(crate) fn render_sample(report: &Report, format: OutputFormat, color: bool) -> String {
+        let metas = metas();
+        let rules: Vec<&RuleMeta> = metas.iter().collect();
+        render(
+            report,
+            format,
+            &RenderOptions {
+                color,
+                tool_version: "0.1.0",
+                ruleset_version: "1.0.0",
+                rules: &rules,
+                sources: &source,
+            },
+        )
+    }
+
+    #[test]
+    fn every_format_ends_with_a_newline_and_is_deterministic() {
+        let r = sample_report();
+        for format in [OutputFormat::Text, OutputFormat::Json, OutputFormat::Sarif] {
+            let a = render_sample(&r, format, false);
+            assert!(a.ends_with('\n'), "{format:?}");
+            assert_eq!(a, render_sample(&r, format, false), "{format:?}");
+            assert!(
+                !a.contains("AKIAIOSFODNN7EXAMPLE"),
+                "{format:?} leaks a key"
+            );
+        }
+    }
+}

@@ -1,0 +1,575 @@
+//! SARIF 2.1.0 output, as GitHub code scanning and SARIF viewers read it.
+//!
+//! One run. `tool.driver.rules` lists the rules that ran, with their documentation;
+//! every finding is a result pointing at its rule by `ruleIndex`, with the graph path as
+//! `relatedLocations` and the finding's fingerprint as `partialFingerprints["rolegraph/v1"]`.
+//! Diagnostics (files that could not be parsed, unresolved modules ...) are
+//! `invocations[0].toolExecutionNotifications`.
+//!
+//! Paths are relative to `%SRCROOT%` (the directory rolegraph ran in). `originalUriBaseIds`
+//! is left out on purpose, so the output does not depend on the machine; GitHub resolves
+//! relative URIs against the repository root. Columns count Unicode code points
+//! (`columnKind: unicodeCodePoints`), as [`crate::value::Span`] does.
+//!
+//! Output is deterministic: fields in struct order, pretty-printed with two-space indent,
+//! a trailing newline.
+
+use super::{RenderOptions, mask_secrets};
+use crate::doc::DiagLevel;
+use crate::finding::{Finding, Report};
+use crate::policies::RuleMeta;
+use crate::value::Span;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/rolegraph/rolegraph";
+const SRCROOT: &str = "%SRCROOT%";
+/// The key of `partialFingerprints`; bump the version if the fingerprint recipe changes.
+const FINGERPRINT_KEY: &str = "rolegraph/v1";
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool<'a>,
+    invocations: [Invocation; 1],
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    driver: Driver<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver<'a> {
+    name: &'static str,
+    version: &'a str,
+    semantic_version: &'a str,
+    information_uri: &'static str,
+    properties: DriverProperties<'a>,
+    rules: Vec<Rule<'a>>,
+}
+
+#[derive(Serialize)]
+struct DriverProperties<'a> {
+    #[serde(rename = "ruleset-version")]
+    ruleset_version: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule<'a> {
+    id: &'a str,
+    name: String,
+    short_description: Message,
+    full_description: Message,
+    help: Help,
+    help_uri: String,
+    default_configuration: Configuration,
+    properties: RuleProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+impl Message {
+    fn new(text: impl Into<String>) -> Message {
+        Message { text: text.into() }
+    }
+}
+
+#[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct RuleProperties<'a> {
+    tags: Vec<&'a str>,
+    precision: &'a str,
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Message,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    properties: ResultProperties,
+}
+
+#[derive(Serialize)]
+struct ResultProperties {
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    resource: String,
+    severity: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Message,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_column: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+struct Notification {
+    level: &'static str,
+    message: Message,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<Location>,
+}
+
+pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "rolegraph",
+                    version: opts.tool_version,
+                    semantic_version: opts.tool_version,
+                    information_uri: INFORMATION_URI,
+                    properties: DriverProperties {
+                        ruleset_version: opts.ruleset_version,
+                    },
+                    rules: opts.rules.iter().map(|m| rule(m)).collect(),
+                },
+            },
+            invocations: [Invocation {
+                execution_successful: !report.has_parse_errors(),
+                tool_execution_notifications: report
+                    .diagnostics
+                    .iter()
+                    .map(|d| Notification {
+                        level: match d.level {
+                            DiagLevel::Error => "error",
+                            DiagLevel::Warning => "warning",
+                            DiagLevel::Note => "note",
+                        },
+                        message: Message::new(mask_secrets(&d.message)),
+                        locations: physical_location(&d.span)
+                            .map(|physical_location| Location { physical_location })
+                            .into_iter()
+                            .collect(),
+                    })
+                    .collect(),
+            }],
+            column_kind: "unicodeCodePoints",
+            results: report.findings.iter().map(|f| result(f, opts)).collect(),
+        }],
+    };
+    let mut s = serde_json::to_string_pretty(&log).expect("the SARIF log serializes to JSON");
+    s.push('\n');
+    s
+}
+
+fn rule(m: &RuleMeta) -> Rule<'_> {
+    let mut tags: Vec<&str> = Vec::with_capacity(m.tags.len() + 1);
+    if !m.tags.iter().any(|t| t == "security") {
+        tags.push("security");
+    }
+    tags.extend(m.tags.iter().map(String::as_str));
+    Rule {
+        id: &m.id,
+        name: rule_name(&m.slug),
+        short_description: Message::new(m.title.trim()),
+        full_description: Message::new(m.description.trim()),
+        help: Help {
+            text: help_text(m),
+            markdown: help_markdown(m),
+        },
+        help_uri: m
+            .references
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("{INFORMATION_URI}/blob/main/policies/{}.yaml", m.id)),
+        default_configuration: Configuration {
+            level: m.severity.sarif_level(),
+        },
+        properties: RuleProperties {
+            tags,
+            precision: &m.precision,
+            security_severity: m.severity.security_severity(),
+        },
+    }
+}
+
+/// The slug in PascalCase, a version suffix kept as its own word:
+/// `imdsv2-not-required` -> `ImdsV2NotRequired`, `ecs-task-and-execution-role-same` ->
+/// `EcsTaskAndExecutionRoleSame`.
+fn rule_name(slug: &str) -> String {
+    let mut out = String::with_capacity(slug.len());
+    for word in slug.split('-').filter(|w| !w.is_empty()) {
+        let split = word
+            .rfind('v')
+            .filter(|&i| {
+                i > 0 && i + 1 < word.len() && word[i + 1..].bytes().all(|b| b.is_ascii_digit())
+            })
+            .unwrap_or(word.len());
+        for part in [&word[..split], &word[split..]] {
+            let mut chars = part.chars();
+            if let Some(first) = chars.next() {
+                out.extend(first.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+        }
+    }
+    out
+}
+
+fn help_text(m: &RuleMeta) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}\n", m.why.trim());
+    let _ = writeln!(
+        s,
+        "How to fix it (Terraform):\n\n{}\n",
+        m.remediation.terraform.trim()
+    );
+    let _ = writeln!(
+        s,
+        "How to fix it (CloudFormation):\n\n{}\n",
+        m.remediation.cloudformation.trim()
+    );
+    if !m.references.is_empty() {
+        s.push_str("References:\n");
+        for r in &m.references {
+            let _ = writeln!(s, "- {r}");
+        }
+    }
+    s.trim_end().to_string()
+}
+
+fn help_markdown(m: &RuleMeta) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}\n", m.why.trim());
+    let _ = writeln!(s, "## How to fix it\n");
+    let _ = writeln!(s, "### Terraform\n\n{}\n", m.remediation.terraform.trim());
+    let _ = writeln!(
+        s,
+        "### CloudFormation\n\n{}\n",
+        m.remediation.cloudformation.trim()
+    );
+    if !m.references.is_empty() {
+        s.push_str("## References\n\n");
+        for r in &m.references {
+            let _ = writeln!(s, "- <{r}>");
+        }
+    }
+    s.trim_end().to_string()
+}
+
+fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
+    let mut partial_fingerprints = BTreeMap::new();
+    if !f.fingerprint.is_empty() {
+        partial_fingerprints.insert(FINGERPRINT_KEY, f.fingerprint.as_str());
+    }
+    SarifResult {
+        rule_id: f.rule_id,
+        rule_index: opts.rules.iter().position(|m| m.id == f.rule_id),
+        level: f.severity.sarif_level(),
+        message: Message::new(mask_secrets(&f.message)),
+        locations: physical_location(&f.span)
+            .map(|physical_location| Location { physical_location })
+            .into_iter()
+            .collect(),
+        related_locations: f
+            .related
+            .iter()
+            .filter_map(|r| Some((physical_location(&r.span)?, &r.message)))
+            .enumerate()
+            .map(|(i, (physical_location, message))| RelatedLocation {
+                id: i + 1,
+                physical_location,
+                message: Message::new(mask_secrets(message)),
+            })
+            .collect(),
+        partial_fingerprints,
+        properties: ResultProperties {
+            security_severity: f.severity.security_severity(),
+            resource: mask_secrets(&f.resource),
+            severity: f.severity.as_str(),
+        },
+    }
+}
+
+/// `None` when the span names no file.
+fn physical_location(span: &Span) -> Option<PhysicalLocation> {
+    if span.file.is_empty() {
+        return None;
+    }
+    let (uri, uri_base_id) = artifact_uri(&span.file);
+    let known = |n: u32| (n > 0).then_some(n);
+    Some(PhysicalLocation {
+        artifact_location: ArtifactLocation { uri, uri_base_id },
+        region: known(span.line).map(|start_line| Region {
+            start_line,
+            start_column: known(span.col),
+            end_line: known(span.end_line),
+            end_column: known(span.end_col),
+        }),
+    })
+}
+
+/// The URI of a scanned file: a relative path (forward slashes, percent-encoded) against
+/// `%SRCROOT%`, or a `file://` URI for an absolute path.
+fn artifact_uri(file: &str) -> (String, Option<&'static str>) {
+    let path = file.replace('\\', "/");
+    let bytes = path.as_bytes();
+    if path.starts_with('/') {
+        return (format!("file://{}", percent_encode(&path)), None);
+    }
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        // A Windows drive path: `C:/dir/file.tf` -> `file:///C:/dir/file.tf`.
+        return (
+            format!("file:///{}:{}", &path[..1], percent_encode(&path[2..])),
+            None,
+        );
+    }
+    let mut rel = path.as_str();
+    while let Some(rest) = rel.strip_prefix("./") {
+        rel = rest;
+    }
+    (percent_encode(rel), Some(SRCROOT))
+}
+
+/// Percent-encode everything but unreserved characters (RFC 3986) and `/`.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::OutputFormat;
+    use crate::report::tests::{render_sample, sample_report};
+    use serde_json::Value;
+
+    /// The OASIS SARIF 2.1.0 JSON schema (`sarif-schema-2.1.0.json`, in the draft-07 form
+    /// schemastore.org serves), as shipped in the serde-sarif 0.8.0 crate (`src/schema.json`).
+    const SARIF_SCHEMA: &str = include_str!("../../tests/data/sarif-schema-2.1.0.json");
+
+    fn schema_errors(out: &str) -> Vec<String> {
+        let mut schema: Value = serde_json::from_str(SARIF_SCHEMA).unwrap();
+        // The schema's pattern for `language` (in `run` and `toolComponent`) has a stray `]`
+        // that the meta-schema's `format: regex` check rejects once formats are validated.
+        // Put the pattern it means in its place, rather than give up format validation.
+        assert_eq!(fix_language_patterns(&mut schema), 2);
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&schema)
+            .unwrap();
+        let log: Value = serde_json::from_str(out).unwrap();
+        validator
+            .iter_errors(&log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect()
+    }
+
+    fn validate(out: &str) {
+        let errors = schema_errors(out);
+        assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
+    }
+
+    #[test]
+    fn the_schema_check_catches_mistakes() {
+        let out = render_sample(&sample_report(), OutputFormat::Sarif, false);
+        for (from, to) in [
+            ("\"level\": \"warning\"", "\"level\": \"fatal\""),
+            ("\"startLine\": 5", "\"startLine\": 0"),
+            ("\"uri\": \"broken/main.tf\"", "\"uri\": \"broken main.tf\""),
+        ] {
+            assert!(out.contains(from), "{from}");
+            let broken = out.replacen(from, to, 1);
+            assert!(!schema_errors(&broken).is_empty(), "{to} passed");
+        }
+    }
+
+    fn fix_language_patterns(v: &mut Value) -> usize {
+        const BROKEN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+        const MEANT: &str = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$";
+        match v {
+            Value::Object(map) => {
+                let mut n = 0;
+                if map.get("pattern").and_then(Value::as_str) == Some(BROKEN) {
+                    map.insert("pattern".into(), MEANT.into());
+                    n += 1;
+                }
+                n + map.values_mut().map(fix_language_patterns).sum::<usize>()
+            }
+            Value::Array(items) => items.iter_mut().map(fix_language_patterns).sum(),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn sarif_is_valid_against_the_schema() {
+        let out = render_sample(&sample_report(), OutputFormat::Sarif, false);
+        validate(&out);
+        // An empty report too.
+        validate(&render_sample(
+            &crate::finding::Report::default(),
+            OutputFormat::Sarif,
+            false,
+        ));
+    }
+
+    #[test]
+    fn sarif_snapshot() {
+        let out = render_sample(&sample_report(), OutputFormat::Sarif, false);
+        insta::assert_snapshot!("sarif", out);
+    }
+
+    #[test]
+    fn sarif_what_github_reads() {
+        let out = render_sample(&sample_report(), OutputFormat::Sarif, false);
+        let log: Value = serde_json::from_str(&out).unwrap();
+        let run = &log["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        for (i, r) in run["results"].as_array().unwrap().iter().enumerate() {
+            let index = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], r["ruleId"], "result {i}");
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(!uri.contains(' ') && !uri.starts_with('/'), "{uri}");
+            assert!(r["partialFingerprints"]["rolegraph/v1"].is_string());
+        }
+        assert_eq!(rules[0]["name"], "ImdsV2NotRequired");
+        assert_eq!(rules[0]["properties"]["tags"][0], "security");
+        assert_eq!(rules[2]["properties"]["security-severity"], "9.5");
+        assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    }
+
+    #[test]
+    fn rule_names() {
+        assert_eq!(rule_name("imdsv2-not-required"), "ImdsV2NotRequired");
+        assert_eq!(
+            rule_name("ecs-task-and-execution-role-same"),
+            "EcsTaskAndExecutionRoleSame"
+        );
+        assert_eq!(
+            rule_name("eks-node-role-overprivileged"),
+            "EksNodeRoleOverprivileged"
+        );
+        assert_eq!(
+            rule_name("trust-oidc-subject-unscoped"),
+            "TrustOidcSubjectUnscoped"
+        );
+        assert_eq!(
+            rule_name("policy-service-wildcard"),
+            "PolicyServiceWildcard"
+        );
+        assert_eq!(rule_name("s3-v"), "S3V");
+    }
+
+    #[test]
+    fn artifact_uris() {
+        assert_eq!(
+            artifact_uri("testdata/IMDS001/terraform/fail/main.tf"),
+            (
+                "testdata/IMDS001/terraform/fail/main.tf".to_string(),
+                Some(SRCROOT)
+            )
+        );
+        assert_eq!(
+            artifact_uri("./my dir\\a#b%.tf"),
+            ("my%20dir/a%23b%25.tf".to_string(), Some(SRCROOT))
+        );
+        assert_eq!(
+            artifact_uri("/home/u/x y.tf"),
+            ("file:///home/u/x%20y.tf".to_string(), None)
+        );
+        assert_eq!(
+            artifact_uri("C:\\infra\\main.tf"),
+            ("file:///C:/infra/main.tf".to_string(), None)
+        );
+        assert_eq!(
+            artifact_uri("modules/é.tf"),
+            ("modules/%C3%A9.tf".to_string(), Some(SRCROOT))
+        );
+    }
+}
