@@ -51,19 +51,28 @@ mod embedded {
 pub const PRECISIONS: &[&str] = &["very-high", "high", "medium", "low"];
 
 impl RuleMeta {
-    /// The rule name for SARIF `reportingDescriptor.name`: the slug in PascalCase
-    /// (`imdsv2-not-required` -> `Imdsv2NotRequired`).
+    /// The rule name for SARIF `reportingDescriptor.name`: the slug in PascalCase, a version
+    /// suffix kept as its own word (`imdsv2-not-required` -> `ImdsV2NotRequired`).
     pub fn sarif_name(&self) -> String {
-        self.slug
-            .split('-')
-            .map(|word| {
-                let mut chars = word.chars();
-                match chars.next() {
-                    Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                    None => String::new(),
+        let mut out = String::with_capacity(self.slug.len());
+        for word in self.slug.split('-').filter(|w| !w.is_empty()) {
+            let split = word
+                .rfind('v')
+                .filter(|&i| {
+                    i > 0
+                        && i + 1 < word.len()
+                        && word[i + 1..].bytes().all(|b| b.is_ascii_digit())
+                })
+                .unwrap_or(word.len());
+            for part in [&word[..split], &word[split..]] {
+                let mut chars = part.chars();
+                if let Some(first) = chars.next() {
+                    out.extend(first.to_uppercase());
+                    out.push_str(chars.as_str());
                 }
-            })
-            .collect()
+            }
+        }
+        out
     }
 
     /// The full documentation as Markdown (SARIF `help.markdown`).
@@ -456,7 +465,7 @@ mod tests {
     #[test]
     fn sarif_name_is_pascal_case() {
         let m = get("IMDS001").unwrap();
-        assert_eq!(m.sarif_name(), "Imdsv2NotRequired");
+        assert_eq!(m.sarif_name(), "ImdsV2NotRequired");
         assert_eq!(
             get("WL001").unwrap().sarif_name(),
             "WorkloadRoleNotAssumable"

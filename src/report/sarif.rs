@@ -247,12 +247,12 @@ fn rule(m: &RuleMeta) -> Rule<'_> {
     tags.extend(m.tags.iter().map(String::as_str));
     Rule {
         id: &m.id,
-        name: rule_name(&m.slug),
+        name: m.sarif_name(),
         short_description: Message::new(m.title.trim()),
         full_description: Message::new(m.description.trim()),
         help: Help {
-            text: help_text(m),
-            markdown: help_markdown(m),
+            text: m.help_text(),
+            markdown: m.help_markdown(),
         },
         help_uri: m
             .references
@@ -268,70 +268,6 @@ fn rule(m: &RuleMeta) -> Rule<'_> {
             security_severity: m.severity.security_severity(),
         },
     }
-}
-
-/// The slug in PascalCase, a version suffix kept as its own word:
-/// `imdsv2-not-required` -> `ImdsV2NotRequired`, `ecs-task-and-execution-role-same` ->
-/// `EcsTaskAndExecutionRoleSame`.
-fn rule_name(slug: &str) -> String {
-    let mut out = String::with_capacity(slug.len());
-    for word in slug.split('-').filter(|w| !w.is_empty()) {
-        let split = word
-            .rfind('v')
-            .filter(|&i| {
-                i > 0 && i + 1 < word.len() && word[i + 1..].bytes().all(|b| b.is_ascii_digit())
-            })
-            .unwrap_or(word.len());
-        for part in [&word[..split], &word[split..]] {
-            let mut chars = part.chars();
-            if let Some(first) = chars.next() {
-                out.extend(first.to_uppercase());
-                out.push_str(chars.as_str());
-            }
-        }
-    }
-    out
-}
-
-fn help_text(m: &RuleMeta) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "{}\n", m.why.trim());
-    let _ = writeln!(
-        s,
-        "How to fix it (Terraform):\n\n{}\n",
-        m.remediation.terraform.trim()
-    );
-    let _ = writeln!(
-        s,
-        "How to fix it (CloudFormation):\n\n{}\n",
-        m.remediation.cloudformation.trim()
-    );
-    if !m.references.is_empty() {
-        s.push_str("References:\n");
-        for r in &m.references {
-            let _ = writeln!(s, "- {r}");
-        }
-    }
-    s.trim_end().to_string()
-}
-
-fn help_markdown(m: &RuleMeta) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "{}\n", m.why.trim());
-    let _ = writeln!(s, "## How to fix it\n");
-    let _ = writeln!(s, "### Terraform\n\n{}\n", m.remediation.terraform.trim());
-    let _ = writeln!(
-        s,
-        "### CloudFormation\n\n{}\n",
-        m.remediation.cloudformation.trim()
-    );
-    if !m.references.is_empty() {
-        s.push_str("## References\n\n");
-        for r in &m.references {
-            let _ = writeln!(s, "- <{r}>");
-        }
-    }
-    s.trim_end().to_string()
 }
 
 fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
@@ -522,28 +458,6 @@ mod tests {
         assert_eq!(rules[0]["properties"]["tags"][0], "security");
         assert_eq!(rules[2]["properties"]["security-severity"], "9.5");
         assert_eq!(run["invocations"][0]["executionSuccessful"], false);
-    }
-
-    #[test]
-    fn rule_names() {
-        assert_eq!(rule_name("imdsv2-not-required"), "ImdsV2NotRequired");
-        assert_eq!(
-            rule_name("ecs-task-and-execution-role-same"),
-            "EcsTaskAndExecutionRoleSame"
-        );
-        assert_eq!(
-            rule_name("eks-node-role-overprivileged"),
-            "EksNodeRoleOverprivileged"
-        );
-        assert_eq!(
-            rule_name("trust-oidc-subject-unscoped"),
-            "TrustOidcSubjectUnscoped"
-        );
-        assert_eq!(
-            rule_name("policy-service-wildcard"),
-            "PolicyServiceWildcard"
-        );
-        assert_eq!(rule_name("s3-v"), "S3V");
     }
 
     #[test]
