@@ -19,7 +19,10 @@ pub struct Inputs {
 }
 
 fn skip_dir(name: &str) -> bool {
-    matches!(name, ".git" | ".terraform" | "node_modules" | ".terragrunt-cache")
+    matches!(
+        name,
+        ".git" | ".terraform" | "node_modules" | ".terragrunt-cache"
+    )
 }
 
 pub fn discover(paths: &[PathBuf]) -> Inputs {
@@ -39,7 +42,10 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
         };
         if meta.is_file() {
             if is_tf_file(&p) {
-                let dir = p.parent().map(normalize).unwrap_or_else(|| PathBuf::from("."));
+                let dir = p
+                    .parent()
+                    .map(normalize)
+                    .unwrap_or_else(|| PathBuf::from("."));
                 module_dirs.insert((dir.clone(), dir));
             }
             continue;

@@ -34,8 +34,11 @@ pub struct Resource {
     pub ref_address: String,
     /// Evaluated attributes and nested blocks (a map). Nested blocks are lists of maps.
     pub attrs: Node,
-    /// The whole block (Terraform) or the logical-ID entry (CloudFormation).
+    /// The block header (Terraform) or the logical-ID entry (CloudFormation).
     pub span: Span,
+    /// Where each top-level attribute (Terraform) or property (CloudFormation) is written,
+    /// from its name to the end of its value.
+    pub attr_spans: std::collections::BTreeMap<String, Span>,
 }
 
 impl Resource {
@@ -47,6 +50,15 @@ impl Resource {
             cur = block_or_self(cur)?.get(key)?;
         }
         Some(cur)
+    }
+
+    /// Where a top-level attribute is written (its name through its value), else the
+    /// resource's own span.
+    pub fn attr_span(&self, name: &str) -> Span {
+        self.attr_spans
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| self.span.clone())
     }
 
     /// The first instance of a nested block or object attribute (`metadata_options`).

@@ -74,7 +74,10 @@ pub struct Link {
 const ROLE: &[&str] = &["aws_iam_role", "AWS::IAM::Role"];
 const PROFILE: &[&str] = &["aws_iam_instance_profile", "AWS::IAM::InstanceProfile"];
 const LT: &[&str] = &["aws_launch_template", "AWS::EC2::LaunchTemplate"];
-const LC: &[&str] = &["aws_launch_configuration", "AWS::AutoScaling::LaunchConfiguration"];
+const LC: &[&str] = &[
+    "aws_launch_configuration",
+    "AWS::AutoScaling::LaunchConfiguration",
+];
 const POLICY: &[&str] = &["aws_iam_policy", "AWS::IAM::ManagedPolicy"];
 const AMI: &[&str] = &["aws_ami"];
 
@@ -89,38 +92,265 @@ macro_rules! link {
 
 /// Terraform links. CloudFormation adds its own rows to the same table.
 pub static LINKS: &[Link] = &[
-    link!("aws_instance", ["iam_instance_profile"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
-    link!("aws_instance", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
-    link!("aws_instance", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
+    link!(
+        "aws_instance",
+        ["iam_instance_profile"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_instance",
+        ["launch_template", "id"],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_instance",
+        ["launch_template", "name"],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn,
+        "name"
+    ),
     link!("aws_instance", ["ami"], UsesAmi, AMI, RefOnly, "name"),
-    link!("aws_spot_instance_request", ["iam_instance_profile"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
-    link!("aws_spot_instance_request", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
-    link!("aws_spot_instance_request", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
-    link!("aws_spot_instance_request", ["ami"], UsesAmi, AMI, RefOnly, "name"),
-    link!("aws_launch_template", ["iam_instance_profile", "name"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
-    link!("aws_launch_template", ["iam_instance_profile", "arn"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
-    link!("aws_launch_template", ["image_id"], UsesAmi, AMI, RefOnly, "name"),
-    link!("aws_launch_configuration", ["iam_instance_profile"], UsesInstanceProfile, PROFILE, NameOrArn, "name"),
-    link!("aws_launch_configuration", ["image_id"], UsesAmi, AMI, RefOnly, "name"),
-    link!("aws_autoscaling_group", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
-    link!("aws_autoscaling_group", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
-    link!("aws_autoscaling_group", ["launch_configuration"], UsesLaunchConfiguration, LC, NameOrArn, "name"),
-    link!("aws_autoscaling_group", ["mixed_instances_policy", "launch_template", "launch_template_specification", "launch_template_id"], UsesLaunchTemplate, LT, RefOnly, "name"),
-    link!("aws_autoscaling_group", ["mixed_instances_policy", "launch_template", "launch_template_specification", "launch_template_name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
-    link!("aws_eks_node_group", ["launch_template", "id"], UsesLaunchTemplate, LT, RefOnly, "name"),
-    link!("aws_eks_node_group", ["launch_template", "name"], UsesLaunchTemplate, LT, NameOrArn, "name"),
-    link!("aws_eks_node_group", ["node_role_arn"], NodeRole, ROLE, NameOrArn, "name"),
-    link!("aws_iam_instance_profile", ["role"], ProfileHasRole, ROLE, NameOrArn, "name"),
-    link!("aws_lambda_function", ["role"], ServiceRole, ROLE, NameOrArn, "name"),
-    link!("aws_ecs_task_definition", ["task_role_arn"], TaskRole, ROLE, NameOrArn, "name"),
-    link!("aws_ecs_task_definition", ["execution_role_arn"], ExecutionRole, ROLE, NameOrArn, "name"),
-    link!("aws_eks_cluster", ["role_arn"], ServiceRole, ROLE, NameOrArn, "name"),
-    link!("aws_eks_fargate_profile", ["pod_execution_role_arn"], ExecutionRole, ROLE, NameOrArn, "name"),
-    link!("aws_codebuild_project", ["service_role"], ServiceRole, ROLE, NameOrArn, "name"),
-    link!("aws_sfn_state_machine", ["role_arn"], ServiceRole, ROLE, NameOrArn, "name"),
-    link!("aws_batch_compute_environment", ["service_role"], ServiceRole, ROLE, NameOrArn, "name"),
-    link!("aws_iam_role", ["permissions_boundary"], PermissionsBoundary, POLICY, NameOrArn, "name"),
-    link!("aws_iam_role", ["managed_policy_arns"], AttachedPolicy, POLICY, NameOrArn, "name"),
+    link!(
+        "aws_spot_instance_request",
+        ["iam_instance_profile"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_spot_instance_request",
+        ["launch_template", "id"],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_spot_instance_request",
+        ["launch_template", "name"],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_spot_instance_request",
+        ["ami"],
+        UsesAmi,
+        AMI,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_launch_template",
+        ["iam_instance_profile", "name"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_launch_template",
+        ["iam_instance_profile", "arn"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_launch_template",
+        ["image_id"],
+        UsesAmi,
+        AMI,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_launch_configuration",
+        ["iam_instance_profile"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_launch_configuration",
+        ["image_id"],
+        UsesAmi,
+        AMI,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_autoscaling_group",
+        ["launch_template", "id"],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_autoscaling_group",
+        ["launch_template", "name"],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_autoscaling_group",
+        ["launch_configuration"],
+        UsesLaunchConfiguration,
+        LC,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_autoscaling_group",
+        [
+            "mixed_instances_policy",
+            "launch_template",
+            "launch_template_specification",
+            "launch_template_id"
+        ],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_autoscaling_group",
+        [
+            "mixed_instances_policy",
+            "launch_template",
+            "launch_template_specification",
+            "launch_template_name"
+        ],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_eks_node_group",
+        ["launch_template", "id"],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly,
+        "name"
+    ),
+    link!(
+        "aws_eks_node_group",
+        ["launch_template", "name"],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_eks_node_group",
+        ["node_role_arn"],
+        NodeRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_iam_instance_profile",
+        ["role"],
+        ProfileHasRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_lambda_function",
+        ["role"],
+        ServiceRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_ecs_task_definition",
+        ["task_role_arn"],
+        TaskRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_ecs_task_definition",
+        ["execution_role_arn"],
+        ExecutionRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_eks_cluster",
+        ["role_arn"],
+        ServiceRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_eks_fargate_profile",
+        ["pod_execution_role_arn"],
+        ExecutionRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_codebuild_project",
+        ["service_role"],
+        ServiceRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_sfn_state_machine",
+        ["role_arn"],
+        ServiceRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_batch_compute_environment",
+        ["service_role"],
+        ServiceRole,
+        ROLE,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_iam_role",
+        ["permissions_boundary"],
+        PermissionsBoundary,
+        POLICY,
+        NameOrArn,
+        "name"
+    ),
+    link!(
+        "aws_iam_role",
+        ["managed_policy_arns"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn,
+        "name"
+    ),
     link!(rev "aws_iam_role_policy", ["role"], InlinePolicy, ROLE, NameOrArn, "name"),
     link!(rev "aws_iam_role_policy_attachment", ["role"], AttachedPolicy, ROLE, NameOrArn, "name"),
     link!(rev "aws_iam_policy_attachment", ["roles"], AttachedPolicy, ROLE, NameOrArn, "name"),
@@ -164,8 +394,14 @@ impl Graph {
         };
         let mut edges = Vec::new();
         for (i, r) in graph.resources.iter().enumerate() {
-            for link in LINKS.iter().chain(extra_links).filter(|l| l.from == r.rtype) {
-                let Some(value) = r.attr(link.path) else { continue };
+            for link in LINKS
+                .iter()
+                .chain(extra_links)
+                .filter(|l| l.from == r.rtype)
+            {
+                let Some(value) = r.attr(link.path) else {
+                    continue;
+                };
                 for item in value.items() {
                     if item.is_null() {
                         continue;
@@ -179,7 +415,14 @@ impl Graph {
                     }
                     for t in targets {
                         let (a, b) = if link.reverse { (t, i) } else { (i, t) };
-                        edges.push((a, b, EdgeInfo { kind: link.kind, span: item.span.clone() }));
+                        edges.push((
+                            a,
+                            b,
+                            EdgeInfo {
+                                kind: link.kind,
+                                span: item.span.clone(),
+                            },
+                        ));
                     }
                 }
             }
@@ -199,7 +442,10 @@ impl Graph {
             return v.clone();
         }
         // `aws_iam_role.r[0]` when the resource was not expanded (unknown count).
-        if let Some(base) = target.strip_suffix(']').and_then(|t| t.rsplit_once('[')).map(|(b, _)| b)
+        if let Some(base) = target
+            .strip_suffix(']')
+            .and_then(|t| t.rsplit_once('['))
+            .map(|(b, _)| b)
             && let Some(v) = self.by_ref.get(base)
         {
             return v.clone();
@@ -265,7 +511,9 @@ impl Graph {
 
     /// Did resource `i` name a target of this kind that is not in the scan?
     pub fn has_unresolved(&self, i: usize, kind: EdgeKind) -> bool {
-        self.unresolved.iter().any(|(r, k, _)| *r == i && *k == kind)
+        self.unresolved
+            .iter()
+            .any(|(r, k, _)| *r == i && *k == kind)
     }
 
     pub fn of_type<'a>(&'a self, types: &'a [&'a str]) -> impl Iterator<Item = usize> + 'a {

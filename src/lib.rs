@@ -3,9 +3,150 @@
 //! The pipeline (see DESIGN.md): discover -> parse -> resolve -> graph -> model -> rules ->
 //! report. [`scan`] runs all of it.
 
+pub mod discover;
 pub mod doc;
 pub mod finding;
+pub mod graph;
+pub mod model;
 pub mod parse;
 pub mod policies;
 pub mod report;
+pub mod rules;
 pub mod value;
+
+use doc::{DiagLevel, Diagnostic, Document};
+use finding::{Finding, Report};
+use parse::hcl::module::VarInputs;
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// What to scan and how.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    /// Terraform variables from `--var` and `--var-file`.
+    pub vars: VarInputs,
+    /// Run only these rules (empty: all).
+    pub select: Vec<String>,
+    /// Never run these rules.
+    pub ignore: Vec<String>,
+}
+
+impl ScanOptions {
+    /// The rules this scan runs.
+    pub fn rules(&self) -> Vec<&'static dyn rules::Rule> {
+        let matches = |list: &[String], id: &str| {
+            list.iter().any(|s| {
+                s.eq_ignore_ascii_case(id)
+                    || (!s.is_empty()
+                        && id.starts_with(&s.to_ascii_uppercase())
+                        && s.chars().all(|c| c.is_ascii_alphabetic()))
+            })
+        };
+        rules::all()
+            .into_iter()
+            .filter(|r| self.select.is_empty() || matches(&self.select, r.id()))
+            .filter(|r| !matches(&self.ignore, r.id()))
+            .collect()
+    }
+}
+
+/// Parse every input into documents (one per Terraform root module, template or plan).
+pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, usize) {
+    let inputs = discover::discover(&opts.paths);
+    let results: Vec<(Document, BTreeSet<std::sync::Arc<str>>)> = inputs
+        .terraform_roots
+        .par_iter()
+        .map(|(dir, root)| parse::hcl::module::scan_root_module(dir, root, &opts.vars))
+        .collect();
+    let mut files = BTreeSet::new();
+    let mut docs = Vec::new();
+    for (d, f) in results {
+        files.extend(f);
+        docs.push(d);
+    }
+    (docs, inputs.diagnostics, files.len())
+}
+
+/// Check one document: build its graph and model, run the rules.
+pub fn check(doc: Document, rules: &[&'static dyn rules::Rule]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let graph = graph::Graph::build(doc.resources, &[]);
+    let model = model::Model::build(graph);
+    let mut findings = Vec::new();
+    for r in rules {
+        findings.extend(r.check(&model));
+    }
+    (findings, doc.diagnostics)
+}
+
+/// Run the whole pipeline.
+pub fn scan(opts: &ScanOptions) -> Report {
+    let rules = opts.rules();
+    let (docs, mut diagnostics, files_scanned) = load(opts);
+    let checked: Vec<(Vec<Finding>, Vec<Diagnostic>)> =
+        docs.into_par_iter().map(|d| check(d, &rules)).collect();
+    let mut findings = Vec::new();
+    for (f, d) in checked {
+        findings.extend(f);
+        diagnostics.extend(d);
+    }
+    finish(findings, diagnostics, files_scanned, &rules)
+}
+
+/// Sort, de-duplicate and fingerprint findings; sort diagnostics.
+pub fn finish(
+    mut findings: Vec<Finding>,
+    mut diagnostics: Vec<Diagnostic>,
+    files_scanned: usize,
+    rules: &[&'static dyn rules::Rule],
+) -> Report {
+    for f in &mut findings {
+        f.related.dedup();
+        let mut h = Sha256::new();
+        for part in [f.rule_id, &f.span.file, &f.resource, &f.key] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        f.fingerprint = h
+            .finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+    }
+    findings.sort_by(|a, b| {
+        (
+            &a.span.file,
+            a.span.line,
+            a.span.col,
+            a.rule_id,
+            &a.resource,
+            &a.message,
+        )
+            .cmp(&(
+                &b.span.file,
+                b.span.line,
+                b.span.col,
+                b.rule_id,
+                &b.resource,
+                &b.message,
+            ))
+    });
+    // A module used by several scanned configurations: one finding per rule and location.
+    findings.dedup_by(|b, a| a.rule_id == b.rule_id && a.span == b.span && a.key == b.key);
+    diagnostics.sort();
+    diagnostics.dedup();
+    Report {
+        findings,
+        diagnostics,
+        files_scanned,
+        rules_run: rules.iter().map(|r| r.id()).collect(),
+    }
+}
+
+/// Did the scan fail to read something (the gate fails closed on it)?
+pub fn has_errors(diags: &[Diagnostic]) -> bool {
+    diags.iter().any(|d| d.level == DiagLevel::Error)
+}

@@ -1,1 +1,218 @@
-fn main() {}
+//! The `rolegraph` command line: wires clap to the library.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rolegraph::finding::Severity;
+use rolegraph::parse::hcl::module::VarInputs;
+use rolegraph::report::{OutputFormat, RenderOptions};
+use rolegraph::{ScanOptions, policies};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn long_version() -> &'static str {
+    Box::leak(
+        format!(
+            "{} (rule set {})",
+            env!("CARGO_PKG_VERSION"),
+            policies::RULESET_VERSION
+        )
+        .into_boxed_str(),
+    )
+}
+
+#[derive(Parser)]
+#[command(
+    name = "rolegraph",
+    version = long_version(),
+    about = "How does each AWS compute workload get its credentials, and is that safe?"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    None,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan Terraform under the given paths.
+    Scan {
+        /// Files or directories (default: the current directory).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Exit 1 when a finding has this severity or higher.
+        #[arg(long, value_enum, default_value = "high")]
+        fail_on: FailOn,
+        /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Do not run these rules (IDs or families, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Set a Terraform root variable (repeatable): --var name=value.
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Load Terraform variables from a .tfvars or .tfvars.json file (repeatable).
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
+        /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
+        #[arg(long)]
+        allow_parse_errors: bool,
+    },
+    /// List the rules.
+    Rules,
+    /// Show the documentation of a rule.
+    Explain {
+        /// Rule ID (IMDS001) or slug (imdsv2-not-required).
+        rule: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Rules => {
+            print!("{}", policies::rules_text());
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => {
+            let meta = policies::all()
+                .iter()
+                .find(|m| m.id.eq_ignore_ascii_case(&rule) || m.slug == rule);
+            match meta {
+                Some(m) => {
+                    print!("{}", policies::explain_text(m));
+                    ExitCode::SUCCESS
+                }
+                None => {
+                    eprintln!("error: no rule {rule}; `rolegraph rules` lists them");
+                    ExitCode::from(2)
+                }
+            }
+        }
+        Command::Scan {
+            paths,
+            format,
+            output,
+            fail_on,
+            select,
+            ignore,
+            vars,
+            var_files,
+            allow_parse_errors,
+        } => {
+            let mut parsed_vars = Vec::new();
+            for v in vars {
+                match v.split_once('=') {
+                    Some((k, val)) if !k.trim().is_empty() => {
+                        parsed_vars.push((k.trim().to_string(), val.to_string()))
+                    }
+                    _ => {
+                        eprintln!("error: --var expects NAME=VALUE, got {v:?}");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            for f in &var_files {
+                if !f.is_file() {
+                    eprintln!("error: --var-file {}: no such file", f.display());
+                    return ExitCode::from(2);
+                }
+            }
+            let known: Vec<&str> = rolegraph::rules::all().iter().map(|r| r.id()).collect();
+            for s in select.iter().chain(ignore.iter()) {
+                let ok = known.iter().any(|id| {
+                    id.eq_ignore_ascii_case(s)
+                        || (s.chars().all(|c| c.is_ascii_alphabetic())
+                            && id.starts_with(&s.to_ascii_uppercase()))
+                });
+                if !ok {
+                    eprintln!("error: unknown rule or family {s:?}; `rolegraph rules` lists them");
+                    return ExitCode::from(2);
+                }
+            }
+            let opts = ScanOptions {
+                paths,
+                vars: VarInputs {
+                    var_files,
+                    vars: parsed_vars,
+                },
+                select,
+                ignore,
+            };
+            let report = rolegraph::scan(&opts);
+            let metas: Vec<&policies::RuleMeta> = report
+                .rules_run
+                .iter()
+                .filter_map(|id| policies::get(id))
+                .collect();
+            let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+            let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let sources = |f: &str| std::fs::read_to_string(f).ok();
+            let text = rolegraph::report::render(
+                &report,
+                format,
+                &RenderOptions {
+                    color,
+                    tool_version: env!("CARGO_PKG_VERSION"),
+                    ruleset_version: policies::RULESET_VERSION,
+                    rules: &metas,
+                    sources: &sources,
+                },
+            );
+            let written = match &output {
+                Some(path) => std::fs::write(path, &text),
+                None => std::io::stdout().lock().write_all(text.as_bytes()),
+            };
+            if let Err(e) = written {
+                let target = output
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "standard output".into());
+                eprintln!("error: cannot write {target}: {e}");
+                return ExitCode::from(2);
+            }
+            if output.is_some() || format != OutputFormat::Text {
+                // Keep the gate's reason visible when the report goes elsewhere.
+                for d in report
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+                {
+                    eprintln!("error: {}: {}", d.span, d.message);
+                }
+            }
+            if report.has_parse_errors() && !allow_parse_errors {
+                return ExitCode::from(2);
+            }
+            match fail_on.threshold() {
+                Some(t) if report.findings.iter().any(|f| f.severity >= t) => ExitCode::from(1),
+                _ => ExitCode::SUCCESS,
+            }
+        }
+    }
+}

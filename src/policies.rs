@@ -59,9 +59,7 @@ impl RuleMeta {
             let split = word
                 .rfind('v')
                 .filter(|&i| {
-                    i > 0
-                        && i + 1 < word.len()
-                        && word[i + 1..].bytes().all(|b| b.is_ascii_digit())
+                    i > 0 && i + 1 < word.len() && word[i + 1..].bytes().all(|b| b.is_ascii_digit())
                 })
                 .unwrap_or(word.len());
             for part in [&word[..split], &word[split..]] {

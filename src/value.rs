@@ -138,9 +138,11 @@ impl Node {
     /// Look up a key case-insensitively (IAM policy element names).
     pub fn get_ci(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Map(m) => m
-                .get(key)
-                .or_else(|| m.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)),
+            Value::Map(m) => m.get(key).or_else(|| {
+                m.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                    .map(|(_, v)| v)
+            }),
             Value::Json(inner) => inner.get_ci(key),
             _ => None,
         }

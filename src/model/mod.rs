@@ -19,6 +19,8 @@ pub enum Ec2Kind {
 }
 
 /// Instance metadata options as configured on one resource.
+// One value per EC2 launch resource: the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum Metadata {
     /// No metadata options at all (defaults apply).
@@ -184,7 +186,9 @@ fn metadata(r: &Resource) -> Metadata {
 /// The service principal that runs each workload type, and how it links to its role.
 fn workload_services(rtype: &str) -> &'static [(EdgeKind, &'static str)] {
     match rtype {
-        "aws_instance" | "aws_spot_instance_request" | "aws_launch_template"
+        "aws_instance"
+        | "aws_spot_instance_request"
+        | "aws_launch_template"
         | "aws_launch_configuration" => &[(EdgeKind::UsesInstanceProfile, "ec2.amazonaws.com")],
         "aws_lambda_function" => &[(EdgeKind::ServiceRole, "lambda.amazonaws.com")],
         "aws_ecs_task_definition" => &[
@@ -193,9 +197,7 @@ fn workload_services(rtype: &str) -> &'static [(EdgeKind, &'static str)] {
         ],
         "aws_eks_node_group" => &[(EdgeKind::NodeRole, "ec2.amazonaws.com")],
         "aws_eks_cluster" => &[(EdgeKind::ServiceRole, "eks.amazonaws.com")],
-        "aws_eks_fargate_profile" => {
-            &[(EdgeKind::ExecutionRole, "eks-fargate-pods.amazonaws.com")]
-        }
+        "aws_eks_fargate_profile" => &[(EdgeKind::ExecutionRole, "eks-fargate-pods.amazonaws.com")],
         "aws_codebuild_project" => &[(EdgeKind::ServiceRole, "codebuild.amazonaws.com")],
         "aws_sfn_state_machine" => &[(EdgeKind::ServiceRole, "states.amazonaws.com")],
         "aws_batch_compute_environment" => &[(EdgeKind::ServiceRole, "batch.amazonaws.com")],
@@ -239,11 +241,24 @@ fn workloads(g: &Graph) -> Vec<Workload> {
     out
 }
 
+/// The attribute that holds a role's trust policy.
+fn trust_attr(r: &Resource) -> Option<&'static str> {
+    match r.rtype.as_str() {
+        "aws_iam_role" => Some("assume_role_policy"),
+        "AWS::IAM::Role" => Some("AssumeRolePolicyDocument"),
+        _ => None,
+    }
+}
+
 /// The trust policy document of a role resource, if it is written in the scan.
 pub fn trust_policy(r: &Resource) -> Option<&Node> {
-    match r.rtype.as_str() {
-        "aws_iam_role" => r.attr(&["assume_role_policy"]),
-        "AWS::IAM::Role" => r.attr(&["Properties", "AssumeRolePolicyDocument"]),
-        _ => None,
+    r.attr(&[trust_attr(r)?]).filter(|n| !n.is_null())
+}
+
+/// Where the trust policy attribute is written.
+pub fn trust_attr_span(r: &Resource) -> Span {
+    match trust_attr(r) {
+        Some(a) => r.attr_span(a),
+        None => r.span.clone(),
     }
 }

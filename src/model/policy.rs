@@ -116,6 +116,31 @@ impl PolicyDocument {
         })
     }
 
+    /// The principals Allow statements name, as text (`Service ec2.amazonaws.com`,
+    /// `AWS arn:aws:iam::111122223333:root`), sorted and de-duplicated.
+    pub fn principals(&self) -> Vec<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for st in self.statements.iter().filter(|s| s.allows() == Some(true)) {
+            let Some(p) = st.principal() else { continue };
+            match &p.value {
+                Value::Map(m) => {
+                    for (k, v) in m {
+                        for item in v.items() {
+                            out.insert(format!(
+                                "{k} {}",
+                                item.display_text().unwrap_or("?".into())
+                            ));
+                        }
+                    }
+                }
+                _ => {
+                    out.insert(p.display_text().unwrap_or("?".into()));
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
     /// Can `service` (`ec2.amazonaws.com`) assume a role with this trust policy?
     pub fn trusts_service(&self, service: &str) -> Tri {
         let mut result = if self.partial { Tri::Unknown } else { Tri::No };
@@ -163,7 +188,11 @@ pub fn principal_is_service(p: &Node, service: &str) -> Tri {
         return Tri::Yes;
     }
     let Value::Map(m) = &p.value else {
-        return if p.has_unknown() { Tri::Unknown } else { Tri::No };
+        return if p.has_unknown() {
+            Tri::Unknown
+        } else {
+            Tri::No
+        };
     };
     let mut result = Tri::No;
     for (k, v) in m {

@@ -3,10 +3,10 @@
 //! the evaluator is written once.
 
 use crate::value::{Node, Span, Value};
+use hcl_edit::Span as _;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::structure::{Body as HBody, Structure};
 use hcl_edit::template::{Directive, Element, Template};
-use hcl_edit::Span as _;
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
@@ -124,6 +124,8 @@ pub struct Block {
     pub labels: Vec<String>,
     pub body: Body,
     pub span: Span,
+    /// The block's header: type, labels and the opening brace.
+    pub header: Span,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -177,6 +179,11 @@ impl LineIndex {
         &self.file
     }
 
+    /// The text of a byte range (empty when out of range).
+    pub fn text(&self, r: std::ops::Range<usize>) -> &str {
+        self.text.get(r).unwrap_or("")
+    }
+
     pub fn pos(&self, offset: usize) -> (u32, u32) {
         let offset = offset.min(self.text.len());
         let line = match self.starts.binary_search(&offset) {
@@ -223,12 +230,22 @@ impl Converter<'_> {
                     expr: self.expr(&a.value),
                     span: self.idx.span(a.span()),
                 }),
-                Structure::Block(b) => out.blocks.push(Block {
-                    kind: b.ident.as_str().to_string(),
-                    labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
-                    body: self.body(&b.body),
-                    span: self.idx.span(b.span()),
-                }),
+                Structure::Block(b) => {
+                    let span = b.span();
+                    // The header ends at the opening brace.
+                    let header = span.clone().map(|r| {
+                        let text = self.idx.text(r.clone());
+                        let end = text.find('{').map(|i| r.start + i + 1).unwrap_or(r.end);
+                        r.start..end
+                    });
+                    out.blocks.push(Block {
+                        kind: b.ident.as_str().to_string(),
+                        labels: b.labels.iter().map(|l| l.as_str().to_string()).collect(),
+                        body: self.body(&b.body),
+                        span: self.idx.span(span),
+                        header: self.idx.span(header),
+                    })
+                }
             }
         }
         out
@@ -262,9 +279,7 @@ impl Converter<'_> {
                     .collect(),
                 span,
             ),
-            Expression::StringTemplate(t) => {
-                Expr::Template(self.template_elements(t.iter()), span)
-            }
+            Expression::StringTemplate(t) => Expr::Template(self.template_elements(t.iter()), span),
             Expression::HeredocTemplate(h) => {
                 // The text starts on the line after `<<EOF`: spans of JSON parsed from it line up.
                 let mut s = span.clone();

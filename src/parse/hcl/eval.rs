@@ -97,7 +97,12 @@ pub fn instance_scope(key: &InstanceKey, span: &Span) -> Scope {
         ),
         InstanceKey::Key(k, v) => s.with(
             "each",
-            map2("key", Node::string(k.clone(), span.clone()), "value", v.clone()),
+            map2(
+                "key",
+                Node::string(k.clone(), span.clone()),
+                "value",
+                v.clone(),
+            ),
         ),
     }
 }
@@ -159,7 +164,11 @@ pub fn expand(
                 "count = {} is more than {MAX_INSTANCES} instances: treated as unknown",
                 format_number(*n)
             )),
-            Value::Bool(b) => Ok(if *b { vec![InstanceKey::Index(0)] } else { vec![] }),
+            Value::Bool(b) => Ok(if *b {
+                vec![InstanceKey::Index(0)]
+            } else {
+                vec![]
+            }),
             _ => Ok(vec![InstanceKey::UnknownCount]),
         };
     }
@@ -183,7 +192,7 @@ pub fn expand(
                         _ => return Ok(vec![InstanceKey::UnknownEach]),
                     }
                 }
-                keys.sort_by(|a, b| a.suffix().cmp(&b.suffix()));
+                keys.sort_by_key(|k| k.suffix());
                 keys
             }
             Value::Null => vec![],
@@ -378,7 +387,12 @@ impl<'w> Instance<'w> {
             Value::List(l) => l
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (Node::new(Value::Number(i as f64), v.span.clone()), v.clone()))
+                .map(|(i, v)| {
+                    (
+                        Node::new(Value::Number(i as f64), v.span.clone()),
+                        v.clone(),
+                    )
+                })
                 .collect(),
             Value::Map(m) => m
                 .iter()
@@ -412,9 +426,9 @@ impl<'w> Instance<'w> {
                         _ => return Ok(Node::unknown(f.span.clone())),
                     };
                     if f.grouping {
-                        let e = map.entry(key).or_insert_with(|| {
-                            Node::new(Value::List(vec![]), f.span.clone())
-                        });
+                        let e = map
+                            .entry(key)
+                            .or_insert_with(|| Node::new(Value::List(vec![]), f.span.clone()));
                         if let Value::List(l) = &mut e.value {
                             l.push(val)
                         }
@@ -476,7 +490,10 @@ impl<'w> Instance<'w> {
                             .iter()
                             .enumerate()
                             .map(|(i, v)| {
-                                (Node::new(Value::Number(i as f64), v.span.clone()), v.clone())
+                                (
+                                    Node::new(Value::Number(i as f64), v.span.clone()),
+                                    v.clone(),
+                                )
                             })
                             .collect(),
                         Value::Map(m) => m
@@ -556,7 +573,8 @@ impl<'w> Instance<'w> {
             Ok(v) => Ok(v),
             Err(msg) => {
                 if msg.starts_with("unsupported function") {
-                    self.ws.note_once(span, &format!("{msg}: its result is treated as unknown"));
+                    self.ws
+                        .note_once(span, &format!("{msg}: its result is treated as unknown"));
                     Ok(Node::unknown(span.clone()))
                 } else {
                     Err(EvalError(msg))
@@ -656,7 +674,13 @@ impl<'w> Instance<'w> {
 
     /// `aws_iam_role.app[0].arn` -> a symbolic reference; an index right after the name is
     /// part of the target.
-    fn resource_ref(&self, mut target: String, ops: &[Op], scope: &Scope, span: &Span) -> EvalResult {
+    fn resource_ref(
+        &self,
+        mut target: String,
+        ops: &[Op],
+        scope: &Scope,
+        span: &Span,
+    ) -> EvalResult {
         let mut rest = ops;
         if let Some(Op::Index(e)) = ops.first() {
             let k = self.eval(e, scope)?;
@@ -743,7 +767,11 @@ impl<'w> Instance<'w> {
         let Some(expr) = self.def.locals.get(name) else {
             return Err(EvalError(format!("undeclared local.{name}")));
         };
-        if !self.in_progress.borrow_mut().insert(format!("local.{name}")) {
+        if !self
+            .in_progress
+            .borrow_mut()
+            .insert(format!("local.{name}"))
+        {
             self.diag(Diagnostic::warning(
                 expr.span().clone(),
                 format!("local.{name} refers to itself: treated as unknown"),
@@ -751,7 +779,9 @@ impl<'w> Instance<'w> {
             return Ok(Node::unknown(expr.span().clone()));
         }
         let v = self.eval_or_unknown(expr, &Scope::default());
-        self.in_progress.borrow_mut().remove(&format!("local.{name}"));
+        self.in_progress
+            .borrow_mut()
+            .remove(&format!("local.{name}"));
         self.locals.borrow_mut().insert(name.to_string(), v.clone());
         Ok(v)
     }
@@ -781,19 +811,28 @@ impl<'w> Instance<'w> {
         }
         let c = Rc::new(self.ws.instantiate_child(self, name));
         self.in_progress.borrow_mut().remove(&key);
-        self.children.borrow_mut().insert(name.to_string(), c.clone());
+        self.children
+            .borrow_mut()
+            .insert(name.to_string(), c.clone());
         c
     }
 
     /// All module calls of this instance, instantiated.
     pub fn children(&self) -> Vec<(String, Rc<Child<'w>>)> {
         let names: Vec<String> = self.def.modules.iter().map(|m| m.name.clone()).collect();
-        names.into_iter().map(|n| (n.clone(), self.child(&n))).collect()
+        names
+            .into_iter()
+            .map(|n| (n.clone(), self.child(&n)))
+            .collect()
     }
 
     /// `data.aws_iam_policy_document.<name>` evaluated to `{json, minified_json}`.
     fn policy_document(&self, name: &str, key: Option<&Node>, span: &Span) -> EvalResult {
-        let cache_key = format!("{name}{}", key.map(|k| k.display_text().unwrap_or_default()).unwrap_or_default());
+        let cache_key = format!(
+            "{name}{}",
+            key.map(|k| k.display_text().unwrap_or_default())
+                .unwrap_or_default()
+        );
         if let Some(v) = self.policy_docs.borrow().get(&cache_key) {
             return Ok(v.clone());
         }
@@ -811,8 +850,13 @@ impl<'w> Instance<'w> {
         if !self.in_progress.borrow_mut().insert(guard.clone()) {
             return Ok(Node::unknown(span.clone()));
         }
-        let keys = expand(self, def.count.as_ref(), def.for_each.as_ref(), &Scope::default())
-            .unwrap_or_else(|_| vec![InstanceKey::UnknownCount]);
+        let keys = expand(
+            self,
+            def.count.as_ref(),
+            def.for_each.as_ref(),
+            &Scope::default(),
+        )
+        .unwrap_or_else(|_| vec![InstanceKey::UnknownCount]);
         let ik = match key {
             None => keys.into_iter().next(),
             Some(k) => {
@@ -837,10 +881,7 @@ impl<'w> Instance<'w> {
                 let mut m = BTreeMap::new();
                 m.insert("json".to_string(), doc.clone());
                 m.insert("minified_json".to_string(), doc);
-                m.insert(
-                    "id".to_string(),
-                    Node::unknown(def.span.clone()),
-                );
+                m.insert("id".to_string(), Node::unknown(def.span.clone()));
                 Ok(Node::new(Value::Map(m), def.span.clone()))
             }
         };
@@ -862,14 +903,21 @@ impl<'w> Instance<'w> {
             ) {
                 continue;
             }
-            m.insert(a.name.clone(), self.eval_or_unknown(&a.expr, scope));
+            let mut v = self.eval_or_unknown(&a.expr, scope);
+            // A value from elsewhere (a variable default, a policy document, a module output)
+            // is reported where this attribute uses it; its parts keep their own spans.
+            if !matches!(a.expr, Expr::Lit(_)) {
+                v.span = a.expr.span().clone();
+            }
+            m.insert(a.name.clone(), v);
         }
         for b in &body.blocks {
             match b.kind.as_str() {
-                "lifecycle" | "provisioner" | "connection" | "precondition" | "postcondition" => {
-                }
+                "lifecycle" | "provisioner" | "connection" | "precondition" | "postcondition" => {}
                 "dynamic" => {
-                    let Some(label) = b.labels.first() else { continue };
+                    let Some(label) = b.labels.first() else {
+                        continue;
+                    };
                     let iter_name = b
                         .body
                         .attr("iterator")
@@ -889,7 +937,10 @@ impl<'w> Instance<'w> {
                             l.iter()
                                 .enumerate()
                                 .map(|(i, v)| {
-                                    (Node::new(Value::Number(i as f64), v.span.clone()), v.clone())
+                                    (
+                                        Node::new(Value::Number(i as f64), v.span.clone()),
+                                        v.clone(),
+                                    )
                                 })
                                 .collect(),
                         ),
@@ -909,15 +960,15 @@ impl<'w> Instance<'w> {
                         Some(entries) => {
                             for (k, v) in entries {
                                 let s = scope.with(&iter_name, map2("key", k, "value", v));
-                                let node = self.eval_body(&content.body, &s, &b.span);
-                                push_block(&mut m, label, node, &b.span);
+                                let node = self.eval_body(&content.body, &s, &b.header);
+                                push_block(&mut m, label, node, &b.header);
                             }
                         }
                     }
                 }
                 kind => {
-                    let node = self.eval_body(&b.body, scope, &b.span);
-                    push_block(&mut m, kind, node, &b.span);
+                    let node = self.eval_body(&b.body, scope, &b.header);
+                    push_block(&mut m, kind, node, &b.header);
                 }
             }
         }
@@ -929,10 +980,9 @@ fn push_block(m: &mut BTreeMap<String, Node>, kind: &str, node: Node, span: &Spa
     let e = m
         .entry(kind.to_string())
         .or_insert_with(|| Node::new(Value::List(vec![]), span.clone()));
-    match &mut e.value {
-        Value::List(l) => l.push(node),
-        // A dynamic block with unknown for_each next to a static one: stays unknown.
-        _ => {}
+    // A dynamic block with unknown for_each next to a static one stays unknown.
+    if let Value::List(l) = &mut e.value {
+        l.push(node)
     }
 }
 

@@ -2,4 +2,8 @@
 
 pub mod ast;
 pub mod depth;
+pub mod eval;
 pub mod functions;
+pub mod module;
+pub mod policy_doc;
+pub mod tfjson;

@@ -162,7 +162,11 @@ impl Workspace {
         let Some(source) = &call.source else {
             return Child::Opaque;
         };
-        let dir = if source.starts_with("./") || source.starts_with("../") || source == "." || source == ".." {
+        let dir = if source.starts_with("./")
+            || source.starts_with("../")
+            || source == "."
+            || source == ".."
+        {
             normalize(&parent.def.dir.join(source))
         } else if let Some(d) = self.installed.get(&key_path) {
             normalize(&self.root_dir.join(d))
@@ -178,11 +182,17 @@ impl Workspace {
         if !dir.is_dir() {
             self.diag(Diagnostic::warning(
                 call.span.clone(),
-                format!("module \"{name}\": source directory {} does not exist", dir.display()),
+                format!(
+                    "module \"{name}\": source directory {} does not exist",
+                    dir.display()
+                ),
             ));
             return Child::Opaque;
         }
-        if parent.chain.len() >= MAX_MODULE_DEPTH || parent.chain.contains(&dir) || dir == parent.def.dir {
+        if parent.chain.len() >= MAX_MODULE_DEPTH
+            || parent.chain.contains(&dir)
+            || dir == parent.def.dir
+        {
             self.diag(Diagnostic::warning(
                 call.span.clone(),
                 format!("module \"{name}\" calls itself (directly or through other modules): not expanded"),
@@ -190,7 +200,12 @@ impl Workspace {
             return Child::Opaque;
         }
         let def = self.module_def(&dir);
-        let keys = match expand(parent, call.count.as_ref(), call.for_each.as_ref(), &Scope::default()) {
+        let keys = match expand(
+            parent,
+            call.count.as_ref(),
+            call.for_each.as_ref(),
+            &Scope::default(),
+        ) {
             Ok(k) => k,
             Err(msg) => {
                 self.diag(Diagnostic::warning(call.span.clone(), msg));
@@ -214,7 +229,12 @@ impl Workspace {
             let prefix = format!("{}module.{name}{}.", parent.prefix, ik.suffix());
             Rc::new(self.instance(def.clone(), prefix, key_path.clone(), inputs, chain.clone()))
         };
-        if keys.len() == 1 && matches!(keys[0], InstanceKey::None | InstanceKey::UnknownCount | InstanceKey::UnknownEach) {
+        if keys.len() == 1
+            && matches!(
+                keys[0],
+                InstanceKey::None | InstanceKey::UnknownCount | InstanceKey::UnknownEach
+            )
+        {
             return Child::Single(make(&keys[0]));
         }
         let mut many = BTreeMap::new();
@@ -241,12 +261,19 @@ impl Workspace {
     ) -> Instance<'w> {
         // Defaults are evaluated in a module instance without variables (they may not refer
         // to anything but literals and functions).
-        let bare = Instance::new(self, def.clone(), prefix.clone(), key_path.clone(), HashMap::new(), chain.clone());
+        let bare = Instance::new(
+            self,
+            def.clone(),
+            prefix.clone(),
+            key_path.clone(),
+            HashMap::new(),
+            chain.clone(),
+        );
         let mut vars = HashMap::new();
         for v in &def.variables {
             let given = inputs.get(&v.name).cloned();
             let value = match given {
-                Some(n) if !(n.is_null() && !v.nullable) => n,
+                Some(n) if !n.is_null() || v.nullable => n,
                 _ => match &v.default {
                     Some(d) => bare.eval_or_unknown(d, &Scope::default()),
                     None => Node::unknown(v.span.clone()),
@@ -272,7 +299,14 @@ fn apply_type_defaults(inst: &Instance, ty: &Expr, value: Node) -> Node {
         return value;
     };
     match (name.as_str(), args.as_slice(), value.value) {
-        ("optional", [inner, ..], v) => apply_type_defaults(inst, inner, Node { value: v, span: value.span }),
+        ("optional", [inner, ..], v) => apply_type_defaults(
+            inst,
+            inner,
+            Node {
+                value: v,
+                span: value.span,
+            },
+        ),
         ("object", [Expr::Object(fields, _)], Value::Map(mut m)) => {
             for (k, fty) in fields {
                 let key = match k {
@@ -300,7 +334,11 @@ fn apply_type_defaults(inst: &Instance, ty: &Expr, value: Node) -> Node {
             Node::new(Value::Map(m), value.span)
         }
         ("list" | "set", [inner], Value::List(l)) => Node::new(
-            Value::List(l.into_iter().map(|n| apply_type_defaults(inst, inner, n)).collect()),
+            Value::List(
+                l.into_iter()
+                    .map(|n| apply_type_defaults(inst, inner, n))
+                    .collect(),
+            ),
             value.span,
         ),
         ("map", [inner], Value::Map(m)) => Node::new(
@@ -311,7 +349,10 @@ fn apply_type_defaults(inst: &Instance, ty: &Expr, value: Node) -> Node {
             ),
             value.span,
         ),
-        (_, _, v) => Node { value: v, span: value.span },
+        (_, _, v) => Node {
+            value: v,
+            span: value.span,
+        },
     }
 }
 
@@ -384,7 +425,10 @@ pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> O
         Ok(m) if m.len() > MAX_FILE_SIZE => {
             diags.push(Diagnostic::error(
                 whole,
-                format!("file is larger than {} MiB: not parsed", MAX_FILE_SIZE / 1024 / 1024),
+                format!(
+                    "file is larger than {} MiB: not parsed",
+                    MAX_FILE_SIZE / 1024 / 1024
+                ),
             ));
             return None;
         }
@@ -407,7 +451,12 @@ pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> O
             let off = e.utf8_error().valid_up_to();
             let valid = std::str::from_utf8(&e.as_bytes()[..off]).unwrap_or("");
             let line = valid.matches('\n').count() as u32 + 1;
-            let col = valid.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) as u32 + 1;
+            let col = valid
+                .rsplit('\n')
+                .next()
+                .map(|l| l.chars().count())
+                .unwrap_or(0) as u32
+                + 1;
             diags.push(Diagnostic::error(
                 Span::new(file.clone(), line, col, line, col + 1),
                 "file is not valid UTF-8",
@@ -422,7 +471,10 @@ pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> O
         if let Some(d) = super::depth::too_deep(&text) {
             diags.push(Diagnostic::error(
                 Span::new(file.clone(), d.0, d.1, d.0, d.1 + 1),
-                format!("nesting deeper than {} levels: file not parsed", super::depth::MAX_DEPTH),
+                format!(
+                    "nesting deeper than {} levels: file not parsed",
+                    super::depth::MAX_DEPTH
+                ),
             ));
             return None;
         }
@@ -481,7 +533,7 @@ fn add_body(def: &mut ModuleDef, body: Body, diags: &mut Vec<Diagnostic>) {
                     count: b.body.attr("count").map(|a| a.expr.clone()),
                     for_each: b.body.attr("for_each").map(|a| a.expr.clone()),
                     body: b.body,
-                    span: b.span,
+                    span: b.header,
                 });
             }
             "module" => {
@@ -526,15 +578,28 @@ fn load_tfvars(path: &Path, ws: &Workspace, out: &mut HashMap<String, Node>) {
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             ..Default::default()
         });
-        let inst = Instance::new(ws, def, String::new(), String::new(), HashMap::new(), vec![]);
+        let inst = Instance::new(
+            ws,
+            def,
+            String::new(),
+            String::new(),
+            HashMap::new(),
+            vec![],
+        );
         // In JSON var files the top level is the object of variables.
         for a in body.attributes {
-            out.insert(a.name.clone(), inst.eval_or_unknown(&a.expr, &Scope::default()));
+            out.insert(
+                a.name.clone(),
+                inst.eval_or_unknown(&a.expr, &Scope::default()),
+            );
         }
         for b in body.blocks {
             diags.push(Diagnostic::warning(
                 b.span.first_line(),
-                format!("blocks are not allowed in a variables file: \"{}\" ignored", b.kind),
+                format!(
+                    "blocks are not allowed in a variables file: \"{}\" ignored",
+                    b.kind
+                ),
             ));
         }
     }
@@ -545,27 +610,37 @@ fn load_tfvars(path: &Path, ws: &Workspace, out: &mut HashMap<String, Node>) {
 
 /// The value of a `--var NAME=VALUE`: HCL syntax when it parses as a literal, else a string.
 fn cli_var_value(value: &str) -> Node {
-    let span = Span::none();
     let t = value.trim();
-    if t.starts_with('[') || t.starts_with('{') || t == "true" || t == "false" || t == "null" || t.parse::<f64>().is_ok() {
-        if let Ok(body) = ast::parse_hcl(Arc::from("<--var>"), &format!("v = {t}\n")) {
-            if let Some(a) = body.attributes.first() {
-                if let Expr::Lit(n) = &a.expr {
-                    return Node::new(n.value.clone(), span);
-                }
-                let ws = Workspace::new(PathBuf::from("."), PathBuf::from("."));
-                let inst = Instance::new(&ws, Rc::new(ModuleDef::default()), String::new(), String::new(), HashMap::new(), vec![]);
-                let mut n = inst.eval_or_unknown(&a.expr, &Scope::default());
-                n.span = span;
-                return n;
-            }
-        }
+    let literal = t.starts_with('[')
+        || t.starts_with('{')
+        || matches!(t, "true" | "false" | "null")
+        || t.parse::<f64>().is_ok();
+    if literal
+        && let Ok(body) = ast::parse_hcl(Arc::from("<--var>"), &format!("v = {t}\n"))
+        && let Some(a) = body.attributes.first()
+    {
+        let ws = Workspace::new(PathBuf::from("."), PathBuf::from("."));
+        let inst = Instance::new(
+            &ws,
+            Rc::new(ModuleDef::default()),
+            String::new(),
+            String::new(),
+            HashMap::new(),
+            vec![],
+        );
+        let mut n = inst.eval_or_unknown(&a.expr, &Scope::default());
+        n.span = Span::none();
+        return n;
     }
-    Node::string(value, span)
+    Node::string(value, Span::none())
 }
 
 /// Evaluate the root module in `dir` with its whole module tree into a document.
-pub fn scan_root_module(dir: &Path, scan_root: &Path, inputs: &VarInputs) -> (Document, BTreeSet<Arc<str>>) {
+pub fn scan_root_module(
+    dir: &Path,
+    scan_root: &Path,
+    inputs: &VarInputs,
+) -> (Document, BTreeSet<Arc<str>>) {
     let dir = normalize(dir);
     let ws = Workspace::new(dir.clone(), normalize(scan_root));
     let def = ws.module_def(&dir);
@@ -613,7 +688,12 @@ fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<R
         if r.is_data && r.rtype == "aws_iam_policy_document" {
             continue;
         }
-        let keys = match expand(inst, r.count.as_ref(), r.for_each.as_ref(), &Scope::default()) {
+        let keys = match expand(
+            inst,
+            r.count.as_ref(),
+            r.for_each.as_ref(),
+            &Scope::default(),
+        ) {
             Ok(k) => k,
             Err(msg) => {
                 ws.diag(Diagnostic::warning(r.span.first_line(), msg));
@@ -633,6 +713,12 @@ fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<R
                 ref_address: ref_address.clone(),
                 attrs,
                 span: r.span.clone(),
+                attr_spans: r
+                    .body
+                    .attributes
+                    .iter()
+                    .map(|a| (a.name.clone(), a.span.clone()))
+                    .collect(),
             });
         }
     }

@@ -76,7 +76,10 @@ pub fn evaluate(inst: &Instance, body: &Body, scope: &Scope, span: &Span) -> Nod
 /// Statements with a Sid replace earlier ones with the same Sid; others are appended.
 fn merge(into: &mut Vec<Node>, new: Vec<Node>) {
     for st in new {
-        let sid = st.get("Sid").and_then(|s| s.as_str()).filter(|s| !s.is_empty());
+        let sid = st
+            .get("Sid")
+            .and_then(|s| s.as_str())
+            .filter(|s| !s.is_empty());
         match sid.and_then(|sid| {
             into.iter()
                 .position(|o| o.get("Sid").and_then(|s| s.as_str()) == Some(sid))
@@ -119,7 +122,10 @@ fn statement(s: &Node) -> Node {
             .cloned()
             .unwrap_or_else(|| Node::string("Allow", span.clone())),
     );
-    for (json, hcl) in [("Principal", "principals"), ("NotPrincipal", "not_principals")] {
+    for (json, hcl) in [
+        ("Principal", "principals"),
+        ("NotPrincipal", "not_principals"),
+    ] {
         if let Some(p) = s.get(hcl) {
             out.insert(json.to_string(), principals(p));
         }

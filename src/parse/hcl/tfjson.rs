@@ -24,7 +24,10 @@ pub fn parse(file: Arc<str>, text: &str) -> Result<Body, (Span, String)> {
         )
     })?;
     let Value::Map(top) = &root.value else {
-        return Err((root.span.clone(), "a Terraform JSON file must be an object".into()));
+        return Err((
+            root.span.clone(),
+            "a Terraform JSON file must be an object".into(),
+        ));
     };
     let mut body = Body::default();
     let is_vars = file.ends_with(".tfvars.json");
@@ -62,6 +65,7 @@ fn blocks(kind: &str, labels_left: usize, v: &Node, labels: Vec<String>, out: &m
                 labels: labels.clone(),
                 body: block_body(kind, item),
                 span: item.span.clone(),
+                header: item.span.first_line(),
             });
         }
         return;
@@ -111,7 +115,9 @@ fn block_body(kind: &str, v: &Node) -> Body {
                         for item in d.items() {
                             let mut inner = block_body("", item);
                             // `content` is a block in the dynamic body.
-                            if let Some(pos) = inner.attributes.iter().position(|a| a.name == "content") {
+                            if let Some(pos) =
+                                inner.attributes.iter().position(|a| a.name == "content")
+                            {
                                 let a = inner.attributes.remove(pos);
                                 if let Expr::Object(..) = &a.expr {
                                     let content_node = item.get("content").cloned();
@@ -121,6 +127,7 @@ fn block_body(kind: &str, v: &Node) -> Body {
                                             labels: vec![],
                                             body: block_body("", &c),
                                             span: c.span.clone(),
+                                            header: c.span.first_line(),
                                         });
                                     }
                                 }
@@ -130,6 +137,7 @@ fn block_body(kind: &str, v: &Node) -> Body {
                                 labels: vec![label.clone()],
                                 body: inner,
                                 span: item.span.clone(),
+                                header: item.span.first_line(),
                             });
                         }
                     }

@@ -67,7 +67,10 @@ impl Rule for Ecs001 {
             .related(task.span.clone(), "the task role is the same role");
             if same_resource {
                 let rr = m.resource(task_roles[0]);
-                f = f.related(rr.span.first_line(), format!("{} is defined here", rr.address));
+                f = f.related(
+                    rr.span.first_line(),
+                    format!("{} is defined here", rr.address),
+                );
             }
             out.push(f);
         }

@@ -5,8 +5,8 @@ pub mod imdsv2_not_required;
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
-use crate::model::{Ec2Launch, Metadata, Model};
 use crate::model::policy::Tri;
+use crate::model::{Ec2Launch, Metadata, Model};
 
 /// Is the metadata endpoint switched off? (Unknown when the value is not known.)
 pub fn endpoint_disabled(md: &Metadata) -> Tri {
@@ -41,7 +41,10 @@ pub fn with_path(model: &Model, l: &Ec2Launch, mut f: Finding) -> Finding {
             );
         }
     }
-    for kind in [EdgeKind::UsesLaunchTemplate, EdgeKind::UsesLaunchConfiguration] {
+    for kind in [
+        EdgeKind::UsesLaunchTemplate,
+        EdgeKind::UsesLaunchConfiguration,
+    ] {
         for (user, e) in model.graph.incoming(l.res, kind) {
             f = f.related(
                 e.span.clone(),

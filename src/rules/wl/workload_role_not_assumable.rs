@@ -11,7 +11,7 @@
 
 use crate::finding::Finding;
 use crate::model::policy::{PolicyDocument, Tri};
-use crate::model::{Model, trust_policy};
+use crate::model::{Model, trust_attr_span, trust_policy};
 use crate::rules::{Rule, severity};
 use std::collections::BTreeMap;
 
@@ -26,8 +26,8 @@ impl Rule for Wl001 {
 
     fn check(&self, m: &Model) -> Vec<Finding> {
         // (role, service) -> the uses that need it.
-        let mut broken: BTreeMap<(usize, &'static str), Vec<(usize, &crate::model::RoleUse)>> =
-            BTreeMap::new();
+        type Uses<'a> = Vec<(usize, &'a crate::model::RoleUse)>;
+        let mut broken: BTreeMap<(usize, &'static str), (Uses, Vec<String>)> = BTreeMap::new();
         for w in &m.workloads {
             for ru in &w.roles {
                 let role = m.resource(ru.role);
@@ -35,14 +35,19 @@ impl Rule for Wl001 {
                     continue;
                 };
                 if doc.trusts_service(ru.service) == Tri::No {
-                    broken.entry((ru.role, ru.service)).or_default().push((w.res, ru));
+                    let e = broken
+                        .entry((ru.role, ru.service))
+                        .or_insert_with(|| (Vec::new(), doc.principals()));
+                    e.0.push((w.res, ru));
                 }
             }
         }
         let mut out = Vec::new();
-        for ((role_i, service), uses) in broken {
+        for ((role_i, service), (uses, principals)) in broken {
             let role = m.resource(role_i);
-            let Some(trust) = trust_policy(role) else { continue };
+            let Some(trust) = trust_policy(role) else {
+                continue;
+            };
             let users: Vec<String> = uses
                 .iter()
                 .map(|(w, ru)| format!("{} of {}", ru.kind.describe(), m.resource(*w).address))
@@ -52,12 +57,17 @@ impl Rule for Wl001 {
             let mut f = Finding::new(
                 ID,
                 severity(ID),
-                trust.span.clone(),
+                trust_attr_span(role),
                 &role.address,
                 format!(
-                    "{} is the {} but its trust policy does not allow {service} to assume it: the workload gets no credentials (AccessDenied on sts:AssumeRole); add {service} as a Service principal",
+                    "{} is the {} but its trust policy does not allow {service} to assume it (it trusts {}): the workload gets no credentials (AccessDenied on sts:AssumeRole); add {service} as a Service principal",
                     role.address,
-                    users.join(", ")
+                    users.join(", "),
+                    if principals.is_empty() {
+                        "no principal".to_string()
+                    } else {
+                        principals.join(", ")
+                    }
                 ),
             )
             .key(service);
@@ -70,6 +80,12 @@ impl Rule for Wl001 {
                     };
                     f = f.related(span.clone(), what);
                 }
+            }
+            // A policy written elsewhere (aws_iam_policy_document, a variable, a file).
+            if let crate::value::Value::Json(inner) = &trust.value
+                && inner.span.line != trust.span.line
+            {
+                f = f.related(inner.span.clone(), "the trust policy is written here");
             }
             out.push(f);
         }

@@ -1,0 +1,4 @@
+resource "aws_instance" "still_reported" {
+  ami           = "ami-0123456789abcdef0"
+  instance_type = "t3.micro"
+}

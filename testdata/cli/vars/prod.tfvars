@@ -1,0 +1,2 @@
+http_tokens = "optional"
+hop_limit   = 3

@@ -1,0 +1,283 @@
+//! The command line, end to end through the built binary.
+
+use assert_cmd::Command;
+
+fn rolegraph() -> Command {
+    let mut c = Command::cargo_bin("rolegraph").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[test]
+fn demo_findings_exit_1_at_default_threshold() {
+    let out = rolegraph()
+        .args(["scan", "testdata/demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    insta::assert_snapshot!("demo_text", stdout(&out));
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    // IMDS002 findings are medium: below the default threshold (high).
+    let base = ["scan", "testdata/IMDS002/terraform/fail"];
+    let out = rolegraph().args(base).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = rolegraph()
+        .args(base)
+        .args(["--fail-on", "medium"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--fail-on", "none"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = rolegraph()
+        .args(["scan", "testdata/IMDS001/terraform/pass"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("No findings"), "{}", stdout(&out));
+}
+
+#[test]
+fn select_and_ignore_filter_rules() {
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/demo",
+            "--select",
+            "ECS001",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["ECS001"]);
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/demo",
+            "--ignore",
+            "IMDS,ECS001",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["WL001"]);
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--select", "NOPE999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn parse_error_fails_closed_but_other_files_are_reported() {
+    let out = rolegraph()
+        .args(["scan", "testdata/cli/parse-error"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("testdata/cli/parse-error/broken.tf:4:"),
+        "{text}"
+    );
+    assert!(text.contains("aws_instance.still_reported"), "{text}");
+    let out = rolegraph()
+        .args(["scan", "testdata/cli/parse-error", "--allow-parse-errors"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // With the report in a file, the reason for exit 2 still reaches the terminal.
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/cli/parse-error",
+            "--format",
+            "sarif",
+            "--output",
+        ])
+        .arg(&sarif)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.tf:4:"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
+    assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn variables_from_the_command_line_and_var_files() {
+    // Without a value the variable is unknown: no finding.
+    let out = rolegraph()
+        .args(["scan", "testdata/cli/vars", "--fail-on", "low"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/cli/vars",
+            "--var",
+            "http_tokens=optional",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["IMDS001"]);
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/cli/vars",
+            "--var-file",
+            "testdata/cli/vars/prod.tfvars",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["IMDS001", "IMDS002"]);
+    // --var wins over the var file.
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/cli/vars",
+            "--var-file",
+            "testdata/cli/vars/prod.tfvars",
+            "--var",
+            "http_tokens=required",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["IMDS002"]);
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let out = rolegraph()
+        .args(["scan", "testdata/does-not-exist"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = rolegraph()
+        .args(["scan", "--format", "yaml", "testdata/demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--var", "novalue"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/demo",
+            "--output",
+            "/nonexistent-dir/x.sarif",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn output_is_deterministic_and_written_to_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.sarif");
+    let b = dir.path().join("b.sarif");
+    for p in [&a, &b] {
+        let out = rolegraph()
+            .args([
+                "scan",
+                "testdata",
+                "--format",
+                "sarif",
+                "--fail-on",
+                "none",
+                "--output",
+            ])
+            .arg(p)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "testdata/cli/parse-error is part of testdata"
+        );
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+#[test]
+fn version_rules_and_explain() {
+    let out = rolegraph().arg("--version").output().unwrap();
+    assert!(stdout(&out).contains("rule set"), "{}", stdout(&out));
+    let out = rolegraph().arg("rules").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for id in ["IMDS001", "IMDS002", "ECS001", "WL001"] {
+        assert!(stdout(&out).contains(id));
+    }
+    let out = rolegraph()
+        .args(["explain", "imdsv2-not-required"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("IMDS001"));
+    let out = rolegraph().args(["explain", "XYZ123"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,58 @@
+//! Every rule's fixtures: `testdata/<ID>/<format>/<case>/` scanned with only that rule,
+//! the exact text output pinned as a snapshot. Cases named `fail*` must produce findings,
+//! cases named `pass*` none.
+
+mod common;
+
+use rolegraph::report::OutputFormat;
+
+#[test]
+fn fixtures_match_snapshots() {
+    let cases = common::fixture_cases();
+    assert!(!cases.is_empty(), "no fixtures under testdata/");
+    for (id, format, case, dir) in cases {
+        let dir_s = dir.to_string_lossy().replace('\\', "/");
+        let report = common::scan(&[&dir_s], &[&id]);
+        let errors: Vec<_> = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+            .collect();
+        assert!(errors.is_empty(), "{dir_s}: parse errors {errors:?}");
+        if case.starts_with("fail") {
+            assert!(
+                !report.findings.is_empty(),
+                "{dir_s}: expected findings for {id}"
+            );
+        }
+        if case.starts_with("pass") {
+            assert!(
+                report.findings.is_empty(),
+                "{dir_s}: expected no findings for {id}, got {:#?}",
+                report.findings
+            );
+        }
+        assert!(
+            report.findings.iter().all(|f| f.rule_id == id),
+            "{dir_s}: only {id} was selected"
+        );
+        let text = common::render(&report, OutputFormat::Text);
+        insta::assert_snapshot!(format!("{id}__{format}__{case}"), text);
+    }
+}
+
+#[test]
+fn every_rule_has_failing_and_passing_terraform_fixtures() {
+    let cases = common::fixture_cases();
+    for rule in rolegraph::rules::all() {
+        for kind in ["fail", "pass"] {
+            assert!(
+                cases.iter().any(|(id, f, c, _)| id == rule.id()
+                    && f == "terraform"
+                    && c.starts_with(kind)),
+                "{} has no terraform/{kind}* fixture",
+                rule.id()
+            );
+        }
+    }
+}
