@@ -364,3 +364,109 @@ fn a_module_that_calls_itself_is_not_expanded() {
     );
     let _ = Path::new(".");
 }
+
+#[test]
+fn terraform_json_syntax() {
+    let rs = eval(
+        &[(
+            "main.tf.json",
+            r#"{
+  "variable": { "tokens": { "default": "optional" } },
+  "locals": { "name": "web-${var.tokens}" },
+  "resource": {
+    "aws_instance": {
+      "web": {
+        "ami": "ami-1",
+        "tags": { "Name": "${local.name}" },
+        "metadata_options": { "http_tokens": "${var.tokens}" }
+      }
+    }
+  }
+}"#,
+        )],
+        &[],
+    );
+    assert_eq!(
+        attr(
+            &rs,
+            "aws_instance.web",
+            &["metadata_options", "http_tokens"]
+        ),
+        "\"optional\""
+    );
+    assert_eq!(
+        attr(&rs, "aws_instance.web", &["tags", "Name"]),
+        "\"web-optional\""
+    );
+    let r = rs.iter().find(|r| r.address == "aws_instance.web").unwrap();
+    let tokens = r.attr(&["metadata_options", "http_tokens"]).unwrap();
+    assert_eq!(
+        (tokens.span.line, tokens.span.col),
+        (9, 46),
+        "points into the .tf.json file"
+    );
+}
+
+#[test]
+fn installed_registry_modules_are_read_from_modules_json() {
+    let rs = eval(
+        &[
+            (
+                "main.tf",
+                "module \"ec2\" {\n  source = \"terraform-aws-modules/ec2-instance/aws\"\n  tokens = \"optional\"\n}\nmodule \"missing\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
+            ),
+            (
+                ".terraform/modules/modules.json",
+                r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"ec2","Source":"registry.terraform.io/terraform-aws-modules/ec2-instance/aws","Version":"5.0.0","Dir":".terraform/modules/ec2"}]}"#,
+            ),
+            (
+                ".terraform/modules/ec2/main.tf",
+                "variable \"tokens\" {}\nresource \"aws_instance\" \"this\" {\n  metadata_options {\n    http_tokens = var.tokens\n  }\n}\n",
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(
+        attr(
+            &rs,
+            "module.ec2.aws_instance.this",
+            &["metadata_options", "http_tokens"]
+        ),
+        "\"optional\""
+    );
+}
+
+#[test]
+fn unresolved_modules_and_deep_nesting_are_diagnostics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("deep.tf"),
+        format!(
+            "locals {{\n  x = {}1{}\n}}\n",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        ),
+    )
+    .unwrap();
+    let (doc, _) = scan_root_module(dir.path(), dir.path(), &VarInputs::default());
+    let msgs: Vec<String> = doc
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?} {}:{} {}", d.level, d.span.line, d.span.col, d.message))
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("Note 1:1 module \"vpc\"") && m.contains("not resolved")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("Error 2:") && m.contains("nesting deeper")),
+        "{msgs:?}"
+    );
+}

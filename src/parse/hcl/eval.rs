@@ -263,7 +263,7 @@ impl<'w> Instance<'w> {
             Expr::Array(items, span) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    out.push(self.eval(i, scope)?);
+                    out.push(use_site(i, self.eval(i, scope)?));
                 }
                 Ok(Node::new(Value::List(out), span.clone()))
             }
@@ -279,7 +279,7 @@ impl<'w> Instance<'w> {
                             _ => return Ok(Node::unknown(span.clone())),
                         },
                     };
-                    out.insert(key, self.eval(v, scope)?);
+                    out.insert(key, use_site(v, self.eval(v, scope)?));
                 }
                 Ok(Node::new(Value::Map(out), span.clone()))
             }
@@ -903,13 +903,8 @@ impl<'w> Instance<'w> {
             ) {
                 continue;
             }
-            let mut v = self.eval_or_unknown(&a.expr, scope);
-            // A value from elsewhere (a variable default, a policy document, a module output)
-            // is reported where this attribute uses it; its parts keep their own spans.
-            if !matches!(a.expr, Expr::Lit(_)) {
-                v.span = a.expr.span().clone();
-            }
-            m.insert(a.name.clone(), v);
+            let v = self.eval_or_unknown(&a.expr, scope);
+            m.insert(a.name.clone(), use_site(&a.expr, v));
         }
         for b in &body.blocks {
             match b.kind.as_str() {
@@ -974,6 +969,18 @@ impl<'w> Instance<'w> {
         }
         Node::new(Value::Map(m), span.clone())
     }
+}
+
+/// A value from elsewhere (a variable default, a policy document, a module output) is
+/// reported where the expression uses it; its parts keep their own spans.
+fn use_site(e: &Expr, mut v: Node) -> Node {
+    match e {
+        Expr::Lit(_) => {}
+        // A heredoc's text keeps its own start (JSON positions inside it are relative to it).
+        Expr::Template(parts, _) if parts.len() > 1 => {}
+        _ => v.span = e.span().clone(),
+    }
+    v
 }
 
 fn push_block(m: &mut BTreeMap<String, Node>, kind: &str, node: Node, span: &Span) {
