@@ -56,3 +56,13 @@ fn every_rule_has_failing_and_passing_terraform_fixtures() {
         }
     }
 }
+
+#[test]
+fn every_rule_has_a_policy_file_and_every_policy_a_rule() {
+    let rules: Vec<&str> = rolegraph::rules::all().iter().map(|r| r.id()).collect();
+    let policies: Vec<&str> = rolegraph::policies::all()
+        .iter()
+        .map(|m| m.id.as_str())
+        .collect();
+    assert_eq!(rules, policies);
+}
