@@ -470,3 +470,28 @@ fn unresolved_modules_and_deep_nesting_are_diagnostics() {
         "{msgs:?}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_module_are_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.tf"),
+        "resource \"aws_instance\" \"outside\" {}\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_instance\" \"inside\" {}\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.tf"),
+        dir.path().join("linked.tf"),
+    )
+    .unwrap();
+    let (doc, _) = scan_root_module(dir.path(), dir.path(), &VarInputs::default());
+    let addrs: Vec<&str> = doc.resources.iter().map(|r| r.address.as_str()).collect();
+    assert_eq!(addrs, ["aws_instance.inside"]);
+}

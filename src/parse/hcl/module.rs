@@ -385,6 +385,18 @@ pub fn is_tf_file(p: &Path) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
+/// A symbolic link whose target is not inside the module's own directory is never read.
+fn links_outside(p: &Path, dir: &Path) -> bool {
+    let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return false;
+    }
+    match (std::fs::canonicalize(p), std::fs::canonicalize(dir)) {
+        (Ok(target), Ok(d)) => !target.starts_with(d),
+        _ => true,
+    }
+}
+
 /// Parse every `.tf` / `.tf.json` file of a directory into a module definition.
 pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
     let mut def = ModuleDef {
@@ -396,7 +408,7 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
         Ok(rd) => rd
             .filter_map(|e| e.ok())
             .map(|e| e.path())
-            .filter(|p| is_tf_file(p) && p.is_file())
+            .filter(|p| is_tf_file(p) && p.is_file() && !links_outside(p, dir))
             .collect(),
         Err(e) => {
             diags.push(Diagnostic::error(
