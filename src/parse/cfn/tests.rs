@@ -1,0 +1,761 @@
+//! Template-level tests: resolution of intrinsics, SAM, conditions, and the corpus.
+
+use super::*;
+use crate::doc::DiagLevel;
+use crate::value::{Piece, Ref};
+
+fn parse(text: &str) -> Document {
+    parse_template(Path::new("t.yaml"), Arc::from("t.yaml"), text)
+}
+
+fn parse_json(text: &str) -> Document {
+    parse_template(Path::new("t.json"), Arc::from("t.json"), text)
+}
+
+fn res<'a>(doc: &'a Document, id: &str) -> &'a Resource {
+    doc.resources
+        .iter()
+        .find(|r| r.address == id)
+        .unwrap_or_else(|| panic!("no resource {id}: {:?}", ids(doc)))
+}
+
+fn ids(doc: &Document) -> Vec<&str> {
+    doc.resources.iter().map(|r| r.address.as_str()).collect()
+}
+
+fn attr<'a>(doc: &'a Document, id: &str, path: &[&str]) -> &'a Node {
+    res(doc, id)
+        .attrs
+        .path(path)
+        .unwrap_or_else(|| panic!("{id}.{path:?} missing"))
+}
+
+fn r(target: &str, attr: &str) -> Value {
+    Value::Ref(Ref {
+        target: target.into(),
+        attr: attr.into(),
+    })
+}
+
+fn s(v: &str) -> Value {
+    Value::String(v.into())
+}
+
+fn errors(doc: &Document) -> Vec<&Diagnostic> {
+    doc.diagnostics
+        .iter()
+        .filter(|d| d.level == DiagLevel::Error)
+        .collect()
+}
+
+fn pos(span: &Span) -> (u32, u32, u32, u32) {
+    (span.line, span.col, span.end_line, span.end_col)
+}
+
+use crate::value::Span;
+
+const BASIC: &str = r#"
+AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Env:
+    Type: String
+    Default: prod
+  Bucket:
+    Type: String
+  Subnets:
+    Type: CommaDelimitedList
+    Default: "subnet-a, subnet-b"
+  Ami:
+    Type: AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>
+    Default: /aws/service/ami
+  Port:
+    Type: String
+    Default: 8080
+Mappings:
+  RegionMap:
+    us-east-1: {Ami: ami-1, Size: small}
+    eu-west-1: {Ami: ami-2, Size: small}
+  EnvMap:
+    prod: {Tokens: required}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  IsDev: !Not [!Condition IsProd]
+  IsUsEast: !Equals [!Ref "AWS::Region", us-east-1]
+  ProdAndUs: !And [!Condition IsProd, !Condition IsUsEast]
+  ProdOrUs: !Or [!Condition IsProd, !Condition IsUsEast]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: !Sub "${Env}-role"
+      Path: !Join ["/", ["", !Ref Env, ""]]
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: ec2.amazonaws.com}
+            Action: sts:AssumeRole
+      Tags:
+        - Key: account
+          Value: !Ref AWS::AccountId
+        - !If [IsDev, {Key: dev, Value: "1"}, !Ref AWS::NoValue]
+  DevOnly:
+    Type: AWS::SQS::Queue
+    Condition: IsDev
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Properties:
+      Roles: [!Ref Role]
+  Instance:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: !Ref Ami
+      IamInstanceProfile: !Ref Profile
+      SubnetId: !Select [1, !Ref Subnets]
+      InstanceType: !FindInMap [RegionMap, !Ref "AWS::Region", Size]
+      KeyName: !If [IsProd, prod-key, dev-key]
+      Monitoring: !If [IsUsEast, true, false]
+      SameEitherWay: !If [IsUsEast, same, same]
+      UserData: !Base64
+        Fn::Sub: |
+          #!/bin/bash
+          echo ${AWS::Region} ${Env} ${!NotAVar} ${Role.Arn}
+      Tags:
+        - Key: Name
+          Value: !Select [0, !Split [",", "a,b,c"]]
+        - Key: Arn
+          Value: !GetAtt Role.Arn
+        - Key: List
+          Value: !GetAtt [Role, RoleId]
+        - Key: Nested
+          Value: !GetAtt Db.Endpoint.Address
+        - Key: Vars
+          Value: !Sub
+            - "${Prefix}-${Bucket}-${AWS::Partition}"
+            - Prefix: !FindInMap [EnvMap, !Ref Env, Tokens]
+        - Key: Import
+          Value: !ImportValue shared-vpc
+        - Key: Azs
+          Value: !Select [0, !GetAZs ""]
+        - Key: Cidr
+          Value: !Cidr ["10.0.0.0/16", 2, 8]
+        - Key: Port
+          Value: !Ref Port
+        - Key: Conds
+          Value: !Sub "${AWS::StackName}"
+  Db:
+    Type: AWS::RDS::DBInstance
+    Condition: ProdOrUs
+  Both:
+    Type: AWS::SQS::Queue
+    Condition: ProdAndUs
+"#;
+
+#[test]
+fn resources_and_their_spans() {
+    let doc = parse(BASIC);
+    assert!(errors(&doc).is_empty(), "{:?}", doc.diagnostics);
+    // DevOnly is dropped (IsDev is false); Both has an unknown condition and stays.
+    assert_eq!(ids(&doc), ["Role", "Profile", "Instance", "Db", "Both"]);
+    let role = res(&doc, "Role");
+    assert_eq!(role.rtype, "AWS::IAM::Role");
+    assert_eq!(role.format, Format::CloudFormation);
+    assert_eq!(role.mode, Mode::Managed);
+    assert_eq!(role.ref_address, "Role");
+    assert_eq!(pos(&role.span), (31, 3, 45, 65));
+    let db = res(&doc, "Db");
+    assert_eq!(pos(&db.span), (90, 3, 92, 24));
+    // No Properties: an empty map.
+    assert_eq!(db.attrs.value, Value::Map(BTreeMap::new()));
+}
+
+#[test]
+fn refs_params_and_pseudo_parameters() {
+    let doc = parse(BASIC);
+    assert_eq!(attr(&doc, "Role", &["RoleName"]).value, s("prod-role"));
+    assert_eq!(attr(&doc, "Role", &["Path"]).value, s("/prod/"));
+    let tags = attr(&doc, "Role", &["Tags"]);
+    let Value::List(tags) = &tags.value else {
+        panic!()
+    };
+    // The NoValue branch removed the second tag.
+    assert_eq!(tags.len(), 1);
+    assert_eq!(tags[0].get("Value").unwrap().value, r("AWS::AccountId", ""));
+    assert_eq!(
+        attr(&doc, "Profile", &["Roles"]).items()[0].value,
+        r("Role", "")
+    );
+    assert_eq!(
+        attr(&doc, "Instance", &["IamInstanceProfile"]).value,
+        r("Profile", "")
+    );
+    // SSM parameter types are resolved at deploy time.
+    assert_eq!(attr(&doc, "Instance", &["ImageId"]).value, Value::Unknown);
+    // A list parameter: split and trimmed.
+    assert_eq!(attr(&doc, "Instance", &["SubnetId"]).value, s("subnet-b"));
+    // A Ref to a parameter takes the span of its default.
+    let default_line = BASIC
+        .lines()
+        .position(|l| l.contains("Default: 8080"))
+        .unwrap()
+        + 1;
+    assert_eq!(tag(&doc, "Port").span.line as usize, default_line);
+    assert_eq!(tag(&doc, "Port").span.col, 14);
+}
+
+fn tag<'a>(doc: &'a Document, key: &str) -> &'a Node {
+    let tags = attr(doc, "Instance", &["Tags"]);
+    tags.items()
+        .into_iter()
+        .find(|t| t.get("Key").and_then(Node::as_str) == Some(key))
+        .and_then(|t| t.get("Value"))
+        .unwrap_or_else(|| panic!("tag {key}"))
+}
+
+#[test]
+fn intrinsic_functions() {
+    let doc = parse(BASIC);
+    assert_eq!(tag(&doc, "Name").value, s("a"));
+    assert_eq!(tag(&doc, "Arn").value, r("Role", "Arn"));
+    assert_eq!(tag(&doc, "List").value, r("Role", "RoleId"));
+    assert_eq!(tag(&doc, "Nested").value, r("Db", "Endpoint.Address"));
+    assert_eq!(
+        tag(&doc, "Vars").value,
+        Value::Interp(vec![
+            Piece::Lit("required-".into()),
+            Piece::Unknown,
+            Piece::Lit("-".into()),
+            Piece::Ref(Ref {
+                target: "AWS::Partition".into(),
+                attr: String::new()
+            }),
+        ])
+    );
+    assert_eq!(tag(&doc, "Import").value, Value::Unknown);
+    assert_eq!(tag(&doc, "Azs").value, Value::Unknown);
+    assert_eq!(tag(&doc, "Cidr").value, Value::Unknown);
+    // A String parameter's numeric default is text.
+    assert_eq!(tag(&doc, "Port").value, s("8080"));
+    // The region is not known, but every row of the mapping has the same Size.
+    assert_eq!(attr(&doc, "Instance", &["InstanceType"]).value, s("small"));
+    assert_eq!(attr(&doc, "Instance", &["KeyName"]).value, s("prod-key"));
+    assert_eq!(
+        attr(&doc, "Instance", &["Monitoring"]).value,
+        Value::Unknown
+    );
+    assert_eq!(attr(&doc, "Instance", &["SameEitherWay"]).value, s("same"));
+    let user_data = attr(&doc, "Instance", &["UserData"]);
+    assert_eq!(
+        user_data.value,
+        Value::Interp(vec![
+            Piece::Lit("#!/bin/bash\necho ".into()),
+            Piece::Ref(Ref {
+                target: "AWS::Region".into(),
+                attr: String::new()
+            }),
+            Piece::Lit(" prod ${NotAVar} ".into()),
+            Piece::Ref(Ref {
+                target: "Role".into(),
+                attr: "Arn".into()
+            }),
+            Piece::Lit("\n".into()),
+        ])
+    );
+}
+
+#[test]
+fn tagged_node_positions() {
+    let doc = parse(BASIC);
+    // `!GetAtt Role.Arn` on line 71 starts at the tag.
+    let arn = tag(&doc, "Arn");
+    assert_eq!(pos(&arn.span), (71, 18, 71, 34));
+    let list = tag(&doc, "List");
+    assert_eq!(pos(&list.span), (73, 18, 73, 40));
+    // Keys keep their spans in `attr_spans` (name through value).
+    let inst = res(&doc, "Instance");
+    assert_eq!(pos(&inst.attr_span("ImageId")), (56, 7, 56, 24));
+}
+
+#[test]
+fn long_forms_in_json() {
+    let text = r#"{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Parameters": {"Name": {"Type": "String", "Default": "app"}},
+  "Conditions": {"Yes": {"Fn::Equals": [{"Ref": "Name"}, "app"]}},
+  "Resources": {
+    "Role": {
+      "Type": "AWS::IAM::Role",
+      "Properties": {
+        "RoleName": {"Fn::Join": ["-", [{"Ref": "Name"}, {"Ref": "AWS::Region"}]]},
+        "Arn": {"Fn::GetAtt": ["Other", "Arn"]},
+        "Sub": {"Fn::Sub": ["${A}", {"A": {"Ref": "Name"}}]},
+        "Pick": {"Fn::If": ["Yes", {"Ref": "AWS::NoValue"}, "no"]},
+        "Enc": {"Fn::Base64": {"Fn::Sub": "x-${Name}"}}
+      }
+    },
+    "Other": {"Type": "AWS::IAM::Role", "Condition": "Yes"}
+  }
+}"#;
+    let doc = parse_json(text);
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(ids(&doc), ["Role", "Other"]);
+    let role = res(&doc, "Role");
+    assert_eq!(pos(&role.span), (6, 5, 15, 6));
+    assert_eq!(
+        attr(&doc, "Role", &["RoleName"]).value,
+        Value::Interp(vec![
+            Piece::Lit("app-".into()),
+            Piece::Ref(Ref {
+                target: "AWS::Region".into(),
+                attr: String::new()
+            })
+        ])
+    );
+    assert_eq!(attr(&doc, "Role", &["Arn"]).value, r("Other", "Arn"));
+    assert_eq!(attr(&doc, "Role", &["Sub"]).value, s("app"));
+    assert!(res(&doc, "Role").attrs.get("Pick").is_none());
+    assert_eq!(attr(&doc, "Role", &["Enc"]).value, s("x-app"));
+    assert_eq!(pos(&attr(&doc, "Role", &["Arn"]).span), (10, 16, 10, 48));
+}
+
+#[test]
+fn find_in_map_default_value_and_missing_keys() {
+    let text = r#"
+Mappings:
+  M:
+    a: {k: v}
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      Found: !FindInMap [M, a, k]
+      Default: !FindInMap [M, b, k, {DefaultValue: dflt}]
+      Missing: !FindInMap [M, b, k]
+"#;
+    let doc = parse(text);
+    assert_eq!(attr(&doc, "Q", &["Found"]).value, s("v"));
+    assert_eq!(attr(&doc, "Q", &["Default"]).value, s("dflt"));
+    assert_eq!(attr(&doc, "Q", &["Missing"]).value, Value::Unknown);
+    assert!(
+        doc.diagnostics
+            .iter()
+            .any(|d| d.message.contains("FindInMap"))
+    );
+}
+
+#[test]
+fn undefined_refs_are_unknown_with_a_warning() {
+    let doc =
+        parse("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      A: !Ref Nope\n");
+    assert_eq!(attr(&doc, "Q", &["A"]).value, Value::Unknown);
+    assert_eq!(doc.diagnostics.len(), 1);
+    assert_eq!(doc.diagnostics[0].level, DiagLevel::Warning);
+    assert_eq!(doc.diagnostics[0].span.line, 5);
+}
+
+#[test]
+fn anchors_in_templates() {
+    let text = "Resources:\n  A:\n    Type: AWS::SQS::Queue\n    Properties: &p\n      DelaySeconds: 5\n  B:\n    Type: AWS::SQS::Queue\n    Properties: *p\n";
+    let doc = parse(text);
+    assert_eq!(attr(&doc, "B", &["DelaySeconds"]).value, Value::Number(5.0));
+}
+
+#[test]
+fn duplicate_keys_are_warnings() {
+    let doc =
+        parse("Resources:\n  A:\n    Type: AWS::SQS::Queue\n  A:\n    Type: AWS::SNS::Topic\n");
+    assert_eq!(ids(&doc), ["A"]);
+    assert_eq!(res(&doc, "A").rtype, "AWS::SNS::Topic");
+    assert_eq!(doc.diagnostics.len(), 1);
+    assert_eq!(doc.diagnostics[0].level, DiagLevel::Warning);
+    assert_eq!(pos(&doc.diagnostics[0].span), (4, 3, 4, 4));
+    let json = parse_json(
+        "{\"Resources\": {\"A\": {\"Type\": \"AWS::SQS::Queue\"},\n \"A\": {\"Type\": \"AWS::SNS::Topic\"}}}",
+    );
+    assert_eq!(json.diagnostics.len(), 1);
+    assert_eq!(json.diagnostics[0].span.line, 2);
+}
+
+#[test]
+fn syntax_errors_are_positioned_diagnostics() {
+    let doc = parse("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  A: [\n");
+    assert!(doc.resources.is_empty());
+    assert_eq!(doc.diagnostics.len(), 1);
+    let d = &doc.diagnostics[0];
+    assert_eq!(d.level, DiagLevel::Error);
+    assert_eq!(&*d.span.file, "t.yaml");
+    assert_eq!(d.span.line, 4);
+    let doc = parse_json("{\"Resources\": {\n  \"A\": {\"Type\": }\n}}");
+    assert_eq!(doc.diagnostics.len(), 1);
+    assert_eq!(
+        (doc.diagnostics[0].span.line, doc.diagnostics[0].span.col),
+        (2, 17)
+    );
+}
+
+#[test]
+fn limits_give_diagnostics() {
+    let deep = format!(
+        "Resources:\n  A:\n    Type: AWS::SQS::Queue\n    Properties:\n      X: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let doc = parse(&deep);
+    assert_eq!(errors(&doc).len(), 1);
+    let deep = format!(
+        "{{\"Resources\": {}{}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert_eq!(errors(&parse_json(&deep)).len(), 1);
+    let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        bomb.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    bomb.push_str("Resources: {}\n");
+    let doc = parse(&bomb);
+    assert_eq!(errors(&doc).len(), 1);
+    // A long chain of conditions does not overflow the stack.
+    let mut chain = String::from("Conditions:\n  C0: !Equals [a, a]\n");
+    for i in 1..5_000 {
+        chain.push_str(&format!("  C{i}: !Not [!Condition C{}]\n", i - 1));
+    }
+    chain.push_str("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Condition: C4999\n");
+    let doc = parse(&chain);
+    assert!(errors(&doc).is_empty());
+}
+
+#[test]
+fn not_a_mapping() {
+    let doc = parse("- a\n- b\n");
+    assert_eq!(errors(&doc).len(), 1);
+    let doc = parse("Resources: [a]\n");
+    assert_eq!(errors(&doc).len(), 1);
+}
+
+const SAM: &str = r#"
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: python3.12
+    Environment:
+      Variables:
+        SHARED: "1"
+    Layers: [arn:layer:global]
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Layers: [arn:layer:own]
+      Environment:
+        Variables:
+          OWN: !Ref Queue
+      Tracing: Active
+      VpcConfig:
+        SubnetIds: [subnet-1]
+        SecurityGroupIds: [sg-1]
+      DeadLetterQueue:
+        Type: SQS
+        TargetArn: !GetAtt Queue.Arn
+      Policies:
+        - AmazonS3ReadOnlyAccess
+        - arn:aws:iam::123456789012:policy/custom
+        - Statement:
+            - Effect: Allow
+              Action: dynamodb:GetItem
+              Resource: "*"
+        - S3ReadPolicy:
+            BucketName: b
+      Events:
+        FromQueue:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Queue.Arn
+            BatchSize: 5
+        Web:
+          Type: Api
+          Properties: {Path: /, Method: get}
+      FunctionUrlConfig:
+        AuthType: NONE
+  WithRole:
+    Type: AWS::Serverless::Function
+    Properties:
+      Role: !GetAtt Fn.Arn
+      Handler: x
+"#;
+
+#[test]
+fn sam_function_expansion() {
+    let doc = parse(SAM);
+    assert!(errors(&doc).is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(
+        ids(&doc),
+        [
+            "Queue",
+            "Fn",
+            "FnFromQueue",
+            "FnUrl",
+            "FnUrlPublicPermissions",
+            "FnRole",
+            "WithRole"
+        ]
+    );
+    let f = res(&doc, "Fn");
+    assert_eq!(f.rtype, "AWS::Lambda::Function");
+    assert_eq!(f.span.line, 13);
+    assert_eq!(attr(&doc, "Fn", &["Role"]).value, r("FnRole", "Arn"));
+    assert_eq!(attr(&doc, "Fn", &["Runtime"]).value, s("python3.12"));
+    assert_eq!(
+        attr(&doc, "Fn", &["Environment", "Variables", "SHARED"]).value,
+        s("1")
+    );
+    assert_eq!(
+        attr(&doc, "Fn", &["Environment", "Variables", "OWN"]).value,
+        r("Queue", "")
+    );
+    assert_eq!(attr(&doc, "Fn", &["Layers"]).items().len(), 2);
+    assert_eq!(
+        attr(&doc, "Fn", &["TracingConfig", "Mode"]).value,
+        s("Active")
+    );
+    assert_eq!(
+        attr(&doc, "Fn", &["DeadLetterConfig", "TargetArn"]).value,
+        r("Queue", "Arn")
+    );
+    assert!(res(&doc, "Fn").attrs.get("VpcConfig").is_some());
+
+    let role = res(&doc, "FnRole");
+    assert_eq!(role.rtype, "AWS::IAM::Role");
+    assert_eq!(role.span.line, 13);
+    let principal = attr(&doc, "FnRole", &["AssumeRolePolicyDocument", "Statement"]).items()[0]
+        .path(&["Principal", "Service"])
+        .unwrap()
+        .items()[0]
+        .clone();
+    assert_eq!(principal.value, s("lambda.amazonaws.com"));
+    let managed: Vec<String> = attr(&doc, "FnRole", &["ManagedPolicyArns"])
+        .items()
+        .iter()
+        .filter_map(|n| n.as_str().map(String::from))
+        .collect();
+    assert_eq!(
+        managed,
+        [
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+            "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
+            "arn:aws:iam::aws:policy/service-role/AWSLambdaSQSQueueExecutionRole",
+            "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+            "arn:aws:iam::123456789012:policy/custom",
+        ]
+    );
+    let policies = attr(&doc, "FnRole", &["Policies"]).items();
+    assert_eq!(policies.len(), 3);
+    // The inline statement keeps its span.
+    let stmt = policies[0]
+        .path(&["PolicyDocument", "Statement"])
+        .unwrap()
+        .items()[0];
+    assert_eq!(stmt.get("Action").unwrap().value, s("dynamodb:GetItem"));
+    assert_eq!(stmt.span.line, 32);
+    // The policy template is unknown, with a note.
+    assert_eq!(
+        policies[1].get("PolicyDocument").unwrap().value,
+        Value::Unknown
+    );
+    assert!(
+        doc.diagnostics
+            .iter()
+            .any(|d| d.level == DiagLevel::Note && d.message.contains("S3ReadPolicy"))
+    );
+    // The dead-letter queue policy.
+    let dlq = policies[2]
+        .path(&["PolicyDocument", "Statement"])
+        .unwrap()
+        .items()[0];
+    assert_eq!(dlq.get("Action").unwrap().value, s("sqs:SendMessage"));
+
+    let esm = res(&doc, "FnFromQueue");
+    assert_eq!(esm.rtype, "AWS::Lambda::EventSourceMapping");
+    assert_eq!(
+        attr(&doc, "FnFromQueue", &["EventSourceArn"]).value,
+        r("Queue", "Arn")
+    );
+    assert_eq!(
+        attr(&doc, "FnFromQueue", &["FunctionName"]).value,
+        r("Fn", "")
+    );
+    assert_eq!(
+        attr(&doc, "FnFromQueue", &["BatchSize"]).value,
+        Value::Number(5.0)
+    );
+    assert_eq!(attr(&doc, "FnUrl", &["AuthType"]).value, s("NONE"));
+    assert_eq!(
+        attr(&doc, "FnUrl", &["TargetFunctionRef"]).value,
+        r("Fn", "")
+    );
+    assert_eq!(
+        attr(&doc, "FnUrlPublicPermissions", &["Principal"]).value,
+        s("*")
+    );
+
+    // A function with a Role gets no generated role.
+    assert_eq!(attr(&doc, "WithRole", &["Role"]).value, r("Fn", "Arn"));
+    assert!(!ids(&doc).contains(&"WithRoleRole"));
+}
+
+#[test]
+fn foreach_expands_resources() {
+    let text = r#"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Names: {Type: CommaDelimitedList, Default: "a-1,b"}
+Resources:
+  Fn::ForEach::Topics:
+    - Name
+    - !Ref Names
+    - Topic&{Name}:
+        Type: AWS::SNS::Topic
+        Properties:
+          TopicName: !Ref Name
+          DisplayName: !Sub "t-${Name}"
+"#;
+    let doc = parse(text);
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+    assert_eq!(ids(&doc), ["Topica1", "Topicb"]);
+    assert_eq!(attr(&doc, "Topica1", &["TopicName"]).value, s("a-1"));
+    assert_eq!(attr(&doc, "Topicb", &["DisplayName"]).value, s("t-b"));
+}
+
+#[test]
+fn every_tag_resolves_without_panicking() {
+    let text = r#"
+Conditions:
+  C: !Equals [a, b]
+  D: !Or [!Condition C, !Not [!Condition C]]
+  E: !And [!Condition C, !Condition D]
+Resources:
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      Ref: !Ref AWS::Region
+      GetAtt: !GetAtt Q.Arn
+      Sub: !Sub x
+      Join: !Join ["", [a, b]]
+      Select: !Select [0, [a]]
+      Split: !Split [",", "a,b"]
+      If: !If [C, a, b]
+      Equals: !Equals [a, a]
+      And: !And [!Condition C, !Condition D]
+      Or: !Or [!Condition C, !Condition D]
+      Not: !Not [!Condition C]
+      Condition: !Condition D
+      FindInMap: !FindInMap [M, a, b]
+      Base64: !Base64 abc
+      Cidr: !Cidr [10.0.0.0/16, 1, 8]
+      GetAZs: !GetAZs ""
+      ImportValue: !ImportValue x
+      Transform: !Transform {Name: AWS::Include, Parameters: {Location: s3://x}}
+"#;
+    let doc = parse(text);
+    let a = |k: &str| attr(&doc, "Q", &[k]).value.clone();
+    assert_eq!(a("Ref"), r("AWS::Region", ""));
+    assert_eq!(a("GetAtt"), r("Q", "Arn"));
+    assert_eq!(a("Sub"), s("x"));
+    assert_eq!(a("Join"), s("ab"));
+    assert_eq!(a("Select"), s("a"));
+    assert!(eval::same_value(
+        &a("Split"),
+        &Value::List(vec![
+            Node::string("a", Span::none()),
+            Node::string("b", Span::none())
+        ])
+    ));
+    assert_eq!(a("If"), s("b"));
+    assert_eq!(a("Equals"), Value::Bool(true));
+    assert_eq!(a("And"), Value::Bool(false));
+    assert_eq!(a("Or"), Value::Bool(true));
+    assert_eq!(a("Not"), Value::Bool(true));
+    // `Condition` inside Properties is an ordinary key (IAM statements have one).
+    assert!(matches!(a("Condition"), Value::Map(_)));
+    assert_eq!(a("FindInMap"), Value::Unknown);
+    assert_eq!(a("Base64"), s("abc"));
+    assert_eq!(a("Cidr"), Value::Unknown);
+    assert_eq!(a("GetAZs"), Value::Unknown);
+    assert_eq!(a("ImportValue"), Value::Unknown);
+    assert_eq!(a("Transform"), Value::Unknown);
+}
+
+/// Every template of the shared corpus parses without a panic and without an error.
+#[test]
+fn corpus_templates_parse() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    if !root.exists() {
+        eprintln!("corpus not found at {}; skipped", root.display());
+        return;
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml" | "json" | "template")
+            ) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    let mut templates = 0;
+    let mut resources = 0;
+    let mut failures = Vec::new();
+    for p in &files {
+        let Ok(text) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        if !is_template(p, &text) {
+            if std::env::var("CFN_DEBUG").is_ok() {
+                eprintln!("NOT {}", p.display());
+            }
+            continue;
+        }
+        templates += 1;
+        let file: Arc<str> = Arc::from(p.to_string_lossy().as_ref());
+        let doc = std::panic::catch_unwind(|| parse_template(p, file, &text));
+        match doc {
+            Err(_) => failures.push(format!("{}: panic", p.display())),
+            Ok(doc) => {
+                resources += doc.resources.len();
+                if std::env::var("CFN_DEBUG").is_ok() {
+                    for d in &doc.diagnostics {
+                        eprintln!("DIAG {:?} {} {}", d.level, d.span, d.message);
+                    }
+                }
+                for d in errors(&doc) {
+                    failures.push(format!("{}: {}", d.span, d.message));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "corpus: {} files, {templates} templates, {resources} resources",
+        files.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // Of the 566 YAML/JSON files, the others are Kubernetes manifests, buildspecs, workflows,
+    // test events, macro parameters and policies.
+    assert_eq!(templates, 482);
+}
