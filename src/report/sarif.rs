@@ -362,76 +362,6 @@ mod tests {
     use super::*;
     use crate::report::OutputFormat;
     use crate::report::tests::{render_sample, sample_report};
-    use serde_json::Value;
-
-    /// The OASIS SARIF 2.1.0 JSON schema (`sarif-schema-2.1.0.json`, in the draft-07 form
-    /// schemastore.org serves), as shipped in the serde-sarif 0.8.0 crate (`src/schema.json`).
-    const SARIF_SCHEMA: &str = include_str!("../../tests/data/sarif-schema-2.1.0.json");
-
-    fn schema_errors(out: &str) -> Vec<String> {
-        let mut schema: Value = serde_json::from_str(SARIF_SCHEMA).unwrap();
-        // The schema's pattern for `language` (in `run` and `toolComponent`) has a stray `]`
-        // that the meta-schema's `format: regex` check rejects once formats are validated.
-        // Put the pattern it means in its place, rather than give up format validation.
-        assert_eq!(fix_language_patterns(&mut schema), 2);
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&schema)
-            .unwrap();
-        let log: Value = serde_json::from_str(out).unwrap();
-        validator
-            .iter_errors(&log)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect()
-    }
-
-    fn validate(out: &str) {
-        let errors = schema_errors(out);
-        assert!(errors.is_empty(), "invalid SARIF:\n{}", errors.join("\n"));
-    }
-
-    #[test]
-    fn the_schema_check_catches_mistakes() {
-        let out = render_sample(&sample_report(), OutputFormat::Sarif, false);
-        for (from, to) in [
-            ("\"level\": \"warning\"", "\"level\": \"fatal\""),
-            ("\"startLine\": 5", "\"startLine\": 0"),
-            ("\"uri\": \"broken/main.tf\"", "\"uri\": \"broken main.tf\""),
-        ] {
-            assert!(out.contains(from), "{from}");
-            let broken = out.replacen(from, to, 1);
-            assert!(!schema_errors(&broken).is_empty(), "{to} passed");
-        }
-    }
-
-    fn fix_language_patterns(v: &mut Value) -> usize {
-        const BROKEN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
-        const MEANT: &str = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$";
-        match v {
-            Value::Object(map) => {
-                let mut n = 0;
-                if map.get("pattern").and_then(Value::as_str) == Some(BROKEN) {
-                    map.insert("pattern".into(), MEANT.into());
-                    n += 1;
-                }
-                n + map.values_mut().map(fix_language_patterns).sum::<usize>()
-            }
-            Value::Array(items) => items.iter_mut().map(fix_language_patterns).sum(),
-            _ => 0,
-        }
-    }
-
-    #[test]
-    fn sarif_is_valid_against_the_schema() {
-        let out = render_sample(&sample_report(), OutputFormat::Sarif, false);
-        validate(&out);
-        // An empty report too.
-        validate(&render_sample(
-            &crate::finding::Report::default(),
-            OutputFormat::Sarif,
-            false,
-        ));
-    }
 
     #[test]
     fn sarif_snapshot() {
@@ -442,7 +372,7 @@ mod tests {
     #[test]
     fn sarif_what_github_reads() {
         let out = render_sample(&sample_report(), OutputFormat::Sarif, false);
-        let log: Value = serde_json::from_str(&out).unwrap();
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
         let run = &log["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
         for (i, r) in run["results"].as_array().unwrap().iter().enumerate() {
