@@ -14,6 +14,8 @@ use std::sync::Arc;
 pub struct Inputs {
     /// Terraform root modules with the scan root each was found under.
     pub terraform_roots: Vec<(PathBuf, PathBuf)>,
+    /// YAML / JSON files that may be CloudFormation templates (decided by content).
+    pub template_candidates: Vec<PathBuf>,
     /// Paths that could not be read or do not exist.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -66,9 +68,13 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
             match entry {
                 Ok(e) => {
                     // Symlinks are never followed (a link could lead out of the root).
-                    if e.file_type().is_some_and(|t| t.is_file()) && is_tf_file(e.path()) {
-                        let dir = e.path().parent().map(normalize).unwrap_or_default();
-                        module_dirs.insert((dir, p.clone()));
+                    if e.file_type().is_some_and(|t| t.is_file()) {
+                        if is_tf_file(e.path()) {
+                            let dir = e.path().parent().map(normalize).unwrap_or_default();
+                            module_dirs.insert((dir, p.clone()));
+                        } else if is_template_candidate(e.path()) {
+                            inputs.template_candidates.push(normalize(e.path()));
+                        }
                     }
                 }
                 Err(err) => {
@@ -95,11 +101,26 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
             }
         }
     }
+    inputs.template_candidates.sort();
+    inputs.template_candidates.dedup();
     inputs.terraform_roots = module_dirs
         .into_iter()
         .filter(|(d, _)| !called.contains(d))
         .collect();
     inputs
+}
+
+/// A file that may hold a CloudFormation template (its content decides).
+fn is_template_candidate(p: &Path) -> bool {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".tfvars.json") || name.ends_with(".tf.json") {
+        return false;
+    }
+    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+    matches!(
+        ext.to_ascii_lowercase().as_str(),
+        "yaml" | "yml" | "json" | "template"
+    )
 }
 
 /// The display form of a path in findings: as given, with forward slashes.

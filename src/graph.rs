@@ -64,8 +64,6 @@ pub struct Link {
     pub kind: EdgeKind,
     pub to: &'static [&'static str],
     pub by: Match,
-    /// The attribute of the target that holds its name (for literal matching).
-    pub name_attr: &'static str,
     /// The edge points from the target to the source (`aws_iam_role_policy.role` makes
     /// role -> policy).
     pub reverse: bool,
@@ -82,136 +80,121 @@ const POLICY: &[&str] = &["aws_iam_policy", "AWS::IAM::ManagedPolicy"];
 const AMI: &[&str] = &["aws_ami"];
 
 macro_rules! link {
-    ($from:expr, [$($p:expr),*], $kind:ident, $to:expr, $by:ident, $name:expr) => {
-        Link { from: $from, path: &[$($p),*], kind: EdgeKind::$kind, to: $to, by: Match::$by, name_attr: $name, reverse: false }
+    ($from:expr, [$($p:expr),*], $kind:ident, $to:expr, $by:ident) => {
+        Link { from: $from, path: &[$($p),*], kind: EdgeKind::$kind, to: $to, by: Match::$by, reverse: false }
     };
-    (rev $from:expr, [$($p:expr),*], $kind:ident, $to:expr, $by:ident, $name:expr) => {
-        Link { from: $from, path: &[$($p),*], kind: EdgeKind::$kind, to: $to, by: Match::$by, name_attr: $name, reverse: true }
+    (rev $from:expr, [$($p:expr),*], $kind:ident, $to:expr, $by:ident) => {
+        Link { from: $from, path: &[$($p),*], kind: EdgeKind::$kind, to: $to, by: Match::$by, reverse: true }
     };
 }
 
-/// Terraform links. CloudFormation adds its own rows to the same table.
+/// The attribute that holds a resource's name, for matching literal names and ARNs.
+fn name_attr(rtype: &str) -> &'static str {
+    match rtype {
+        "AWS::IAM::Role" => "RoleName",
+        "AWS::IAM::InstanceProfile" => "InstanceProfileName",
+        "AWS::EC2::LaunchTemplate" => "LaunchTemplateName",
+        "AWS::AutoScaling::LaunchConfiguration" => "LaunchConfigurationName",
+        "AWS::IAM::ManagedPolicy" => "ManagedPolicyName",
+        _ => "name",
+    }
+}
+
+/// Which attribute of which resource type links to what, for Terraform and CloudFormation.
 pub static LINKS: &[Link] = &[
     link!(
         "aws_instance",
         ["iam_instance_profile"],
         UsesInstanceProfile,
         PROFILE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_instance",
         ["launch_template", "id"],
         UsesLaunchTemplate,
         LT,
-        RefOnly,
-        "name"
+        RefOnly
     ),
     link!(
         "aws_instance",
         ["launch_template", "name"],
         UsesLaunchTemplate,
         LT,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
-    link!("aws_instance", ["ami"], UsesAmi, AMI, RefOnly, "name"),
+    link!("aws_instance", ["ami"], UsesAmi, AMI, RefOnly),
     link!(
         "aws_spot_instance_request",
         ["iam_instance_profile"],
         UsesInstanceProfile,
         PROFILE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_spot_instance_request",
         ["launch_template", "id"],
         UsesLaunchTemplate,
         LT,
-        RefOnly,
-        "name"
+        RefOnly
     ),
     link!(
         "aws_spot_instance_request",
         ["launch_template", "name"],
         UsesLaunchTemplate,
         LT,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
-    link!(
-        "aws_spot_instance_request",
-        ["ami"],
-        UsesAmi,
-        AMI,
-        RefOnly,
-        "name"
-    ),
+    link!("aws_spot_instance_request", ["ami"], UsesAmi, AMI, RefOnly),
     link!(
         "aws_launch_template",
         ["iam_instance_profile", "name"],
         UsesInstanceProfile,
         PROFILE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_launch_template",
         ["iam_instance_profile", "arn"],
         UsesInstanceProfile,
         PROFILE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
-    link!(
-        "aws_launch_template",
-        ["image_id"],
-        UsesAmi,
-        AMI,
-        RefOnly,
-        "name"
-    ),
+    link!("aws_launch_template", ["image_id"], UsesAmi, AMI, RefOnly),
     link!(
         "aws_launch_configuration",
         ["iam_instance_profile"],
         UsesInstanceProfile,
         PROFILE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_launch_configuration",
         ["image_id"],
         UsesAmi,
         AMI,
-        RefOnly,
-        "name"
+        RefOnly
     ),
     link!(
         "aws_autoscaling_group",
         ["launch_template", "id"],
         UsesLaunchTemplate,
         LT,
-        RefOnly,
-        "name"
+        RefOnly
     ),
     link!(
         "aws_autoscaling_group",
         ["launch_template", "name"],
         UsesLaunchTemplate,
         LT,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_autoscaling_group",
         ["launch_configuration"],
         UsesLaunchConfiguration,
         LC,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_autoscaling_group",
@@ -223,8 +206,7 @@ pub static LINKS: &[Link] = &[
         ],
         UsesLaunchTemplate,
         LT,
-        RefOnly,
-        "name"
+        RefOnly
     ),
     link!(
         "aws_autoscaling_group",
@@ -236,124 +218,298 @@ pub static LINKS: &[Link] = &[
         ],
         UsesLaunchTemplate,
         LT,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_eks_node_group",
         ["launch_template", "id"],
         UsesLaunchTemplate,
         LT,
-        RefOnly,
-        "name"
+        RefOnly
     ),
     link!(
         "aws_eks_node_group",
         ["launch_template", "name"],
         UsesLaunchTemplate,
         LT,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_eks_node_group",
         ["node_role_arn"],
         NodeRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_iam_instance_profile",
         ["role"],
         ProfileHasRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_lambda_function",
         ["role"],
         ServiceRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_ecs_task_definition",
         ["task_role_arn"],
         TaskRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_ecs_task_definition",
         ["execution_role_arn"],
         ExecutionRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_eks_cluster",
         ["role_arn"],
         ServiceRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_eks_fargate_profile",
         ["pod_execution_role_arn"],
         ExecutionRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_codebuild_project",
         ["service_role"],
         ServiceRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_sfn_state_machine",
         ["role_arn"],
         ServiceRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_batch_compute_environment",
         ["service_role"],
         ServiceRole,
         ROLE,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_iam_role",
         ["permissions_boundary"],
         PermissionsBoundary,
         POLICY,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
     link!(
         "aws_iam_role",
         ["managed_policy_arns"],
         AttachedPolicy,
         POLICY,
-        NameOrArn,
-        "name"
+        NameOrArn
     ),
-    link!(rev "aws_iam_role_policy", ["role"], InlinePolicy, ROLE, NameOrArn, "name"),
-    link!(rev "aws_iam_role_policy_attachment", ["role"], AttachedPolicy, ROLE, NameOrArn, "name"),
-    link!(rev "aws_iam_policy_attachment", ["roles"], AttachedPolicy, ROLE, NameOrArn, "name"),
+    link!(rev "aws_iam_role_policy", ["role"], InlinePolicy, ROLE, NameOrArn),
+    link!(rev "aws_iam_role_policy_attachment", ["role"], AttachedPolicy, ROLE, NameOrArn),
+    link!(rev "aws_iam_policy_attachment", ["roles"], AttachedPolicy, ROLE, NameOrArn),
+    // CloudFormation
+    link!(
+        "AWS::EC2::Instance",
+        ["IamInstanceProfile"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EC2::Instance",
+        ["LaunchTemplate", "LaunchTemplateId"],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly
+    ),
+    link!(
+        "AWS::EC2::Instance",
+        ["LaunchTemplate", "LaunchTemplateName"],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EC2::LaunchTemplate",
+        ["LaunchTemplateData", "IamInstanceProfile", "Arn"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EC2::LaunchTemplate",
+        ["LaunchTemplateData", "IamInstanceProfile", "Name"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::AutoScaling::LaunchConfiguration",
+        ["IamInstanceProfile"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::AutoScaling::AutoScalingGroup",
+        ["LaunchTemplate", "LaunchTemplateId"],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly
+    ),
+    link!(
+        "AWS::AutoScaling::AutoScalingGroup",
+        ["LaunchTemplate", "LaunchTemplateName"],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn
+    ),
+    link!(
+        "AWS::AutoScaling::AutoScalingGroup",
+        ["LaunchConfigurationName"],
+        UsesLaunchConfiguration,
+        LC,
+        NameOrArn
+    ),
+    link!(
+        "AWS::AutoScaling::AutoScalingGroup",
+        [
+            "MixedInstancesPolicy",
+            "LaunchTemplate",
+            "LaunchTemplateSpecification",
+            "LaunchTemplateId"
+        ],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly
+    ),
+    link!(
+        "AWS::AutoScaling::AutoScalingGroup",
+        [
+            "MixedInstancesPolicy",
+            "LaunchTemplate",
+            "LaunchTemplateSpecification",
+            "LaunchTemplateName"
+        ],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EKS::Nodegroup",
+        ["NodeRole"],
+        NodeRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EKS::Nodegroup",
+        ["LaunchTemplate", "Id"],
+        UsesLaunchTemplate,
+        LT,
+        RefOnly
+    ),
+    link!(
+        "AWS::EKS::Nodegroup",
+        ["LaunchTemplate", "Name"],
+        UsesLaunchTemplate,
+        LT,
+        NameOrArn
+    ),
+    link!(
+        "AWS::IAM::InstanceProfile",
+        ["Roles"],
+        ProfileHasRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::Lambda::Function",
+        ["Role"],
+        ServiceRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::ECS::TaskDefinition",
+        ["TaskRoleArn"],
+        TaskRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::ECS::TaskDefinition",
+        ["ExecutionRoleArn"],
+        ExecutionRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EKS::Cluster",
+        ["RoleArn"],
+        ServiceRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EKS::FargateProfile",
+        ["PodExecutionRoleArn"],
+        ExecutionRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::CodeBuild::Project",
+        ["ServiceRole"],
+        ServiceRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::StepFunctions::StateMachine",
+        ["RoleArn"],
+        ServiceRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::Batch::ComputeEnvironment",
+        ["ServiceRole"],
+        ServiceRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::IAM::Role",
+        ["ManagedPolicyArns"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
+    link!(
+        "AWS::IAM::Role",
+        ["PermissionsBoundary"],
+        PermissionsBoundary,
+        POLICY,
+        NameOrArn
+    ),
+    link!(rev "AWS::IAM::Policy", ["Roles"], InlinePolicy, ROLE, NameOrArn),
+    link!(rev "AWS::IAM::ManagedPolicy", ["Roles"], AttachedPolicy, ROLE, NameOrArn),
+    link!(rev "AWS::IAM::RolePolicy", ["RoleName"], InlinePolicy, ROLE, NameOrArn),
 ];
 
 #[derive(Clone, Debug)]
@@ -464,16 +620,15 @@ impl Graph {
             .collect();
         if out.is_empty()
             && link.by == Match::NameOrArn
-            && let Some(s) = v.as_str()
+            && let Some(name) = literal_name(v)
         {
-            let name = arn_name(s);
             out = self
                 .resources
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| of_type(i))
                 .filter(|(_, r)| {
-                    r.attr(&[link.name_attr])
+                    r.attr(&[name_attr(&r.rtype)])
                         .and_then(|n| n.as_str())
                         .is_some_and(|n| n == name)
                 })
@@ -522,6 +677,21 @@ impl Graph {
             .enumerate()
             .filter(move |(_, r)| types.contains(&r.rtype.as_str()))
             .map(|(i, _)| i)
+    }
+}
+
+/// The name a literal value gives: a plain name, the last part of an ARN, or the literal
+/// tail of an ARN built from pseudo parameters (`arn:${AWS::Partition}:iam::...:role/app`).
+fn literal_name(v: &Node) -> Option<&str> {
+    match &v.value {
+        Value::String(s) => Some(arn_name(s)),
+        Value::Interp(pieces) => match pieces.last() {
+            Some(crate::value::Piece::Lit(tail)) if tail.contains('/') => {
+                tail.rsplit('/').next().filter(|n| !n.is_empty())
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 

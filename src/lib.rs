@@ -61,13 +61,47 @@ pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, usize) {
         .par_iter()
         .map(|(dir, root)| parse::hcl::module::scan_root_module(dir, root, &opts.vars))
         .collect();
+    let templates: Vec<Option<Document>> = inputs
+        .template_candidates
+        .par_iter()
+        .map(|p| load_template(p))
+        .collect();
     let mut files = BTreeSet::new();
     let mut docs = Vec::new();
     for (d, f) in results {
         files.extend(f);
         docs.push(d);
     }
-    (docs, inputs.diagnostics, files.len())
+    let mut n_templates = 0;
+    for d in templates.into_iter().flatten() {
+        n_templates += 1;
+        docs.push(d);
+    }
+    (docs, inputs.diagnostics, files.len() + n_templates)
+}
+
+/// Read a file that may be a CloudFormation template: `None` when it is not one (other YAML
+/// and JSON is skipped silently).
+fn load_template(p: &std::path::Path) -> Option<Document> {
+    let file: std::sync::Arc<str> = std::sync::Arc::from(discover::display(p).as_str());
+    let whole = value::Span::new(file.clone(), 1, 1, 1, 1);
+    let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    if size > parse::hcl::module::MAX_FILE_SIZE {
+        return None;
+    }
+    let text = match std::fs::read(p) {
+        Ok(b) => String::from_utf8(b).ok()?,
+        Err(e) => {
+            return Some(Document {
+                resources: vec![],
+                diagnostics: vec![Diagnostic::error(whole, format!("cannot read file: {e}"))],
+            });
+        }
+    };
+    if !parse::cfn::detect::is_template(p, &text) {
+        return None;
+    }
+    Some(parse::cfn::parse_template(p, file, &text))
 }
 
 /// Check one document: build its graph and model, run the rules.

@@ -36,15 +36,15 @@ impl Span {
             end_col,
         }
     }
-    /// The span of the first line only (used to point at a block header).
+    /// The span of the first line only (used to point at a block header). A span that ends
+    /// at column 1 of the next line covers its first line to the end.
     pub fn first_line(&self) -> Span {
+        if self.end_line == self.line {
+            return self.clone();
+        }
         Span {
-            end_line: self.line,
-            end_col: if self.end_line == self.line {
-                self.end_col
-            } else {
-                self.col + 1
-            },
+            end_line: self.line + 1,
+            end_col: 1,
             ..self.clone()
         }
     }

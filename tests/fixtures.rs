@@ -42,17 +42,34 @@ fn fixtures_match_snapshots() {
 }
 
 #[test]
-fn every_rule_has_failing_and_passing_terraform_fixtures() {
+fn every_rule_has_failing_and_passing_fixtures_in_each_language() {
     let cases = common::fixture_cases();
     for rule in rolegraph::rules::all() {
-        for kind in ["fail", "pass"] {
-            assert!(
-                cases.iter().any(|(id, f, c, _)| id == rule.id()
-                    && f == "terraform"
-                    && c.starts_with(kind)),
-                "{} has no terraform/{kind}* fixture",
-                rule.id()
-            );
+        for format in ["terraform", "cloudformation"] {
+            for kind in ["fail", "pass"] {
+                assert!(
+                    cases
+                        .iter()
+                        .any(|(id, f, c, _)| id == rule.id() && f == format && c.starts_with(kind)),
+                    "{} has no {format}/{kind}* fixture",
+                    rule.id()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn cloudformation_fixtures_come_in_yaml_and_json() {
+    for (id, format, case, dir) in common::fixture_cases() {
+        if format != "cloudformation" {
+            continue;
+        }
+        for ext in ["yaml", "json"] {
+            let found = std::fs::read_dir(&dir)
+                .unwrap()
+                .any(|e| e.unwrap().path().extension().is_some_and(|x| x == ext));
+            assert!(found, "{id}/{format}/{case} has no .{ext} template");
         }
     }
 }

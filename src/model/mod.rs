@@ -125,14 +125,15 @@ impl Model {
             {
                 m.account_requires_tokens = Some(t.span.clone());
             }
-            if r.rtype == "aws_ecs_task_definition" {
+            if matches!(
+                r.rtype.as_str(),
+                "aws_ecs_task_definition" | "AWS::ECS::TaskDefinition"
+            ) {
+                let get = |k: &'static str| r.attr(&[term(r, k)]).filter(|n| !n.is_null()).cloned();
                 m.task_definitions.push(TaskDefinition {
                     res: i,
-                    task_role: r.attr(&["task_role_arn"]).filter(|n| !n.is_null()).cloned(),
-                    execution_role: r
-                        .attr(&["execution_role_arn"])
-                        .filter(|n| !n.is_null())
-                        .cloned(),
+                    task_role: get("task_role_arn"),
+                    execution_role: get("execution_role_arn"),
                 });
             }
         }
@@ -147,21 +148,56 @@ impl Model {
 
 fn ec2_kind(rtype: &str) -> Option<Ec2Kind> {
     Some(match rtype {
-        "aws_instance" => Ec2Kind::Instance,
+        "aws_instance" | "AWS::EC2::Instance" => Ec2Kind::Instance,
         "aws_spot_instance_request" => Ec2Kind::SpotRequest,
-        "aws_launch_template" => Ec2Kind::LaunchTemplate,
-        "aws_launch_configuration" => Ec2Kind::LaunchConfiguration,
+        "aws_launch_template" | "AWS::EC2::LaunchTemplate" => Ec2Kind::LaunchTemplate,
+        "aws_launch_configuration" | "AWS::AutoScaling::LaunchConfiguration" => {
+            Ec2Kind::LaunchConfiguration
+        }
         _ => return None,
     })
 }
 
+/// The name an attribute has in the resource's own language: rules speak Terraform's
+/// names (`http_tokens`), CloudFormation users read `HttpTokens`.
+pub fn term(r: &Resource, tf_name: &'static str) -> &'static str {
+    if r.format != crate::doc::Format::CloudFormation {
+        return tf_name;
+    }
+    match tf_name {
+        "http_tokens" => "HttpTokens",
+        "http_endpoint" => "HttpEndpoint",
+        "http_put_response_hop_limit" => "HttpPutResponseHopLimit",
+        "metadata_options" => "MetadataOptions",
+        "task_role_arn" => "TaskRoleArn",
+        "execution_role_arn" => "ExecutionRoleArn",
+        other => other,
+    }
+}
+
 /// Does the resource name a launch template at all (so its metadata comes from there)?
 fn launch_template_named(r: &Resource) -> bool {
-    r.block(&["launch_template"]).is_some_and(|b| !b.is_null())
+    let key = match r.format {
+        crate::doc::Format::CloudFormation => "LaunchTemplate",
+        _ => "launch_template",
+    };
+    r.block(&[key]).is_some_and(|b| !b.is_null())
 }
 
 fn metadata(r: &Resource) -> Metadata {
-    let Some(raw) = r.attr(&["metadata_options"]) else {
+    let path: &[&str] = match r.rtype.as_str() {
+        "AWS::EC2::LaunchTemplate" => &["LaunchTemplateData", "MetadataOptions"],
+        "AWS::EC2::Instance" | "AWS::AutoScaling::LaunchConfiguration" => &["MetadataOptions"],
+        _ => &["metadata_options"],
+    };
+    let Some(raw) = r.attr(path) else {
+        // A launch template whose data is not known at all.
+        if r.rtype == "AWS::EC2::LaunchTemplate"
+            && r.attr(&["LaunchTemplateData"])
+                .is_some_and(Node::has_unknown)
+        {
+            return Metadata::Unknown;
+        }
         return Metadata::Absent;
     };
     match &raw.value {
@@ -170,9 +206,13 @@ fn metadata(r: &Resource) -> Metadata {
         Value::Unknown => Metadata::Unknown,
         _ => match crate::doc::block_or_self(raw) {
             Some(b) if matches!(b.value, Value::Map(_)) => {
-                let get = |k: &str| b.get(k).filter(|n| !n.is_null()).cloned();
+                let get = |k: &'static str| b.get(term(r, k)).filter(|n| !n.is_null()).cloned();
                 Metadata::Known {
-                    span: b.span.clone(),
+                    // A top-level property points at its name; a block at its header.
+                    span: match path {
+                        [top] if r.attr_spans.contains_key(*top) => r.attr_span(top).first_line(),
+                        _ => b.span.clone(),
+                    },
                     tokens: get("http_tokens"),
                     endpoint: get("http_endpoint"),
                     hop_limit: get("http_put_response_hop_limit"),
@@ -185,22 +225,39 @@ fn metadata(r: &Resource) -> Metadata {
 
 /// The service principal that runs each workload type, and how it links to its role.
 fn workload_services(rtype: &str) -> &'static [(EdgeKind, &'static str)] {
+    const EC2: &[(EdgeKind, &str)] = &[(EdgeKind::UsesInstanceProfile, "ec2.amazonaws.com")];
+    const ECS: &[(EdgeKind, &str)] = &[
+        (EdgeKind::TaskRole, "ecs-tasks.amazonaws.com"),
+        (EdgeKind::ExecutionRole, "ecs-tasks.amazonaws.com"),
+    ];
     match rtype {
         "aws_instance"
         | "aws_spot_instance_request"
         | "aws_launch_template"
-        | "aws_launch_configuration" => &[(EdgeKind::UsesInstanceProfile, "ec2.amazonaws.com")],
-        "aws_lambda_function" => &[(EdgeKind::ServiceRole, "lambda.amazonaws.com")],
-        "aws_ecs_task_definition" => &[
-            (EdgeKind::TaskRole, "ecs-tasks.amazonaws.com"),
-            (EdgeKind::ExecutionRole, "ecs-tasks.amazonaws.com"),
-        ],
-        "aws_eks_node_group" => &[(EdgeKind::NodeRole, "ec2.amazonaws.com")],
-        "aws_eks_cluster" => &[(EdgeKind::ServiceRole, "eks.amazonaws.com")],
-        "aws_eks_fargate_profile" => &[(EdgeKind::ExecutionRole, "eks-fargate-pods.amazonaws.com")],
-        "aws_codebuild_project" => &[(EdgeKind::ServiceRole, "codebuild.amazonaws.com")],
-        "aws_sfn_state_machine" => &[(EdgeKind::ServiceRole, "states.amazonaws.com")],
-        "aws_batch_compute_environment" => &[(EdgeKind::ServiceRole, "batch.amazonaws.com")],
+        | "aws_launch_configuration"
+        | "AWS::EC2::Instance"
+        | "AWS::EC2::LaunchTemplate"
+        | "AWS::AutoScaling::LaunchConfiguration" => EC2,
+        "aws_lambda_function" | "AWS::Lambda::Function" => {
+            &[(EdgeKind::ServiceRole, "lambda.amazonaws.com")]
+        }
+        "aws_ecs_task_definition" | "AWS::ECS::TaskDefinition" => ECS,
+        "aws_eks_node_group" | "AWS::EKS::Nodegroup" => {
+            &[(EdgeKind::NodeRole, "ec2.amazonaws.com")]
+        }
+        "aws_eks_cluster" | "AWS::EKS::Cluster" => &[(EdgeKind::ServiceRole, "eks.amazonaws.com")],
+        "aws_eks_fargate_profile" | "AWS::EKS::FargateProfile" => {
+            &[(EdgeKind::ExecutionRole, "eks-fargate-pods.amazonaws.com")]
+        }
+        "aws_codebuild_project" | "AWS::CodeBuild::Project" => {
+            &[(EdgeKind::ServiceRole, "codebuild.amazonaws.com")]
+        }
+        "aws_sfn_state_machine" | "AWS::StepFunctions::StateMachine" => {
+            &[(EdgeKind::ServiceRole, "states.amazonaws.com")]
+        }
+        "aws_batch_compute_environment" | "AWS::Batch::ComputeEnvironment" => {
+            &[(EdgeKind::ServiceRole, "batch.amazonaws.com")]
+        }
         _ => &[],
     }
 }

@@ -171,7 +171,11 @@ impl<'a> Evaluator<'a> {
             "Fn::Join" => Some(self.join(arg, span)),
             "Fn::Select" => self.select(arg, span),
             "Fn::Split" => Some(self.split(arg, span)),
-            "Fn::FindInMap" => self.find_in_map(arg, span),
+            // Reported where the template uses it, not in the Mappings section.
+            "Fn::FindInMap" => self.find_in_map(arg, span).map(|mut n| {
+                n.span = span.clone();
+                n
+            }),
             "Fn::If" => self.if_(arg, span),
             "Fn::Base64" => self.eval(arg),
             "Fn::Length" => match self.eval(arg).map(|n| n.value) {
@@ -236,7 +240,10 @@ impl<'a> Evaluator<'a> {
                 (_, ParamKind::Ssm) | (None, _) => Node::unknown(span.clone()),
                 (Some(d), kind) => {
                     let (d, string) = (d.clone(), p.string);
-                    self.param_value(&d, kind, string)
+                    // Reported where the template uses it, like a Terraform variable.
+                    let mut v = self.param_value(&d, kind, string);
+                    v.span = span.clone();
+                    v
                 }
             });
         }

@@ -11,6 +11,7 @@ use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::model::Model;
 use crate::rules::{Rule, severity};
+use crate::value::Value;
 
 pub struct Ecs001;
 
@@ -40,10 +41,10 @@ impl Rule for Ecs001 {
                 .map(|(t, _)| t)
                 .collect();
             let same_resource = !task_roles.is_empty() && task_roles == exec_roles;
+            // The same ARN text (`arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x` twice).
             let same_string = !task.has_unknown()
-                && task.refs().is_empty()
-                && task.as_str().is_some()
-                && task.as_str() == exec.as_str();
+                && matches!(task.value, Value::String(_) | Value::Interp(_))
+                && task.value == exec.value;
             if !same_resource && !same_string {
                 continue;
             }
@@ -51,7 +52,7 @@ impl Rule for Ecs001 {
             let role = if same_resource {
                 m.resource(task_roles[0]).address.clone()
             } else {
-                task.as_str().unwrap_or_default().to_string()
+                task.display_text().unwrap_or_default()
             };
             let mut f = Finding::new(
                 ID,

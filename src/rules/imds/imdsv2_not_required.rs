@@ -13,7 +13,7 @@
 use super::{endpoint_disabled, with_path};
 use crate::finding::Finding;
 use crate::model::policy::Tri;
-use crate::model::{Metadata, Model};
+use crate::model::{Metadata, Model, term};
 use crate::rules::{Rule, severity};
 
 pub struct Imds001;
@@ -44,8 +44,9 @@ impl Rule for Imds001 {
                         t.span.clone(),
                         &r.address,
                         format!(
-                            "{} accepts IMDSv1: http_tokens is \"{v}\", so any request to the metadata service, without a session token, gets the instance role's credentials; set http_tokens = \"required\"",
-                            r.address
+                            "{} accepts IMDSv1: {tokens} is \"{v}\", so any request to the metadata service, without a session token, gets the instance role's credentials; set {tokens} to \"required\"",
+                            r.address,
+                            tokens = term(r, "http_tokens"),
                         ),
                     ),
                     None => continue,
@@ -72,8 +73,10 @@ impl Rule for Imds001 {
                         span,
                         &r.address,
                         format!(
-                            "{} accepts IMDSv1: metadata_options does not set http_tokens = \"required\", and the default is \"optional\", so a plain GET to the metadata service returns the instance role's credentials",
-                            r.address
+                            "{} accepts IMDSv1: {} does not set {} to \"required\", and the default is \"optional\", so a plain GET to the metadata service returns the instance role's credentials",
+                            r.address,
+                            term(r, "metadata_options"),
+                            term(r, "http_tokens"),
                         ),
                     )
                 }
