@@ -13,6 +13,22 @@ fn stdout(out: &std::process::Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
+/// The rule IDs of the findings of `rolegraph <args> --format json`, in report order.
+fn rule_ids(args: &[&str]) -> Vec<String> {
+    let out = rolegraph()
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn demo_findings_exit_1_at_default_threshold() {
     let out = rolegraph()
@@ -50,44 +66,14 @@ fn fail_on_controls_the_exit_code() {
 
 #[test]
 fn select_and_ignore_filter_rules() {
-    let out = rolegraph()
-        .args([
-            "scan",
-            "testdata/demo",
-            "--select",
-            "ECS001",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["ECS001"]);
-    let out = rolegraph()
-        .args([
-            "scan",
-            "testdata/demo",
-            "--ignore",
-            "IMDS,ECS001",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["WL001"]);
+    assert_eq!(
+        rule_ids(&["scan", "testdata/demo", "--select", "ECS001"]),
+        ["ECS001"]
+    );
+    assert_eq!(
+        rule_ids(&["scan", "testdata/demo", "--ignore", "IMDS,ECS001"]),
+        ["WL001"]
+    );
     let out = rolegraph()
         .args(["scan", "testdata/demo", "--select", "NOPE999"])
         .output()
@@ -143,67 +129,27 @@ fn variables_from_the_command_line_and_var_files() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let out = rolegraph()
-        .args([
-            "scan",
-            "testdata/cli/vars",
-            "--var",
-            "http_tokens=optional",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["IMDS001"]);
-    let out = rolegraph()
-        .args([
-            "scan",
-            "testdata/cli/vars",
-            "--var-file",
-            "testdata/cli/vars/prod.tfvars",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut ids: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let dir = "testdata/cli/vars";
+    let file = "testdata/cli/vars/prod.tfvars";
+    assert_eq!(
+        rule_ids(&["scan", dir, "--var", "http_tokens=optional"]),
+        ["IMDS001"]
+    );
+    let mut ids = rule_ids(&["scan", dir, "--var-file", file]);
     ids.sort();
     assert_eq!(ids, ["IMDS001", "IMDS002"]);
     // --var wins over the var file.
-    let out = rolegraph()
-        .args([
+    assert_eq!(
+        rule_ids(&[
             "scan",
-            "testdata/cli/vars",
+            dir,
             "--var-file",
-            "testdata/cli/vars/prod.tfvars",
+            file,
             "--var",
-            "http_tokens=required",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let ids: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, ["IMDS002"]);
+            "http_tokens=required"
+        ]),
+        ["IMDS002"]
+    );
 }
 
 #[test]
