@@ -83,3 +83,31 @@ fn every_rule_has_a_policy_file_and_every_policy_a_rule() {
         .collect();
     assert_eq!(rules, policies);
 }
+
+#[test]
+fn fingerprints_survive_moving_a_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("main.tf");
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/demo/main.tf"),
+    )
+    .unwrap();
+    let scan = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        let r = rolegraph::scan(&rolegraph::ScanOptions {
+            paths: vec![dir.path().to_path_buf()],
+            ..Default::default()
+        });
+        r.findings
+            .iter()
+            .map(|f| (f.rule_id, f.fingerprint.clone(), f.span.line))
+            .collect::<Vec<_>>()
+    };
+    let before = scan(&src);
+    let after = scan(&format!("\n\n\n# moved down\n{src}"));
+    assert_eq!(before.len(), after.len());
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!((b.0, &b.1), (a.0, &a.1), "same finding, same fingerprint");
+        assert_eq!(b.2 + 4, a.2, "lines moved");
+    }
+}
