@@ -193,14 +193,15 @@ fn refs_params_and_pseudo_parameters() {
     assert_eq!(attr(&doc, "Instance", &["ImageId"]).value, Value::Unknown);
     // A list parameter: split and trimmed.
     assert_eq!(attr(&doc, "Instance", &["SubnetId"]).value, s("subnet-b"));
-    // A Ref to a parameter takes the span of its default.
-    let default_line = BASIC
+    // A Ref to a parameter is reported where the template uses it (like a Terraform
+    // variable), not at the parameter's default.
+    let use_line = BASIC
         .lines()
-        .position(|l| l.contains("Default: 8080"))
+        .position(|l| l.contains("Value: !Ref Port"))
         .unwrap()
         + 1;
-    assert_eq!(tag(&doc, "Port").span.line as usize, default_line);
-    assert_eq!(tag(&doc, "Port").span.col, 14);
+    assert_eq!(tag(&doc, "Port").span.line as usize, use_line);
+    assert_eq!(tag(&doc, "Port").span.col, 18);
 }
 
 fn tag<'a>(doc: &'a Document, key: &str) -> &'a Node {
