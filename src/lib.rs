@@ -7,6 +7,7 @@ pub mod discover;
 pub mod doc;
 pub mod finding;
 pub mod graph;
+pub mod iam;
 pub mod model;
 pub mod parse;
 pub mod policies;

@@ -10,11 +10,15 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn long_version() -> &'static str {
+    let iam = rolegraph::iam::dataset::source();
     Box::leak(
         format!(
-            "{} (rule set {})",
+            "{} (rule set {}, IAM action data of {} from {}@{})",
             env!("CARGO_PKG_VERSION"),
-            policies::RULESET_VERSION
+            policies::RULESET_VERSION,
+            iam.date,
+            iam.package,
+            iam.version
         )
         .into_boxed_str(),
     )

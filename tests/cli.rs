@@ -213,6 +213,11 @@ fn output_is_deterministic_and_written_to_file() {
 fn version_rules_and_explain() {
     let out = rolegraph().arg("--version").output().unwrap();
     assert!(stdout(&out).contains("rule set"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("IAM action data of 20"),
+        "{}",
+        stdout(&out)
+    );
     let out = rolegraph().arg("rules").output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     for id in ["IMDS001", "IMDS002", "ECS001", "WL001"] {

@@ -4,6 +4,8 @@
 use crate::parse::hcl::functions;
 use crate::value::{Node, Piece, Value};
 
+pub use crate::iam::pattern::pattern_matches;
+
 /// Three-valued answer: statically known yes or no, or cannot tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tri {
@@ -239,49 +241,5 @@ fn service_matches(item: &Node, service: &str) -> Tri {
         },
         Value::Unknown | Value::Ref(_) => Tri::Unknown,
         _ => Tri::No,
-    }
-}
-
-/// IAM action pattern match: `*` and `?` wildcards, case-insensitive.
-pub fn pattern_matches(pattern: &str, action: &str) -> bool {
-    let p: Vec<char> = pattern.to_ascii_lowercase().chars().collect();
-    let a: Vec<char> = action.to_ascii_lowercase().chars().collect();
-    let (mut pi, mut ai) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ai < a.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == a[ai]) {
-            pi += 1;
-            ai += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ai;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ai = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wildcards() {
-        assert!(pattern_matches("sts:AssumeRole", "sts:assumerole"));
-        assert!(pattern_matches("sts:*", "sts:AssumeRole"));
-        assert!(pattern_matches("*", "sts:AssumeRole"));
-        assert!(pattern_matches("sts:Assume?ole", "sts:AssumeRole"));
-        assert!(!pattern_matches("sts:AssumeRoleWith*", "sts:AssumeRole"));
-        assert!(pattern_matches("sts:AssumeRole*", "sts:AssumeRole"));
-        assert!(!pattern_matches("s3:*", "sts:AssumeRole"));
     }
 }
