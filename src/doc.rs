@@ -39,6 +39,21 @@ pub struct Resource {
     /// Where each top-level attribute (Terraform) or property (CloudFormation) is written,
     /// from its name to the end of its value.
     pub attr_spans: std::collections::BTreeMap<String, Span>,
+    /// Rules the source asks to suppress for this resource (CloudFormation:
+    /// `Metadata.rolegraph.ignore`). Each parser fills this from its own syntax; the pipeline
+    /// marks matching findings (see [`crate::suppress`]).
+    pub suppressions: Vec<Suppression>,
+}
+
+/// One rule suppressed in source for one resource.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Suppression {
+    /// The rule ID as written (`IMDS001`); matched case-insensitively.
+    pub rule: String,
+    /// Why; empty when the source gives no reason.
+    pub reason: String,
+    /// Where the suppression is written.
+    pub span: Span,
 }
 
 impl Resource {

@@ -1,6 +1,6 @@
 //! Findings, severities and the report every output format renders.
 
-use crate::doc::Diagnostic;
+use crate::doc::{Diagnostic, Suppression};
 use crate::value::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -71,6 +71,10 @@ pub struct Finding {
     pub fingerprint: String,
     /// Rule-chosen part of the fingerprint.
     pub key: String,
+    /// Set when the resource suppresses this rule in source: the finding stays in the
+    /// report (SARIF `suppressions`), but is not printed one by one in text and never fails
+    /// the gate.
+    pub suppressed: Option<Suppression>,
 }
 
 impl Finding {
@@ -90,6 +94,7 @@ impl Finding {
             related: Vec::new(),
             fingerprint: String::new(),
             key: String::new(),
+            suppressed: None,
         }
     }
     pub fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
@@ -116,7 +121,8 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Number of files read.
     pub files_scanned: usize,
-    /// Findings suppressed by `--select`/`--ignore` are not here at all.
+    /// The rules that ran (findings of rules left out by `--select`/`--ignore` are not
+    /// here at all).
     pub rules_run: Vec<&'static str>,
 }
 
@@ -126,7 +132,17 @@ impl Report {
             .iter()
             .any(|d| d.level == crate::doc::DiagLevel::Error)
     }
+    /// Number of findings of a severity that are not suppressed.
     pub fn count(&self, sev: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == sev).count()
+        self.active().filter(|f| f.severity == sev).count()
+    }
+    /// The findings that are not suppressed: what is printed one by one and what the gate
+    /// reads.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+    /// Number of findings suppressed in source.
+    pub fn suppressed(&self) -> usize {
+        self.findings.len() - self.active().count()
     }
 }

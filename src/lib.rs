@@ -13,6 +13,7 @@ pub mod parse;
 pub mod policies;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 pub mod value;
 
 use doc::{DiagLevel, Diagnostic, Document};
@@ -105,15 +106,18 @@ fn load_template(p: &std::path::Path) -> Option<Document> {
     Some(parse::cfn::parse_template(p, file, &text))
 }
 
-/// Check one document: build its graph and model, run the rules.
+/// Check one document: build its graph and model, run the rules, mark the findings its
+/// resources suppress in source.
 pub fn check(doc: Document, rules: &[&'static dyn rules::Rule]) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut diagnostics = doc.diagnostics;
     let graph = graph::Graph::build(doc.resources, &[]);
     let model = model::Model::build(graph);
     let mut findings = Vec::new();
     for r in rules {
         findings.extend(r.check(&model));
     }
-    (findings, doc.diagnostics)
+    diagnostics.extend(suppress::apply(&mut findings, &model.graph.resources));
+    (findings, diagnostics)
 }
 
 /// Run the whole pipeline.

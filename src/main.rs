@@ -68,7 +68,8 @@ enum Command {
         /// Write the report to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
-        /// Exit 1 when a finding has this severity or higher.
+        /// Exit 1 when a finding has this severity or higher (findings suppressed in
+        /// source never count).
         #[arg(long, value_enum, default_value = "high")]
         fail_on: FailOn,
         /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
@@ -214,7 +215,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             match fail_on.threshold() {
-                Some(t) if report.findings.iter().any(|f| f.severity >= t) => ExitCode::from(1),
+                // A finding suppressed in source never fails the gate.
+                Some(t) if report.active().any(|f| f.severity >= t) => ExitCode::from(1),
                 _ => ExitCode::SUCCESS,
             }
         }

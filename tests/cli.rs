@@ -232,3 +232,66 @@ fn version_rules_and_explain() {
     let out = rolegraph().args(["explain", "XYZ123"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn suppressed_findings_stay_in_sarif_but_do_not_fail_the_gate() {
+    let dir = "testdata/cli/suppressed";
+    // The only high finding is suppressed: the default gate (high) passes.
+    let out = rolegraph().args(["scan", dir]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(!text.contains("[IMDS001]"), "{text}");
+    assert!(text.contains("medium[IMDS002]"), "{text}");
+    assert!(
+        text.ends_with("Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 1 file; 1 suppressed in source.\n"),
+        "{text}"
+    );
+    // The medium finding is not suppressed and still counts.
+    let out = rolegraph()
+        .args(["scan", dir, "--fail-on", "medium"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+
+    let out = rolegraph()
+        .args(["scan", dir, "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "a suppressed finding stays in SARIF");
+    let imds001 = results.iter().find(|r| r["ruleId"] == "IMDS001").unwrap();
+    let s = &imds001["suppressions"];
+    assert_eq!(s.as_array().unwrap().len(), 1);
+    assert_eq!(s[0]["kind"], "inSource");
+    assert_eq!(s[0]["justification"], "replaced by the v2 fleet in March");
+    let loc = &s[0]["location"]["physicalLocation"];
+    assert_eq!(
+        loc["artifactLocation"]["uri"],
+        "testdata/cli/suppressed/template.yaml"
+    );
+    assert_eq!(loc["region"]["startLine"], 10);
+    let imds002 = results.iter().find(|r| r["ruleId"] == "IMDS002").unwrap();
+    assert!(imds002.get("suppressions").is_none());
+
+    let out = rolegraph()
+        .args(["scan", dir, "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["summary"]["findings"], 2);
+    assert_eq!(v["summary"]["high"], 0);
+    assert_eq!(v["summary"]["suppressed"], 1);
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "IMDS001")
+        .unwrap();
+    assert_eq!(
+        f["suppressed"]["reason"],
+        "replaced by the v2 fleet in March"
+    );
+    assert_eq!(f["suppressed"]["location"]["line"], 10);
+}

@@ -1,6 +1,7 @@
 //! Every rule's fixtures: `testdata/<ID>/<format>/<case>/` scanned with only that rule,
 //! the exact text output pinned as a snapshot. Cases named `fail*` must produce findings,
-//! cases named `pass*` none.
+//! cases named `pass*` none, cases named `suppressed*` findings that are all suppressed in
+//! source (the text output does not print those, so their snapshot lists them after it).
 
 mod common;
 
@@ -32,11 +33,34 @@ fn fixtures_match_snapshots() {
                 report.findings
             );
         }
+        if case.starts_with("suppressed") {
+            assert!(
+                !report.findings.is_empty() && report.active().next().is_none(),
+                "{dir_s}: expected only suppressed findings for {id}, got {:#?}",
+                report.findings
+            );
+        }
         assert!(
             report.findings.iter().all(|f| f.rule_id == id),
             "{dir_s}: only {id} was selected"
         );
-        let text = common::render(&report, OutputFormat::Text);
+        let mut text = common::render(&report, OutputFormat::Text);
+        for f in report.findings.iter() {
+            if let Some(s) = &f.suppressed {
+                text.push_str(&format!(
+                    "\nsuppressed[{}]: {} at {}\n  by {} ({})\n",
+                    f.rule_id,
+                    f.message,
+                    f.span,
+                    s.span,
+                    if s.reason.is_empty() {
+                        "no reason given"
+                    } else {
+                        &s.reason
+                    }
+                ));
+            }
+        }
         insta::assert_snapshot!(format!("{id}__{format}__{case}"), text);
     }
 }

@@ -26,6 +26,7 @@ struct Summary {
     high: usize,
     medium: usize,
     low: usize,
+    suppressed: usize,
     parse_errors: usize,
 }
 
@@ -40,6 +41,13 @@ struct JsonFinding<'a> {
     location: Option<Location<'a>>,
     path: Vec<PathStep<'a>>,
     fingerprint: &'a str,
+    suppressed: Option<Suppressed<'a>>,
+}
+
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    reason: Option<String>,
+    location: Option<Location<'a>>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +106,10 @@ fn finding<'a>(f: &'a Finding, opts: &'a RenderOptions) -> JsonFinding<'a> {
             })
             .collect(),
         fingerprint: &f.fingerprint,
+        suppressed: f.suppressed.as_ref().map(|s| Suppressed {
+            reason: (!s.reason.is_empty()).then(|| mask_secrets(&s.reason)),
+            location: location(&s.span),
+        }),
     }
 }
 
@@ -120,6 +132,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             high: report.count(Severity::High),
             medium: report.count(Severity::Medium),
             low: report.count(Severity::Low),
+            suppressed: report.suppressed(),
             parse_errors: unparsed_files(report),
         },
         findings: report.findings.iter().map(|f| finding(f, opts)).collect(),

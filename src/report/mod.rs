@@ -452,6 +452,68 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn suppressed_findings_in_every_format() {
+        let mut r = sample_report();
+        r.findings[0].suppressed = Some(crate::doc::Suppression {
+            rule: "IMDS001".into(),
+            reason: "legacy fleet, key AKIAIOSFODNN7EXAMPLE".into(),
+            span: span(MAIN_TF, 2, 3, 2, 30),
+        });
+        r.findings[2].suppressed = Some(crate::doc::Suppression {
+            rule: "TRUST001".into(),
+            reason: String::new(),
+            span: span(TEMPLATE, 3, 9, 3, 17),
+        });
+        assert_eq!(r.suppressed(), 2);
+        assert_eq!(r.count(Severity::High), 0);
+
+        let text = render_sample(&r, OutputFormat::Text, false);
+        assert!(!text.contains("[IMDS001]") && !text.contains("[TRUST001]"));
+        assert!(text.contains("medium[IMDS002]"));
+        assert!(
+            text.ends_with(
+                "Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 12 files; 2 suppressed \
+                 in source; 1 file could not be parsed.\n"
+            ),
+            "{text}"
+        );
+
+        let json: serde_json::Value =
+            serde_json::from_str(&render_sample(&r, OutputFormat::Json, false)).unwrap();
+        assert_eq!(json["summary"]["findings"], 3);
+        assert_eq!(json["summary"]["suppressed"], 2);
+        assert_eq!(json["summary"]["critical"], 0);
+        let f = &json["findings"];
+        assert_eq!(
+            f[0]["suppressed"]["reason"],
+            "legacy fleet, key AKIA****************"
+        );
+        assert_eq!(f[0]["suppressed"]["location"]["line"], 2);
+        assert!(f[1]["suppressed"].is_null());
+        assert!(f[2]["suppressed"]["reason"].is_null());
+
+        let sarif: serde_json::Value =
+            serde_json::from_str(&render_sample(&r, OutputFormat::Sarif, false)).unwrap();
+        let results = &sarif["runs"][0]["results"];
+        assert_eq!(results.as_array().unwrap().len(), 3);
+        let s = &results[0]["suppressions"];
+        assert_eq!(s[0]["kind"], "inSource");
+        assert_eq!(
+            s[0]["justification"],
+            "legacy fleet, key AKIA****************"
+        );
+        assert_eq!(
+            s[0]["location"]["physicalLocation"]["region"]["startLine"],
+            2
+        );
+        assert!(results[1].get("suppressions").is_none());
+        assert_eq!(
+            results[2]["suppressions"][0]["justification"],
+            "no reason given"
+        );
+    }
+
+    #[test]
     fn every_format_ends_with_a_newline_and_is_deterministic() {
         let r = sample_report();
         for format in [OutputFormat::Text, OutputFormat::Json, OutputFormat::Sarif] {

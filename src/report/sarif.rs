@@ -3,6 +3,8 @@
 //! One run. `tool.driver.rules` lists the rules that ran, with their documentation;
 //! every finding is a result pointing at its rule by `ruleIndex`, with the graph path as
 //! `relatedLocations` and the finding's fingerprint as `partialFingerprints["rolegraph/v1"]`.
+//! A finding suppressed in source keeps its result, with an `inSource` entry in
+//! `suppressions` (its reason as `justification`, where it is written as `location`).
 //! Diagnostics (files that could not be parsed, unresolved modules ...) are
 //! `invocations[0].toolExecutionNotifications`.
 //!
@@ -28,6 +30,8 @@ const INFORMATION_URI: &str = "https://github.com/rolegraph/rolegraph";
 const SRCROOT: &str = "%SRCROOT%";
 /// The key of `partialFingerprints`; bump the version if the fingerprint recipe changes.
 const FINGERPRINT_KEY: &str = "rolegraph/v1";
+/// The justification of a suppression written without a reason.
+const NO_REASON: &str = "no reason given";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -125,7 +129,18 @@ struct SarifResult<'a> {
     related_locations: Vec<RelatedLocation>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    suppressions: Vec<Suppression>,
     properties: ResultProperties,
+}
+
+/// A suppression written in the scanned source (`kind: inSource`).
+#[derive(Serialize)]
+struct Suppression {
+    kind: &'static str,
+    justification: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<Location>,
 }
 
 #[derive(Serialize)]
@@ -296,6 +311,20 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
             })
             .collect(),
         partial_fingerprints,
+        suppressions: f
+            .suppressed
+            .iter()
+            .map(|s| Suppression {
+                kind: "inSource",
+                justification: if s.reason.is_empty() {
+                    NO_REASON.to_string()
+                } else {
+                    mask_secrets(&s.reason)
+                },
+                location: physical_location(&s.span)
+                    .map(|physical_location| Location { physical_location }),
+            })
+            .collect(),
         properties: ResultProperties {
             security_severity: f.severity.security_severity(),
             resource: mask_secrets(&f.resource),

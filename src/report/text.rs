@@ -11,7 +11,8 @@
 //!    = help: Require session tokens in the `metadata_options` block
 //! ```
 //!
-//! Findings come first (in report order), then diagnostics, then a one-line summary. A tab in
+//! Findings come first (in report order), then diagnostics, then a one-line summary.
+//! Findings suppressed in source are not printed; the summary counts them. A tab in
 //! a source line prints as four spaces, and the carets follow. A multi-line span marks its
 //! first line and shows at most three lines. Source lines and messages are masked with
 //! [`mask_secrets`].
@@ -40,7 +41,8 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         files: HashMap::new(),
         out: String::new(),
     };
-    for f in &report.findings {
+    // Suppressed findings are only counted in the summary.
+    for f in report.active() {
         r.finding(f);
         r.out.push('\n');
     }
@@ -56,18 +58,23 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
 /// The last line of the text output.
 fn summary(report: &Report) -> String {
     let files = plural(report.files_scanned, "file", "files");
-    let mut s = if report.findings.is_empty() {
+    let active = report.active().count();
+    let mut s = if active == 0 {
         format!("No findings in {files}")
     } else {
         format!(
             "Found {} ({} critical, {} high, {} medium, {} low) in {files}",
-            plural(report.findings.len(), "finding", "findings"),
+            plural(active, "finding", "findings"),
             report.count(Severity::Critical),
             report.count(Severity::High),
             report.count(Severity::Medium),
             report.count(Severity::Low),
         )
     };
+    let suppressed = report.suppressed();
+    if suppressed > 0 {
+        let _ = write!(s, "; {suppressed} suppressed in source");
+    }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
         let _ = write!(

@@ -7,8 +7,9 @@
 //!
 //! Each entry of `Resources` becomes one [`Resource`]: type, logical ID as address, the span
 //! of the logical-ID key through the end of its definition, and as `attrs` the evaluated
-//! `Properties` map (see [`eval`] for what resolves and what stays unknown). A resource whose
-//! `Condition` is known to be false is left out.
+//! `Properties` map (see [`eval`] for what resolves and what stays unknown), and the rules its
+//! `Metadata.rolegraph.ignore` suppresses (see [`suppress`]). A resource whose `Condition` is
+//! known to be false is left out.
 
 pub mod detect;
 pub mod eval;
@@ -16,6 +17,7 @@ pub mod foreach;
 pub mod jsonsrc;
 pub mod raw;
 pub mod sam;
+pub mod suppress;
 pub mod yaml;
 
 pub use detect::is_template;
@@ -138,6 +140,7 @@ fn resource(e: &Entry, ev: &mut eval::Evaluator) -> Option<Resource> {
         attrs,
         span,
         attr_spans,
+        suppressions: suppress::read(&e.value, &mut ev.diagnostics),
     })
 }
 

@@ -65,8 +65,9 @@ const SAME_NAME: &[&str] = &[
     "RecursiveLoop",
 ];
 
-/// Resource attributes copied to every resource generated from a function.
-const ATTRIBUTES: &[&str] = &["Condition", "DependsOn"];
+/// Resource attributes copied to every resource generated from a function (`Metadata`
+/// carries the function's `rolegraph` suppressions to its generated role, URL, ...).
+const ATTRIBUTES: &[&str] = &["Condition", "DependsOn", "Metadata"];
 
 /// Expand the SAM resources of a template.
 pub fn transform(

@@ -760,3 +760,62 @@ fn corpus_templates_parse() {
     // test events, macro parameters and policies.
     assert_eq!(templates, 482);
 }
+
+#[test]
+fn suppressions_from_metadata() {
+    let doc = parse(
+        r#"
+Resources:
+  Web:
+    Type: AWS::EC2::Instance
+    Metadata:
+      rolegraph:
+        ignore:
+          - id: IMDS001
+            reason: "legacy agent"
+          - IMDS002
+          - {id: WL001}
+          - {reason: no id}
+          - [IMDS001]
+          - {id: ECS001, reason: [a, b], why: typo}
+  Other:
+    Type: AWS::EC2::Instance
+    Metadata:
+      rolegraph:
+        ignore: IMDS001
+  Plain:
+    Type: AWS::EC2::Instance
+    Metadata:
+      cfn-lint: {config: {}}
+"#,
+    );
+    let got: Vec<(&str, &str, u32)> = res(&doc, "Web")
+        .suppressions
+        .iter()
+        .map(|s| (s.rule.as_str(), s.reason.as_str(), s.span.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("IMDS001", "legacy agent", 8),
+            ("IMDS002", "", 10),
+            ("WL001", "", 11),
+            ("ECS001", "", 14),
+        ]
+    );
+    assert!(res(&doc, "Other").suppressions.is_empty());
+    assert!(res(&doc, "Plain").suppressions.is_empty());
+    let mut warnings: Vec<(u32, &str)> = doc
+        .diagnostics
+        .iter()
+        .map(|d| {
+            assert_eq!(d.level, DiagLevel::Warning, "{d:?}");
+            (d.span.line, d.message.as_str())
+        })
+        .collect();
+    warnings.sort();
+    let lines: Vec<u32> = warnings.iter().map(|w| w.0).collect();
+    // No id; not a rule ID or mapping; a reason that is not text; an unknown key; `ignore`
+    // that is not a list.
+    assert_eq!(lines, [12, 13, 14, 14, 19], "{warnings:#?}");
+}

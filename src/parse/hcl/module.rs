@@ -731,6 +731,8 @@ fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<R
                     .iter()
                     .map(|a| (a.name.clone(), a.span.clone()))
                     .collect(),
+                // Terraform has no suppression syntax yet (inline comments will fill this).
+                suppressions: Vec::new(),
             });
         }
     }
