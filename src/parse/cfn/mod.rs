@@ -17,6 +17,7 @@ pub mod foreach;
 pub mod jsonsrc;
 pub mod raw;
 pub mod sam;
+pub mod sam_policies;
 pub mod suppress;
 pub mod yaml;
 

@@ -8,8 +8,10 @@
 //! - No `Role`: a generated `AWS::IAM::Role` `<LogicalId>Role` trusting
 //!   `lambda.amazonaws.com`, with AWSLambdaBasicExecutionRole, the VPC / X-Ray / event-source
 //!   managed policies SAM adds, the function's `Policies` (managed policy names or ARNs, inline
-//!   policy documents) and a dead-letter-queue policy. SAM policy templates
-//!   (`S3ReadPolicy: {...}`) are not expanded: the policy becomes unknown and a note says so.
+//!   policy documents, SAM policy templates) and a dead-letter-queue policy. The policy
+//!   templates in [`sam_policies::TEMPLATES`] (`S3ReadPolicy: {BucketName: ...}`, ...) expand
+//!   to the statements SAM writes; any other template becomes an unknown policy, and a note
+//!   says so.
 //! - `Events` of type SQS, Kinesis, DynamoDB, MSK -> `AWS::Lambda::EventSourceMapping`
 //!   `<LogicalId><EventId>`. Push sources (Api, HttpApi, S3, SNS, Schedule, EventBridgeRule,
 //!   ...) create invoke permissions and APIs in SAM; they are not generated here.
@@ -19,6 +21,7 @@
 //! Other `AWS::Serverless::*` resources are kept as they are.
 
 use super::raw::{Entry, Raw, RawKind};
+use super::sam_policies::{self, ExpandError};
 use crate::doc::Diagnostic;
 use crate::value::Span;
 
@@ -376,14 +379,54 @@ fn policies(
             }
             RawKind::Map(entries) => {
                 for t in entries {
-                    diags.push(Diagnostic::note(
-                        t.key_span.clone(),
-                        format!(
-                            "SAM policy template `{}` is not expanded; the permissions it grants \
-                             are treated as unknown",
-                            t.key
-                        ),
-                    ));
+                    let name = format!("{id}RolePolicy{}", inline.len());
+                    let expanded = match sam_policies::find(&t.key) {
+                        Some(template) => {
+                            match sam_policies::expand(template, &t.value, &t.key_span) {
+                                Ok(doc) => Some(doc),
+                                Err(e) => {
+                                    let why = match e {
+                                        ExpandError::NotAMapping => {
+                                            "its parameters are not a mapping".to_string()
+                                        }
+                                        ExpandError::Missing(p) => {
+                                            format!("it needs the parameter `{p}`")
+                                        }
+                                    };
+                                    diags.push(Diagnostic::warning(
+                                        t.key_span.clone(),
+                                        format!(
+                                            "SAM policy template `{}` cannot be expanded: {why}; \
+                                             the permissions it grants are treated as unknown",
+                                            t.key
+                                        ),
+                                    ));
+                                    None
+                                }
+                            }
+                        }
+                        None => {
+                            diags.push(Diagnostic::note(
+                                t.key_span.clone(),
+                                format!(
+                                    "SAM policy template `{}` is not expanded; the permissions \
+                                     it grants are treated as unknown",
+                                    t.key
+                                ),
+                            ));
+                            None
+                        }
+                    };
+                    if let Some(doc) = expanded {
+                        inline.push(Raw::map(
+                            vec![
+                                ("PolicyName", Raw::str(name, t.key_span.clone())),
+                                ("PolicyDocument", doc),
+                            ],
+                            p.span.clone(),
+                        ));
+                        continue;
+                    }
                     // `Fn::Transform` evaluates to an unknown document.
                     let unknown = Raw::call(
                         "Fn::Transform",
@@ -396,7 +439,6 @@ fn policies(
                         ),
                         t.key_span.clone(),
                     );
-                    let name = format!("{id}RolePolicy{}", inline.len());
                     inline.push(Raw::map(
                         vec![
                             ("PolicyName", Raw::str(name, t.key_span.clone())),

@@ -471,8 +471,8 @@ Resources:
             - Effect: Allow
               Action: dynamodb:GetItem
               Resource: "*"
-        - S3ReadPolicy:
-            BucketName: b
+        - AthenaQueryPolicy:
+            WorkGroupName: wg
       Events:
         FromQueue:
           Type: SQS
@@ -565,7 +565,7 @@ fn sam_function_expansion() {
         .items()[0];
     assert_eq!(stmt.get("Action").unwrap().value, s("dynamodb:GetItem"));
     assert_eq!(stmt.span.line, 32);
-    // The policy template is unknown, with a note.
+    // A policy template rolegraph does not know is unknown, with a note.
     assert_eq!(
         policies[1].get("PolicyDocument").unwrap().value,
         Value::Unknown
@@ -573,7 +573,7 @@ fn sam_function_expansion() {
     assert!(
         doc.diagnostics
             .iter()
-            .any(|d| d.level == DiagLevel::Note && d.message.contains("S3ReadPolicy"))
+            .any(|d| d.level == DiagLevel::Note && d.message.contains("AthenaQueryPolicy"))
     );
     // The dead-letter queue policy.
     let dlq = policies[2]
@@ -818,4 +818,254 @@ Resources:
     // No id; not a rule ID or mapping; a reason that is not text; an unknown key; `ignore`
     // that is not a list.
     assert_eq!(lines, [12, 13, 14, 14, 19], "{warnings:#?}");
+}
+
+const SAM_TEMPLATES: &str = r#"
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  TableParam:
+    Type: String
+    Default: orders
+  KeyParam:
+    Type: String
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  Queue:
+    Type: AWS::SQS::Queue
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Policies:
+        - S3ReadPolicy:
+            BucketName: !Ref Bucket
+        - DynamoDBCrudPolicy:
+            TableName: !Ref TableParam
+        - SQSPollerPolicy:
+            QueueName: !GetAtt Queue.QueueName
+        - KMSDecryptPolicy:
+            KeyId: !Ref KeyParam
+        - CloudWatchPutMetricPolicy: {}
+        - SSMParameterReadPolicy:
+            ParameterName: app/db-password
+        - SecretsManagerGetSecretValuePolicy:
+            SecretArn: arn:aws:secretsmanager:eu-west-1:123456789012:secret:db
+        - S3WritePolicy:
+            Bucket: typo
+        - LambdaInvokePolicy: !Ref Something
+"#;
+
+fn lit(t: &str) -> Piece {
+    Piece::Lit(t.into())
+}
+
+fn pref(target: &str, attr: &str) -> Piece {
+    Piece::Ref(Ref {
+        target: target.into(),
+        attr: attr.into(),
+    })
+}
+
+/// A statement as (actions, resources), spans left out.
+fn statement_values(stmt: &Node) -> (Vec<Value>, Vec<Value>) {
+    let values = |k: &str| {
+        stmt.get(k)
+            .unwrap()
+            .items()
+            .iter()
+            .map(|n| n.value.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(stmt.get("Effect").unwrap().value, s("Allow"));
+    (values("Action"), values("Resource"))
+}
+
+fn strings(items: &[&str]) -> Vec<Value> {
+    items.iter().map(|i| s(i)).collect()
+}
+
+#[test]
+fn sam_policy_templates_expand_to_statements() {
+    let doc = parse(SAM_TEMPLATES);
+    assert!(errors(&doc).is_empty(), "{:?}", doc.diagnostics);
+    let policies = attr(&doc, "FnRole", &["Policies"]).items();
+    let statements = |i: usize| -> Vec<(Vec<Value>, Vec<Value>)> {
+        let d = policies[i].get("PolicyDocument").unwrap();
+        assert_eq!(d.get("Version").unwrap().value, s("2012-10-17"));
+        d.get("Statement")
+            .unwrap()
+            .items()
+            .into_iter()
+            .map(statement_values)
+            .collect()
+    };
+    let partition = || pref("AWS::Partition", "");
+    let region = || pref("AWS::Region", "");
+    let account = || pref("AWS::AccountId", "");
+
+    // S3ReadPolicy with a Ref to a bucket of the template: the bucket stays symbolic.
+    assert_eq!(
+        statements(0),
+        [(
+            strings(&[
+                "s3:GetObject",
+                "s3:ListBucket",
+                "s3:GetBucketLocation",
+                "s3:GetObjectVersion",
+                "s3:GetLifecycleConfiguration",
+            ]),
+            vec![
+                Value::Interp(vec![
+                    lit("arn:"),
+                    partition(),
+                    lit(":s3:::"),
+                    pref("Bucket", "")
+                ]),
+                Value::Interp(vec![
+                    lit("arn:"),
+                    partition(),
+                    lit(":s3:::"),
+                    pref("Bucket", ""),
+                    lit("/*"),
+                ]),
+            ],
+        )]
+    );
+    // DynamoDBCrudPolicy with a template parameter: its default is substituted.
+    let table = |tail: &str| {
+        Value::Interp(vec![
+            lit("arn:"),
+            partition(),
+            lit(":dynamodb:"),
+            region(),
+            lit(":"),
+            account(),
+            lit(&format!(":table/orders{tail}")),
+        ])
+    };
+    assert_eq!(
+        statements(1),
+        [(
+            strings(&[
+                "dynamodb:GetItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:PutItem",
+                "dynamodb:Scan",
+                "dynamodb:Query",
+                "dynamodb:UpdateItem",
+                "dynamodb:BatchWriteItem",
+                "dynamodb:BatchGetItem",
+                "dynamodb:DescribeTable",
+                "dynamodb:ConditionCheckItem",
+            ]),
+            vec![table(""), table("/index/*")],
+        )]
+    );
+    // SQSPollerPolicy with a GetAtt.
+    assert_eq!(
+        statements(2),
+        [(
+            strings(&[
+                "sqs:ChangeMessageVisibility",
+                "sqs:ChangeMessageVisibilityBatch",
+                "sqs:DeleteMessage",
+                "sqs:DeleteMessageBatch",
+                "sqs:GetQueueAttributes",
+                "sqs:ReceiveMessage",
+            ]),
+            vec![Value::Interp(vec![
+                lit("arn:"),
+                partition(),
+                lit(":sqs:"),
+                region(),
+                lit(":"),
+                account(),
+                lit(":"),
+                pref("Queue", "QueueName"),
+            ])],
+        )]
+    );
+    // KMSDecryptPolicy with a parameter without default: that part is unknown.
+    assert_eq!(
+        statements(3),
+        [(
+            strings(&["kms:Decrypt"]),
+            vec![Value::Interp(vec![
+                lit("arn:"),
+                partition(),
+                lit(":kms:"),
+                region(),
+                lit(":"),
+                account(),
+                lit(":key/"),
+                Piece::Unknown,
+            ])],
+        )]
+    );
+    // No parameters.
+    assert_eq!(
+        statements(4),
+        [(strings(&["cloudwatch:PutMetricData"]), strings(&["*"]))]
+    );
+    // Two statements.
+    assert_eq!(
+        statements(5),
+        [
+            (strings(&["ssm:DescribeParameters"]), strings(&["*"])),
+            (
+                strings(&[
+                    "ssm:GetParameters",
+                    "ssm:GetParameter",
+                    "ssm:GetParametersByPath",
+                ]),
+                vec![Value::Interp(vec![
+                    lit("arn:"),
+                    partition(),
+                    lit(":ssm:"),
+                    region(),
+                    lit(":"),
+                    account(),
+                    lit(":parameter/app/db-password"),
+                ])],
+            ),
+        ]
+    );
+    // The parameter is the whole resource.
+    assert_eq!(
+        statements(6),
+        [(
+            strings(&["secretsmanager:GetSecretValue"]),
+            strings(&["arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"]),
+        )]
+    );
+    // A missing parameter and parameters that are not a mapping: unknown, with a warning.
+    for i in [7, 8] {
+        assert_eq!(
+            policies[i].get("PolicyDocument").unwrap().value,
+            Value::Unknown
+        );
+    }
+    let warnings: Vec<&str> = doc
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagLevel::Warning)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings[0].contains("`S3WritePolicy`") && warnings[0].contains("`BucketName`"));
+    assert!(warnings[1].contains("`LambdaInvokePolicy`"));
+    // Generated statements point at the template's name in `Policies`.
+    let line = |needle: &str| {
+        SAM_TEMPLATES
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap()
+            + 1
+    };
+    let stmt = policies[0]
+        .path(&["PolicyDocument", "Statement"])
+        .unwrap()
+        .items()[0];
+    assert_eq!(stmt.span.line as usize, line("- S3ReadPolicy:"));
 }
