@@ -78,11 +78,28 @@ pub struct TaskDefinition {
     pub execution_role: Option<Node>,
 }
 
+/// An identity policy document written in the configuration: an inline policy of a role,
+/// user or group, or a customer-managed policy.
+#[derive(Clone, Debug)]
+pub struct IdentityPolicy {
+    /// The resource that holds the document.
+    pub res: usize,
+    /// The document as written (a map, a JSON string, an `aws_iam_policy_document`'s json).
+    pub doc_node: Node,
+    /// Where the document is given in the resource (the attribute, or the list item).
+    pub span: Span,
+    /// How a message names the policy: `aws_iam_policy.ci`, `inline policy "logs" of
+    /// aws_iam_role.app`.
+    pub label: String,
+}
+
 pub struct Model {
     pub graph: Graph,
     pub ec2: Vec<Ec2Launch>,
     pub workloads: Vec<Workload>,
     pub task_definitions: Vec<TaskDefinition>,
+    /// Identity policy documents written in the scan, in resource order.
+    pub identity_policies: Vec<IdentityPolicy>,
     /// `aws_ec2_instance_metadata_defaults` requiring tokens for the account.
     pub account_requires_tokens: Option<Span>,
 }
@@ -93,6 +110,7 @@ impl Model {
             ec2: Vec::new(),
             workloads: Vec::new(),
             task_definitions: Vec::new(),
+            identity_policies: Vec::new(),
             account_requires_tokens: None,
             graph,
         };
@@ -136,6 +154,7 @@ impl Model {
                     execution_role: get("execution_role_arn"),
                 });
             }
+            m.identity_policies.extend(identity_policies(i, r));
         }
         m.workloads = workloads(&m.graph);
         m
@@ -296,6 +315,87 @@ fn workloads(g: &Graph) -> Vec<Workload> {
         out.push(Workload { res: i, roles });
     }
     out
+}
+
+/// Where identity policy documents live, per resource type: `(type, list attribute, document
+/// attribute, name attribute)`. With a list attribute, each item (an `inline_policy` block, a
+/// `Policies` entry) holds a document and a name; without, the resource is the policy.
+const IDENTITY_POLICIES: &[(&str, Option<&str>, &str, &str)] = &[
+    ("aws_iam_role", Some("inline_policy"), "policy", "name"),
+    ("aws_iam_role_policy", None, "policy", "name"),
+    ("aws_iam_user_policy", None, "policy", "name"),
+    ("aws_iam_group_policy", None, "policy", "name"),
+    ("aws_iam_policy", None, "policy", "name"),
+    (
+        "AWS::IAM::Role",
+        Some("Policies"),
+        "PolicyDocument",
+        "PolicyName",
+    ),
+    (
+        "AWS::IAM::User",
+        Some("Policies"),
+        "PolicyDocument",
+        "PolicyName",
+    ),
+    (
+        "AWS::IAM::Group",
+        Some("Policies"),
+        "PolicyDocument",
+        "PolicyName",
+    ),
+    ("AWS::IAM::Policy", None, "PolicyDocument", "PolicyName"),
+    (
+        "AWS::IAM::ManagedPolicy",
+        None,
+        "PolicyDocument",
+        "ManagedPolicyName",
+    ),
+    ("AWS::IAM::RolePolicy", None, "PolicyDocument", "PolicyName"),
+    ("AWS::IAM::UserPolicy", None, "PolicyDocument", "PolicyName"),
+    (
+        "AWS::IAM::GroupPolicy",
+        None,
+        "PolicyDocument",
+        "PolicyName",
+    ),
+];
+
+fn identity_policies(i: usize, r: &Resource) -> Vec<IdentityPolicy> {
+    let Some((_, list, doc, name)) = IDENTITY_POLICIES.iter().find(|row| row.0 == r.rtype) else {
+        return Vec::new();
+    };
+    let Some(list) = list else {
+        return match r.attr(&[doc]).filter(|n| !n.is_null()) {
+            Some(d) => vec![IdentityPolicy {
+                res: i,
+                doc_node: d.clone(),
+                span: r.attr_span(doc),
+                label: r.address.clone(),
+            }],
+            None => Vec::new(),
+        };
+    };
+    let Some(items) = r.attr(&[list]) else {
+        return Vec::new();
+    };
+    items
+        .items()
+        .into_iter()
+        .filter_map(|item| {
+            let d = item.get(doc).filter(|n| !n.is_null())?;
+            let label = match item.get(name).and_then(|n| n.as_str()) {
+                Some(n) => format!("inline policy \"{n}\" of {}", r.address),
+                None => format!("an inline policy of {}", r.address),
+            };
+            Some(IdentityPolicy {
+                res: i,
+                doc_node: d.clone(),
+                span: item.span.clone(),
+                label,
+            })
+        })
+        .collect()
 }
 
 /// The attribute that holds a role's trust policy.

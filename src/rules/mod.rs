@@ -3,6 +3,7 @@
 
 pub mod ecs;
 pub mod imds;
+pub mod privilege;
 pub mod wl;
 
 use crate::finding::{Finding, Severity};
@@ -21,6 +22,12 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &ecs::ecs_task_and_execution_role_same::Ecs001,
         &imds::imdsv2_not_required::Imds001,
         &imds::imds_hop_limit_too_high::Imds002,
+        &privilege::policy_full_admin::Priv001,
+        &privilege::policy_service_wildcard::Priv002,
+        &privilege::policy_write_any_resource::Priv003,
+        &privilege::policy_allow_not_action::Priv004,
+        &privilege::policy_unknown_action::Priv005,
+        &privilege::policy_data_read_any_resource::Priv006,
         &wl::workload_role_not_assumable::Wl001,
     ];
     v.sort_by_key(|r| r.id());

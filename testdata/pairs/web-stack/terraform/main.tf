@@ -65,3 +65,19 @@ resource "aws_lambda_function" "worker" {
   handler       = "app.handler"
   filename      = "app.zip"
 }
+
+# A customer-managed policy no one should ship: one statement per PRIV rule.
+resource "aws_iam_policy" "legacy_ops" {
+  name = "legacy-ops"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "*", Resource = "*" },
+      { Effect = "Allow", Action = "s3:*", Resource = "arn:aws:s3:::web-assets" },
+      { Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" },
+      { Effect = "Allow", NotAction = "iam:*", Resource = "arn:aws:s3:::web-assets/*" },
+      { Effect = "Allow", Action = "s3:GetObjekt", Resource = "arn:aws:s3:::web-assets/*" },
+      { Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = "*" },
+    ]
+  })
+}

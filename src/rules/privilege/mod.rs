@@ -1,0 +1,237 @@
+//! PRIV: least privilege in the identity policy documents written in the configuration
+//! (inline policies of roles, users and groups; customer-managed policies). Each rule reads
+//! one statement at a time; AWS managed policies are judged elsewhere, through what they
+//! grant a principal.
+
+pub mod policy_allow_not_action;
+pub mod policy_data_read_any_resource;
+pub mod policy_full_admin;
+pub mod policy_service_wildcard;
+pub mod policy_unknown_action;
+pub mod policy_write_any_resource;
+
+use crate::finding::Finding;
+use crate::iam::dataset::{self, Action};
+use crate::model::policy::{PolicyDocument, Statement, Tri};
+use crate::model::{IdentityPolicy, Model};
+use crate::rules::severity;
+use crate::value::{Node, Span, Value};
+
+/// One statement of one identity policy.
+pub struct Stmt<'a> {
+    pub policy: &'a IdentityPolicy,
+    pub st: Statement,
+    /// Position in the document's `Statement` list.
+    pub index: usize,
+}
+
+/// Every statement of every identity policy in the scan, in order. Documents that cannot be
+/// read at all give none; unreadable statements are skipped (unknown never fires).
+pub fn statements(m: &Model) -> Vec<Stmt<'_>> {
+    let mut out = Vec::new();
+    for policy in &m.identity_policies {
+        let Some(doc) = PolicyDocument::parse(&policy.doc_node) else {
+            continue;
+        };
+        for (index, st) in doc.statements.into_iter().enumerate() {
+            out.push(Stmt { policy, st, index });
+        }
+    }
+    out
+}
+
+/// The statement's items of one element (`Action`, `Resource`, ...), absent or null as
+/// empty.
+fn field<'a>(st: &'a Statement, name: &str) -> Option<&'a Node> {
+    st.node.get_ci(name).filter(|n| !n.is_null())
+}
+
+/// The literal strings of a list-or-string element, with their nodes. Items not statically
+/// known are left out: they never make a rule fire.
+pub fn literals<'a>(st: &'a Statement, name: &str) -> Vec<(&'a str, &'a Node)> {
+    field(st, name)
+        .map(|n| n.items())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|n| match &n.value {
+            Value::String(s) => Some((s.as_str(), n)),
+            _ => None,
+        })
+        .collect()
+}
+
+impl Stmt<'_> {
+    /// A definite `Allow` (Effect statically known).
+    pub fn is_allow(&self) -> bool {
+        self.st.allows() == Some(true)
+    }
+
+    /// The literal `Action` entries.
+    pub fn actions(&self) -> Vec<(&str, &Node)> {
+        literals(&self.st, "Action")
+    }
+
+    /// Does the statement apply to `Resource: "*"`? Unknown when a resource entry is not
+    /// statically known; No with `NotResource` (PRIV004's case) or no `Resource`.
+    pub fn on_any_resource(&self) -> Tri {
+        let Some(r) = field(&self.st, "Resource") else {
+            return Tri::No;
+        };
+        let mut result = Tri::No;
+        for item in r.items() {
+            match &item.value {
+                Value::String(s) if s == "*" => return Tri::Yes,
+                Value::String(_) => {}
+                _ => result = Tri::Unknown,
+            }
+        }
+        result
+    }
+
+    /// The resources of the statement as a message shows them (`"*"`, `arn:...`, `2
+    /// resources`).
+    pub fn resources_text(&self) -> String {
+        let items: Vec<String> = field(&self.st, "Resource")
+            .map(|n| n.items())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| n.display_text().unwrap_or_else(|| "?".into()))
+            .collect();
+        match items.as_slice() {
+            [] => "its resources".into(),
+            [one] if one == "*" => "\"*\"".into(),
+            [one] => one.clone(),
+            more => format!("{} resources", more.len()),
+        }
+    }
+
+    /// How a message names the statement: `statement "WriteAll" of aws_iam_policy.ci`,
+    /// `statement 2 of inline policy "logs" of aws_iam_role.app`.
+    pub fn describe(&self) -> String {
+        match self.sid() {
+            Some(sid) => format!("statement \"{sid}\" of {}", self.policy.label),
+            None => format!("statement {} of {}", self.index + 1, self.policy.label),
+        }
+    }
+
+    fn sid(&self) -> Option<&str> {
+        field(&self.st, "Sid")
+            .and_then(|s| s.as_str())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// A finding about this statement, at `span` (the statement, or the one action it is
+    /// about), with the policy's resource and the principals it is attached to as related
+    /// locations. The fingerprint key names the policy and the statement, not lines.
+    pub fn finding(&self, m: &Model, id: &'static str, span: Span, message: String) -> Finding {
+        let res = m.resource(self.policy.res);
+        let key = format!(
+            "{}#{}",
+            self.policy.label,
+            self.sid()
+                .map(String::from)
+                .unwrap_or_else(|| self.index.to_string())
+        );
+        let mut f = Finding::new(id, severity(id), span.clone(), &res.address, message).key(key);
+        // A document written elsewhere (an aws_iam_policy_document, a variable).
+        if let Value::Json(inner) = &self.policy.doc_node.value
+            && inner.span.line != self.policy.doc_node.span.line
+        {
+            f = f.related(
+                self.policy.span.first_line(),
+                format!("used as the document of {}", self.policy.label),
+            );
+        }
+        if span != self.st.node.span {
+            f = f.related(self.st.node.span.first_line(), "in this statement");
+        }
+        for kind in [
+            crate::graph::EdgeKind::InlinePolicy,
+            crate::graph::EdgeKind::AttachedPolicy,
+        ] {
+            for (holder, e) in m.graph.incoming(self.policy.res, kind) {
+                f = f.related(
+                    e.span.clone(),
+                    format!("{} of {}", kind.describe(), m.resource(holder).address),
+                );
+            }
+        }
+        f
+    }
+}
+
+/// The span a finding about some of a statement's actions points at: the action when there
+/// is exactly one, else the statement.
+pub fn location(stmt: &Stmt, nodes: &[&Node]) -> Span {
+    match nodes {
+        [one] => one.span.clone(),
+        _ => stmt.st.node.span.clone(),
+    }
+}
+
+/// An `Action` entry that grants every action of every service (`*`, `*:*`).
+pub fn is_everything(pattern: &str) -> bool {
+    match pattern.split_once(':') {
+        None => pattern.chars().all(|c| c == '*') && !pattern.is_empty(),
+        Some((svc, act)) => {
+            svc.chars().all(|c| c == '*')
+                && !svc.is_empty()
+                && act.chars().all(|c| c == '*')
+                && !act.is_empty()
+        }
+    }
+}
+
+/// The service of an `Action` entry that grants a whole service (`s3:*`), if it is one.
+pub fn whole_service(pattern: &str) -> Option<&str> {
+    let (svc, act) = pattern.split_once(':')?;
+    (!svc.is_empty()
+        && !svc.contains(['*', '?'])
+        && !act.is_empty()
+        && act.chars().all(|c| c == '*'))
+    .then_some(svc)
+}
+
+/// An `Action` entry with the dataset actions it grants, for the rules that judge actions
+/// by what they are (PRIV003, PRIV006). Entries PRIV001 and PRIV002 report (everything, a
+/// whole service) are left to them: one root cause, one finding.
+pub fn expanded<'a>(stmt: &'a Stmt) -> Vec<(&'a str, &'a Node, Vec<&'static Action>)> {
+    let data = dataset::get();
+    stmt.actions()
+        .into_iter()
+        .filter(|(p, _)| !is_everything(p) && whole_service(p).is_none())
+        .map(|(p, n)| (p, n, data.expand(p)))
+        .collect()
+}
+
+/// How a message lists matched entries: `s3:PutObject`, `s3:Put* (12 Write actions)`.
+pub fn entry_text(entry: &str, matched: &[&Action], what: &str) -> String {
+    if crate::iam::pattern::is_pattern(entry) {
+        let n = matched.len();
+        format!(
+            "{entry} ({n} {what} action{})",
+            if n == 1 { "" } else { "s" }
+        )
+    } else {
+        matched
+            .first()
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| entry.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_shapes() {
+        assert!(is_everything("*") && is_everything("*:*") && is_everything("**"));
+        assert!(!is_everything("s3:*") && !is_everything("*:Get*") && !is_everything(""));
+        assert_eq!(whole_service("s3:*"), Some("s3"));
+        assert_eq!(whole_service("dynamodb:**"), Some("dynamodb"));
+        assert_eq!(whole_service("s3:Get*"), None);
+        assert_eq!(whole_service("*:*"), None);
+        assert_eq!(whole_service("s*:*"), None);
+    }
+}

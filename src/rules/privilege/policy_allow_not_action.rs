@@ -1,0 +1,58 @@
+//! PRIV004 policy-allow-not-action
+//!
+//! What it does: finds `Allow` statements that use `NotAction` or `NotResource`.
+//!
+//! Why is this bad? An `Allow` with `NotAction` grants every action except the listed ones,
+//! across every service, including actions AWS releases later; with `NotResource` it grants
+//! the actions on every resource except the listed ones, including resources created later.
+//! What the statement allows grows without anyone editing it.
+
+use super::statements;
+use crate::finding::Finding;
+use crate::model::Model;
+use crate::rules::Rule;
+
+pub struct Priv004;
+
+const ID: &str = "PRIV004";
+
+impl Rule for Priv004 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for stmt in statements(m) {
+            if !stmt.is_allow() {
+                continue;
+            }
+            let not_action = stmt.st.node.get_ci("NotAction").filter(|n| !n.is_null());
+            let not_resource = stmt.st.node.get_ci("NotResource").filter(|n| !n.is_null());
+            let (span, message) = match (not_action, not_resource) {
+                (None, None) => continue,
+                (Some(na), nr) => (
+                    na.span.clone(),
+                    format!(
+                        "{} allows every action except those in NotAction{}: that is every other action of every service, including actions AWS adds later; name the allowed actions in Action instead (keep NotAction for Deny statements)",
+                        stmt.describe(),
+                        if nr.is_some() {
+                            ", on every resource except those in NotResource"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                (None, Some(nr)) => (
+                    nr.span.clone(),
+                    format!(
+                        "{} allows its actions on every resource except those in NotResource: that includes every resource created later, in any account the actions reach; name the allowed resources in Resource instead",
+                        stmt.describe()
+                    ),
+                ),
+            };
+            out.push(stmt.finding(m, ID, span, message));
+        }
+        out
+    }
+}

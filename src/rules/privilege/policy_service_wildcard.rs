@@ -1,0 +1,63 @@
+//! PRIV002 policy-service-wildcard
+//!
+//! What it does: finds `Allow` statements that grant every action of a service (`s3:*`,
+//! `dynamodb:*`), whatever their resources. One finding per statement, naming every
+//! service wildcard in it.
+//!
+//! Why is this bad? A service wildcard grants the destructive and the permission-changing
+//! actions along with the ones the principal uses (`s3:*` includes `s3:DeleteBucket` and
+//! `s3:PutBucketPolicy`), and every action AWS adds to the service later.
+
+use super::{location, statements, whole_service};
+use crate::finding::Finding;
+use crate::iam::dataset;
+use crate::model::Model;
+use crate::rules::Rule;
+
+pub struct Priv002;
+
+const ID: &str = "PRIV002";
+
+impl Rule for Priv002 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let data = dataset::get();
+        let mut out = Vec::new();
+        for stmt in statements(m) {
+            if !stmt.is_allow() {
+                continue;
+            }
+            // A prefix the dataset does not know matches nothing: PRIV005 reports it.
+            let hits: Vec<_> = stmt
+                .actions()
+                .into_iter()
+                .filter(|(p, _)| whole_service(p).is_some_and(|s| data.has_service(s)))
+                .collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = hits.iter().map(|(p, _)| *p).collect();
+            let nodes: Vec<_> = hits.iter().map(|(_, n)| *n).collect();
+            let message = format!(
+                "{} allows every action of {} on {}: {} the deleting and permission-changing actions, and every action AWS adds later; list the actions the principal uses",
+                stmt.describe(),
+                if names.len() == 1 {
+                    format!("a service ({})", names[0])
+                } else {
+                    format!("{} services ({})", names.len(), names.join(", "))
+                },
+                stmt.resources_text(),
+                if names.len() == 1 {
+                    "that includes"
+                } else {
+                    "those include"
+                },
+            );
+            out.push(stmt.finding(m, ID, location(&stmt, &nodes), message));
+        }
+        out
+    }
+}

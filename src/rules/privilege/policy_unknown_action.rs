@@ -1,0 +1,78 @@
+//! PRIV005 policy-unknown-action
+//!
+//! What it does: finds `Action` and `NotAction` entries that are not IAM actions: a name the
+//! IAM action dataset does not have (`s3:GetObjekt`), or a pattern that matches no action
+//! (`s3:GetObjekt*`, `lamda:*`). One finding per statement, listing the entries.
+//!
+//! Why is this bad? IAM accepts the policy and ignores the entry. In an `Allow` the call
+//! the author meant stays denied; in a `Deny` it stays allowed; in `NotAction` the
+//! exception excepts nothing.
+
+use super::{literals, location, statements};
+use crate::finding::Finding;
+use crate::iam::dataset;
+use crate::iam::pattern::is_pattern;
+use crate::model::Model;
+use crate::rules::Rule;
+
+pub struct Priv005;
+
+const ID: &str = "PRIV005";
+
+impl Rule for Priv005 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let data = dataset::get();
+        let mut out = Vec::new();
+        for stmt in statements(m) {
+            let mut bad = Vec::new();
+            let mut in_not_action = false;
+            for element in ["Action", "NotAction"] {
+                for (entry, node) in literals(&stmt.st, element) {
+                    let known = if is_pattern(entry) {
+                        !data.expand(entry).is_empty()
+                    } else {
+                        data.get(entry).is_some()
+                    };
+                    if !known {
+                        in_not_action |= element == "NotAction";
+                        bad.push((entry, node));
+                    }
+                }
+            }
+            if bad.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = bad.iter().map(|(e, _)| *e).collect();
+            let nodes: Vec<_> = bad.iter().map(|(_, n)| *n).collect();
+            let what = match bad.as_slice() {
+                [(e, _)] if is_pattern(e) => format!("{e}, a pattern that matches no IAM action"),
+                [(e, _)] => format!("{e}, which is not an IAM action"),
+                _ => format!("{}, which are not IAM actions", names.join(", ")),
+            };
+            let (entry, call, stay) = if bad.len() == 1 {
+                ("the entry", "the call it meant", "stays")
+            } else {
+                ("these entries", "the calls they meant", "stay")
+            };
+            let effect = if in_not_action {
+                format!("IAM ignores {entry}, so the exception excepts nothing")
+            } else {
+                match stmt.st.allows() {
+                    Some(true) => format!("IAM ignores {entry}, so {call} to allow {stay} denied"),
+                    Some(false) => format!("IAM ignores {entry}, so {call} to deny {stay} allowed"),
+                    None => format!("IAM ignores {entry}"),
+                }
+            };
+            let message = format!(
+                "{} names {what}: {effect}; check the spelling against the AWS service authorization reference",
+                stmt.describe()
+            );
+            out.push(stmt.finding(m, ID, location(&stmt, &nodes), message));
+        }
+        out
+    }
+}
