@@ -1,5 +1,6 @@
 //! IAM semantics that do not depend on how a policy was written: the embedded action
-//! dataset and action patterns.
+//! dataset, action patterns and the privilege-escalation catalogue.
 
 pub mod dataset;
+pub mod escalation;
 pub mod pattern;
