@@ -15,6 +15,7 @@ pub mod report;
 pub mod rules;
 pub mod suppress;
 pub mod value;
+pub mod variants;
 
 use doc::{DiagLevel, Diagnostic, Document};
 use finding::{Finding, Report};
@@ -106,17 +107,21 @@ fn load_template(p: &std::path::Path) -> Option<Document> {
     Some(parse::cfn::parse_template(p, file, &text))
 }
 
-/// Check one document: build its graph and model, run the rules, mark the findings its
+/// Check one document: build its graph and model, run the rules (once per choice of the
+/// undecided conditions its values depend on, see [`variants`]), mark the findings its
 /// resources suppress in source.
 pub fn check(doc: Document, rules: &[&'static dyn rules::Rule]) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut diagnostics = doc.diagnostics;
-    let graph = graph::Graph::build(doc.resources, &[]);
-    let model = model::Model::build(graph);
-    let mut findings = Vec::new();
-    for r in rules {
-        findings.extend(r.check(&model));
-    }
-    diagnostics.extend(suppress::apply(&mut findings, &model.graph.resources));
+    let run = |resources: Vec<doc::Resource>| {
+        let model = model::Model::build(graph::Graph::build(resources, &[]));
+        let mut findings = Vec::new();
+        for r in rules {
+            findings.extend(r.check(&model));
+        }
+        (findings, model.graph.resources)
+    };
+    let (mut findings, resources) = variants::check(doc.resources, &run, &mut diagnostics);
+    diagnostics.extend(suppress::apply(&mut findings, &resources));
     (findings, diagnostics)
 }
 

@@ -104,6 +104,16 @@ pub enum Value {
     Json(Box<Node>),
     /// Not statically known.
     Unknown,
+    /// One of two values, chosen by a named condition that is not statically known
+    /// (CloudFormation `Fn::If` over a condition on a parameter without a default). A `None`
+    /// branch removes the value (`AWS::NoValue`). As a whole it is not known
+    /// ([`Node::has_unknown`]); [`Node::choose`] picks a branch once the condition is given,
+    /// and [`Node::refs`] sees the references of both branches.
+    Cond {
+        condition: String,
+        then: Option<Box<Node>>,
+        otherwise: Option<Box<Node>>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -185,10 +195,11 @@ impl Node {
         matches!(self.value, Value::Null)
     }
 
-    /// True when the value, or any part of it, is unknown.
+    /// True when the value, or any part of it, is unknown (a value chosen by an undecided
+    /// condition counts as unknown).
     pub fn has_unknown(&self) -> bool {
         match &self.value {
-            Value::Unknown => true,
+            Value::Unknown | Value::Cond { .. } => true,
             Value::Interp(p) => p.iter().any(|p| matches!(p, Piece::Unknown)),
             Value::List(l) => l.iter().any(Node::has_unknown),
             Value::Map(m) => m.values().any(Node::has_unknown),
@@ -228,12 +239,78 @@ impl Node {
             Value::List(l) => l.iter().for_each(|n| n.collect_refs(out)),
             Value::Map(m) => m.values().for_each(|n| n.collect_refs(out)),
             Value::Json(n) => n.collect_refs(out),
+            Value::Cond {
+                then, otherwise, ..
+            } => {
+                for branch in [then, otherwise].into_iter().flatten() {
+                    branch.collect_refs(out);
+                }
+            }
             _ => {}
         }
     }
 
+    /// The names of the conditions that choose parts of this value, sorted.
+    pub fn conditions(&self) -> std::collections::BTreeSet<&str> {
+        let mut out = std::collections::BTreeSet::new();
+        self.collect_conditions(&mut out);
+        out
+    }
+
+    fn collect_conditions<'a>(&'a self, out: &mut std::collections::BTreeSet<&'a str>) {
+        match &self.value {
+            Value::Cond {
+                condition,
+                then,
+                otherwise,
+            } => {
+                out.insert(condition);
+                for branch in [then, otherwise].into_iter().flatten() {
+                    branch.collect_conditions(out);
+                }
+            }
+            Value::List(l) => l.iter().for_each(|n| n.collect_conditions(out)),
+            Value::Map(m) => m.values().for_each(|n| n.collect_conditions(out)),
+            Value::Json(n) => n.collect_conditions(out),
+            _ => {}
+        }
+    }
+
+    /// This value with every [`Value::Cond`] replaced by the branch `choice` picks for its
+    /// condition (`Some(true)`: the first), or by `Unknown` when `choice` gives `None`. A
+    /// branch that removes the value drops the map key or list item it is in; `None` when
+    /// this node itself is removed.
+    pub fn choose(&self, choice: &dyn Fn(&str) -> Option<bool>) -> Option<Node> {
+        let value = match &self.value {
+            Value::Cond {
+                condition,
+                then,
+                otherwise,
+            } => {
+                return match choice(condition) {
+                    Some(true) => then.as_ref().and_then(|n| n.choose(choice)),
+                    Some(false) => otherwise.as_ref().and_then(|n| n.choose(choice)),
+                    None => Some(Node::unknown(self.span.clone())),
+                };
+            }
+            Value::List(l) => Value::List(l.iter().filter_map(|n| n.choose(choice)).collect()),
+            Value::Map(m) => Value::Map(
+                m.iter()
+                    .filter_map(|(k, n)| Some((k.clone(), n.choose(choice)?)))
+                    .collect(),
+            ),
+            Value::Json(n) => match n.choose(choice) {
+                Some(inner) => Value::Json(Box::new(inner)),
+                None => Value::Unknown,
+            },
+            other => other.clone(),
+        };
+        Some(Node::new(value, self.span.clone()))
+    }
+
     /// The text of a string-like value with references shown as `${...}` and unknown parts as
-    /// `${?}`; `None` for non-scalars.
+    /// `${?}`; a value chosen by a condition as `${if Cond then a else b}` (a removed branch
+    /// is `AWS::NoValue`); `None` for non-scalars.
     pub fn display_text(&self) -> Option<String> {
         match &self.value {
             Value::String(s) => Some(s.clone()),
@@ -249,6 +326,21 @@ impl Node {
                     })
                     .collect(),
             ),
+            Value::Cond {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let branch = |b: &Option<Box<Node>>| match b {
+                    Some(n) => n.display_text(),
+                    None => Some("AWS::NoValue".to_string()),
+                };
+                Some(format!(
+                    "${{if {condition} then {} else {}}}",
+                    branch(then)?,
+                    branch(otherwise)?
+                ))
+            }
             _ => None,
         }
     }

@@ -11,6 +11,9 @@
 //! - `Fn::Select`, `Fn::Split` (of known text), `Fn::FindInMap` (with `DefaultValue`),
 //!   `Fn::Length`, `Fn::If` and the condition functions are evaluated when their inputs are
 //!   known; `Fn::Base64` is its (decoded) argument; `Fn::ToJsonString` is a [`Value::Json`].
+//! - `Fn::If` over a condition that cannot be decided (it depends on a parameter without a
+//!   default, a pseudo parameter, ...) keeps both branches as a [`Value::Cond`], unless they
+//!   are the same; used inside a string (`Fn::Sub`, `Fn::Join`) it is an unknown part.
 //! - `Fn::ImportValue`, `Fn::GetAZs`, `Fn::Cidr`, `Fn::Transform` are `Unknown`.
 //!
 //! An evaluation returns `None` for `AWS::NoValue`.
@@ -532,7 +535,8 @@ impl<'a> Evaluator<'a> {
             self.warn(span, "Fn::If needs [Condition, ValueIfTrue, ValueIfFalse]");
             return Some(Node::unknown(span.clone()));
         }
-        let cond = match items[0].as_str() {
+        let name = items[0].as_str();
+        let cond = match name {
             Some(name) => self.condition(name, &items[0].span),
             None => None,
         };
@@ -542,9 +546,18 @@ impl<'a> Evaluator<'a> {
             None => {
                 let a = self.eval(&items[1]);
                 let b = self.eval(&items[2]);
-                match (a, b) {
-                    (None, None) => None,
-                    (Some(a), Some(b)) if same_value(&a.value, &b.value) => Some(a),
+                match (a, b, name) {
+                    (None, None, _) => None,
+                    (Some(a), Some(b), _) if same_value(&a.value, &b.value) => Some(a),
+                    // Both branches are kept; the pipeline checks each (see `Value::Cond`).
+                    (a, b, Some(name)) if self.conditions.contains_key(name) => Some(Node::new(
+                        Value::Cond {
+                            condition: name.to_string(),
+                            then: a.map(Box::new),
+                            otherwise: b.map(Box::new),
+                        },
+                        span.clone(),
+                    )),
                     _ => Some(Node::unknown(span.clone())),
                 }
             }
@@ -660,6 +673,25 @@ pub fn same_value(a: &Value, b: &Value) -> bool {
                     .all(|((ka, a), (kb, b))| ka == kb && same_value(&a.value, &b.value))
         }
         (Value::Json(x), Value::Json(y)) => same_value(&x.value, &y.value),
+        (
+            Value::Cond {
+                condition: c1,
+                then: t1,
+                otherwise: o1,
+            },
+            Value::Cond {
+                condition: c2,
+                then: t2,
+                otherwise: o2,
+            },
+        ) => {
+            let same = |a: &Option<Box<Node>>, b: &Option<Box<Node>>| match (a, b) {
+                (Some(a), Some(b)) => same_value(&a.value, &b.value),
+                (None, None) => true,
+                _ => false,
+            };
+            c1 == c2 && same(t1, t2) && same(o1, o2)
+        }
         (Value::Unknown, _) | (_, Value::Unknown) => false,
         _ => a == b,
     }

@@ -113,7 +113,7 @@ fn resource(e: &Entry, ev: &mut eval::Evaluator) -> Option<Resource> {
         Some(p) => match ev.eval(p) {
             None => Node::new(Value::Map(BTreeMap::new()), p.span.clone()),
             Some(n) => match n.value {
-                Value::Map(_) | Value::Unknown => n,
+                Value::Map(_) | Value::Unknown | Value::Cond { .. } => n,
                 _ => {
                     ev.diagnostics.push(Diagnostic::warning(
                         p.span.first_line(),

@@ -240,10 +240,13 @@ fn intrinsic_functions() {
     // The region is not known, but every row of the mapping has the same Size.
     assert_eq!(attr(&doc, "Instance", &["InstanceType"]).value, s("small"));
     assert_eq!(attr(&doc, "Instance", &["KeyName"]).value, s("prod-key"));
+    // The region is not known: both branches are kept.
+    let monitoring = attr(&doc, "Instance", &["Monitoring"]);
     assert_eq!(
-        attr(&doc, "Instance", &["Monitoring"]).value,
-        Value::Unknown
+        monitoring.display_text().as_deref(),
+        Some("${if IsUsEast then true else false}")
     );
+    assert!(monitoring.has_unknown());
     assert_eq!(attr(&doc, "Instance", &["SameEitherWay"]).value, s("same"));
     let user_data = attr(&doc, "Instance", &["UserData"]);
     assert_eq!(
@@ -1068,4 +1071,71 @@ fn sam_policy_templates_expand_to_statements() {
         .unwrap()
         .items()[0];
     assert_eq!(stmt.span.line as usize, line("- S3ReadPolicy:"));
+}
+
+#[test]
+fn undecided_conditions_keep_both_branches() {
+    let doc = parse(
+        r#"
+Parameters:
+  Env: {Type: String}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+  Q:
+    Type: AWS::SQS::Queue
+    Properties:
+      Tokens: !If [IsProd, required, optional]
+      Dropped: !If [IsProd, !Ref AWS::NoValue, !GetAtt Role.Arn]
+      InText: !Sub
+        - "x-${V}"
+        - V: !If [IsProd, a, b]
+      Undefined: !If [Nope, a, b]
+      Nested: !If [IsProd, {A: !If [IsProd, 1, 2]}, [!Ref Role]]
+"#,
+    );
+    let tokens = attr(&doc, "Q", &["Tokens"]);
+    let Value::Cond {
+        condition,
+        then,
+        otherwise,
+    } = &tokens.value
+    else {
+        panic!("{tokens:?}")
+    };
+    assert_eq!(condition, "IsProd");
+    assert_eq!(then.as_ref().unwrap().value, s("required"));
+    assert_eq!(otherwise.as_ref().unwrap().value, s("optional"));
+    // Each branch keeps its own position; the whole keeps the If's.
+    assert_eq!(pos(&tokens.span).0, 12);
+    assert_eq!(otherwise.as_ref().unwrap().span.col, 38);
+    // A removed branch is `None`; the references of both branches are seen.
+    let dropped = attr(&doc, "Q", &["Dropped"]);
+    assert!(matches!(dropped.value, Value::Cond { then: None, .. }));
+    assert_eq!(dropped.refs()[0].to_string(), "Role.Arn");
+    assert_eq!(
+        attr(&doc, "Q", &["InText"]).value,
+        Value::Interp(vec![Piece::Lit("x-".into()), Piece::Unknown])
+    );
+    // A condition that is not defined: unknown, with a warning.
+    assert_eq!(attr(&doc, "Q", &["Undefined"]).value, Value::Unknown);
+    assert!(doc.diagnostics.iter().any(|d| d.message.contains("`Nope`")));
+    // Choosing a branch resolves nested values; choosing none leaves them unknown.
+    let q = &res(&doc, "Q").attrs;
+    assert_eq!(q.conditions().into_iter().collect::<Vec<_>>(), ["IsProd"]);
+    let prod = q.choose(&|c| (c == "IsProd").then_some(true)).unwrap();
+    assert_eq!(prod.get("Tokens").unwrap().value, s("required"));
+    assert!(prod.get("Dropped").is_none());
+    assert_eq!(
+        prod.path(&["Nested", "A"]).unwrap().value,
+        Value::Number(1.0)
+    );
+    let dev = q.choose(&|_| Some(false)).unwrap();
+    assert_eq!(dev.get("Dropped").unwrap().value, r("Role", "Arn"));
+    assert_eq!(dev.get("Nested").unwrap().items()[0].value, r("Role", ""));
+    let unknown = q.choose(&|_| None).unwrap();
+    assert_eq!(unknown.get("Tokens").unwrap().value, Value::Unknown);
+    assert!(unknown.conditions().is_empty());
 }

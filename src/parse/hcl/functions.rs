@@ -286,7 +286,7 @@ impl Cx<'_> {
             Value::Number(x) => Ok(Some(format_number(*x))),
             Value::Bool(b) => Ok(Some(b.to_string())),
             Value::Json(_) => Ok(to_json_text(n)),
-            Value::Ref(_) | Value::Interp(_) | Value::Unknown => Ok(None),
+            Value::Ref(_) | Value::Interp(_) | Value::Unknown | Value::Cond { .. } => Ok(None),
             Value::Null => self.err("argument must not be null"),
             Value::List(_) => self.err("expected a string, got a list"),
             Value::Map(_) => self.err("expected a string, got a map"),
@@ -323,7 +323,7 @@ impl Cx<'_> {
                 Ok(x) if x.is_finite() => Ok(Some(x)),
                 _ => self.err(format!("cannot convert {s:?} to a number")),
             },
-            Value::Ref(_) | Value::Interp(_) | Value::Unknown => Ok(None),
+            Value::Ref(_) | Value::Interp(_) | Value::Unknown | Value::Cond { .. } => Ok(None),
             Value::Null => self.err("argument must not be null"),
             _ => self.err("expected a number"),
         }
@@ -343,7 +343,7 @@ impl Cx<'_> {
             Value::Bool(b) => Ok(Some(*b)),
             Value::String(s) if s == "true" => Ok(Some(true)),
             Value::String(s) if s == "false" => Ok(Some(false)),
-            Value::Ref(_) | Value::Interp(_) | Value::Unknown => Ok(None),
+            Value::Ref(_) | Value::Interp(_) | Value::Unknown | Value::Cond { .. } => Ok(None),
             Value::Null => self.err("argument must not be null"),
             _ => self.err("expected a bool"),
         }
@@ -361,7 +361,7 @@ fn push_pieces(n: &Node, out: &mut Vec<Piece>) -> bool {
         Value::Bool(b) => out.push(Piece::Lit(b.to_string())),
         Value::Ref(r) => out.push(Piece::Ref(r.clone())),
         Value::Interp(p) => out.extend(p.iter().cloned()),
-        Value::Unknown => out.push(Piece::Unknown),
+        Value::Unknown | Value::Cond { .. } => out.push(Piece::Unknown),
         Value::Json(inner) => json_pieces(inner, out),
         Value::Null | Value::List(_) | Value::Map(_) => return false,
     }
@@ -455,7 +455,7 @@ fn json_pieces(n: &Node, out: &mut Vec<Piece>) {
         Value::Null => push_lit(out, "null"),
         Value::Bool(b) => push_lit(out, if *b { "true" } else { "false" }),
         Value::Number(x) if x.is_finite() => push_lit(out, &format_number(*x)),
-        Value::Number(_) | Value::Unknown => out.push(Piece::Unknown),
+        Value::Number(_) | Value::Unknown | Value::Cond { .. } => out.push(Piece::Unknown),
         Value::String(s) => push_lit(out, &json_quote(s)),
         Value::Ref(r) => {
             push_lit(out, "\"");
@@ -2350,6 +2350,7 @@ mod tests {
             Value::Interp(_) => format!("interp({:?})", n.display_text().unwrap_or_default()),
             Value::Json(inner) => format!("json({})", show(inner)),
             Value::Unknown => "?".into(),
+            Value::Cond { .. } => format!("cond({:?})", n.display_text().unwrap_or_default()),
         }
     }
 
