@@ -36,7 +36,8 @@ pub fn check(
     run: &dyn Fn(Vec<Resource>) -> (Vec<Finding>, Vec<Resource>),
     diags: &mut Vec<Diagnostic>,
 ) -> (Vec<Finding>, Vec<Resource>) {
-    let mut groups: BTreeSet<Vec<String>> = BTreeSet::new();
+    // Each distinct group, with the first resource that uses it (where a note points).
+    let mut groups: BTreeMap<Vec<String>, Span> = BTreeMap::new();
     let mut any = false;
     for r in &resources {
         let conds = r.attrs.conditions();
@@ -57,7 +58,9 @@ pub fn check(
             ));
             continue;
         }
-        groups.insert(conds.iter().map(|c| c.to_string()).collect());
+        groups
+            .entry(conds.iter().map(|c| c.to_string()).collect())
+            .or_insert_with(|| r.span.first_line());
     }
     if !any {
         return run(resources);
@@ -68,13 +71,13 @@ pub fn check(
     // Per finding identity, in the order first seen: per group index, the choices (bit i
     // set: condition i of the group is true) it appears for, with the finding of each.
     let mut seen: Vec<(Identity, ByGroup)> = Vec::new();
-    let groups: Vec<Vec<String>> = groups.into_iter().collect();
+    let (groups, first_use): (Vec<Vec<String>>, Vec<Span>) = groups.into_iter().unzip();
     let mut budget = MAX_VARIANTS;
     for (gi, group) in groups.iter().enumerate() {
         let n = 1usize << group.len();
         if n > budget {
             diags.push(Diagnostic::note(
-                Span::none(),
+                first_use[gi].clone(),
                 format!(
                     "too many undecided conditions to check each choice; values chosen by {} \
                      are treated as unknown",
@@ -412,6 +415,41 @@ mod tests {
                 "T001 x (when condition `A` is true and condition `B` is false) x|when:A=true,B=false",
             ]
         );
+    }
+
+    #[test]
+    fn the_number_of_variant_checks_is_bounded() {
+        let mut diags = vec![];
+        // Five resources with four conditions each: 5 * 16 checks would pass the budget.
+        let resources: Vec<Resource> = (0..5)
+            .map(|r| {
+                let attrs: Vec<(String, Node)> = (0..4)
+                    .map(|i| {
+                        let name = format!("R{r}C{i}");
+                        (format!("x{i}"), cond(&name, Some("bad"), Some("ok"), 2 + i))
+                    })
+                    .collect();
+                resource(
+                    &format!("R{r}"),
+                    attrs
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.clone()))
+                        .chain([("guard", Node::string("g", at(9)))])
+                        .collect(),
+                )
+            })
+            .collect();
+        let (f, _) = check(resources, &run, &mut diags);
+        // The first four groups are checked: one finding per attribute of R0..R3.
+        assert_eq!(f.len(), 16, "{:?}", messages(&f));
+        assert!(f.iter().all(|f| f.resource != "R4"));
+        assert_eq!(diags.len(), 1);
+        assert!(
+            diags[0]
+                .message
+                .starts_with("too many undecided conditions")
+        );
+        assert_eq!(diags[0].span.line, 1);
     }
 
     #[test]
