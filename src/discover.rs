@@ -49,6 +49,9 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
                     .map(normalize)
                     .unwrap_or_else(|| PathBuf::from("."));
                 module_dirs.insert((dir.clone(), dir));
+            } else if is_template_candidate(&p) {
+                // A template named on the command line (read only if it is one).
+                inputs.template_candidates.push(p.clone());
             }
             continue;
         }

@@ -295,3 +295,27 @@ fn suppressed_findings_stay_in_sarif_but_do_not_fail_the_gate() {
     );
     assert_eq!(f["suppressed"]["location"]["line"], 10);
 }
+
+#[test]
+fn a_template_named_on_the_command_line_is_scanned() {
+    assert_eq!(
+        rule_ids(&[
+            "scan",
+            "testdata/IMDS001/cloudformation/fail/template.json",
+            "--select",
+            "IMDS001"
+        ]),
+        ["IMDS001"]
+    );
+    // Other JSON named directly is still skipped silently.
+    let out = rolegraph()
+        .args(["scan", "tests/data/sarif-schema-2.1.0.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("No findings in 0 files."),
+        "{}",
+        stdout(&out)
+    );
+}
