@@ -354,6 +354,12 @@ mod tests {
             ("IMDS001", "imdsv2-not-required", Severity::High),
             ("IMDS002", "imds-hop-limit-too-high", Severity::Medium),
             ("WL001", "workload-role-not-assumable", Severity::High),
+            ("PRIV001", "policy-full-admin", Severity::Critical),
+            ("PRIV002", "policy-service-wildcard", Severity::Medium),
+            ("PRIV003", "policy-write-any-resource", Severity::Medium),
+            ("PRIV004", "policy-allow-not-action", Severity::Medium),
+            ("PRIV005", "policy-unknown-action", Severity::Low),
+            ("PRIV006", "policy-data-read-any-resource", Severity::Medium),
         ];
         for (id, slug, severity) in shipped {
             let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));

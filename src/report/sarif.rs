@@ -70,6 +70,9 @@ struct Driver<'a> {
 struct DriverProperties<'a> {
     #[serde(rename = "ruleset-version")]
     ruleset_version: &'a str,
+    /// The embedded IAM action dataset: package, version and data date.
+    #[serde(rename = "iam-dataset")]
+    iam_dataset: String,
 }
 
 #[derive(Serialize)]
@@ -222,6 +225,10 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                     information_uri: INFORMATION_URI,
                     properties: DriverProperties {
                         ruleset_version: opts.ruleset_version,
+                        iam_dataset: {
+                            let d = crate::iam::dataset::source();
+                            format!("{}@{} ({})", d.package, d.version, d.date)
+                        },
                     },
                     rules: opts.rules.iter().map(|m| rule(m)).collect(),
                 },
