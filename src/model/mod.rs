@@ -384,7 +384,14 @@ fn identity_policies(i: usize, r: &Resource) -> Vec<IdentityPolicy> {
         .into_iter()
         .filter_map(|item| {
             let d = item.get(doc).filter(|n| !n.is_null())?;
-            let label = match item.get(name).and_then(|n| n.as_str()) {
+            let policy_name = item.get(name).and_then(|n| n.as_str());
+            // Statements SAM writes from a policy template are not the user's to edit.
+            if policy_name
+                .is_some_and(|n| n.starts_with(crate::parse::cfn::sam::SAM_TEMPLATE_POLICY))
+            {
+                return None;
+            }
+            let label = match policy_name {
                 Some(n) => format!("inline policy \"{n}\" of {}", r.address),
                 None => format!("an inline policy of {}", r.address),
             };

@@ -22,6 +22,11 @@
 
 use super::raw::{Entry, Raw, RawKind};
 use super::sam_policies::{self, ExpandError};
+
+/// The name prefix of an inline policy SAM writes from a policy template. The user picks the
+/// template and its parameters but not its statements, so least-privilege rules that judge
+/// statements one by one skip these (as they skip AWS managed policies).
+pub const SAM_TEMPLATE_POLICY: &str = "SamPolicyTemplate:";
 use crate::doc::Diagnostic;
 use crate::value::Span;
 
@@ -418,6 +423,7 @@ fn policies(
                         }
                     };
                     if let Some(doc) = expanded {
+                        let name = format!("{SAM_TEMPLATE_POLICY}{}", t.key);
                         inline.push(Raw::map(
                             vec![
                                 ("PolicyName", Raw::str(name, t.key_span.clone())),
