@@ -525,14 +525,10 @@ pub struct Graph {
     pub g: DiGraph<usize, EdgeInfo>,
     by_address: HashMap<String, usize>,
     by_ref: HashMap<String, Vec<usize>>,
-    /// Values of one attribute per link table row are not all unknown: `false` means an
-    /// attribute of the source held a value that linked nowhere (an external ID, ARN or a
-    /// reference to something not in the scan).
-    pub unresolved: Vec<(usize, EdgeKind, Span)>,
 }
 
 impl Graph {
-    pub fn build(resources: Vec<Resource>, extra_links: &[Link]) -> Graph {
+    pub fn build(resources: Vec<Resource>) -> Graph {
         let mut g = DiGraph::new();
         let mut by_address = HashMap::new();
         let mut by_ref: HashMap<String, Vec<usize>> = HashMap::new();
@@ -546,15 +542,10 @@ impl Graph {
             g,
             by_address,
             by_ref,
-            unresolved: Vec::new(),
         };
         let mut edges = Vec::new();
         for (i, r) in graph.resources.iter().enumerate() {
-            for link in LINKS
-                .iter()
-                .chain(extra_links)
-                .filter(|l| l.from == r.rtype)
-            {
+            for link in LINKS.iter().filter(|l| l.from == r.rtype) {
                 let Some(value) = r.attr(link.path) else {
                     continue;
                 };
@@ -563,12 +554,6 @@ impl Graph {
                         continue;
                     }
                     let targets = graph.resolve(item, link);
-                    if targets.is_empty() {
-                        if !item.has_unknown() {
-                            graph.unresolved.push((i, link.kind, item.span.clone()));
-                        }
-                        continue;
-                    }
                     for t in targets {
                         let (a, b) = if link.reverse { (t, i) } else { (i, t) };
                         edges.push((
@@ -663,21 +648,6 @@ impl Graph {
         v.sort_by_key(|(s, _)| *s);
         v
     }
-
-    /// Did resource `i` name a target of this kind that is not in the scan?
-    pub fn has_unresolved(&self, i: usize, kind: EdgeKind) -> bool {
-        self.unresolved
-            .iter()
-            .any(|(r, k, _)| *r == i && *k == kind)
-    }
-
-    pub fn of_type<'a>(&'a self, types: &'a [&'a str]) -> impl Iterator<Item = usize> + 'a {
-        self.resources
-            .iter()
-            .enumerate()
-            .filter(move |(_, r)| types.contains(&r.rtype.as_str()))
-            .map(|(i, _)| i)
-    }
 }
 
 /// The name a literal value gives: a plain name, the last part of an ARN, or the literal
@@ -702,9 +672,4 @@ pub fn arn_name(s: &str) -> &str {
     } else {
         s
     }
-}
-
-/// True when the node is a string-like value with no unknown part.
-pub fn is_known(v: &Node) -> bool {
-    !v.has_unknown() && !matches!(v.value, Value::Null)
 }

@@ -113,7 +113,7 @@ fn load_template(p: &std::path::Path) -> Option<Document> {
 pub fn check(doc: Document, rules: &[&'static dyn rules::Rule]) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut diagnostics = doc.diagnostics;
     let run = |resources: Vec<doc::Resource>| {
-        let model = model::Model::build(graph::Graph::build(resources, &[]));
+        let model = model::Model::build(graph::Graph::build(resources));
         let mut findings = Vec::new();
         for r in rules {
             findings.extend(r.check(&model));
