@@ -94,7 +94,7 @@ pub struct Dataset {
     lower: Vec<String>,
 }
 
-fn parse_header(line: &str) -> Source {
+pub(crate) fn parse_header(line: &str) -> Source {
     let mut f = line.trim_end().split('\t');
     let (Some("#"), Some(package), Some(version), Some(date)) =
         (f.next(), f.next(), f.next(), f.next())

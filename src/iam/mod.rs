@@ -3,4 +3,5 @@
 
 pub mod dataset;
 pub mod escalation;
+pub mod managed;
 pub mod pattern;
