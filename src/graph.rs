@@ -69,7 +69,14 @@ pub struct Link {
     pub reverse: bool,
 }
 
-const ROLE: &[&str] = &["aws_iam_role", "AWS::IAM::Role"];
+const ROLE: &[&str] = &[
+    "aws_iam_role",
+    "AWS::IAM::Role",
+    "aws_iam_service_linked_role",
+    "AWS::IAM::ServiceLinkedRole",
+];
+const USER: &[&str] = &["aws_iam_user", "AWS::IAM::User"];
+const GROUP: &[&str] = &["aws_iam_group", "AWS::IAM::Group"];
 const PROFILE: &[&str] = &["aws_iam_instance_profile", "AWS::IAM::InstanceProfile"];
 const LT: &[&str] = &["aws_launch_template", "AWS::EC2::LaunchTemplate"];
 const LC: &[&str] = &[
@@ -96,6 +103,8 @@ fn name_attr(rtype: &str) -> &'static str {
         "AWS::EC2::LaunchTemplate" => "LaunchTemplateName",
         "AWS::AutoScaling::LaunchConfiguration" => "LaunchConfigurationName",
         "AWS::IAM::ManagedPolicy" => "ManagedPolicyName",
+        "AWS::IAM::User" => "UserName",
+        "AWS::IAM::Group" => "GroupName",
         _ => "name",
     }
 }
@@ -319,8 +328,51 @@ pub static LINKS: &[Link] = &[
         NameOrArn
     ),
     link!(rev "aws_iam_role_policy", ["role"], InlinePolicy, ROLE, NameOrArn),
+    link!(rev "aws_iam_user_policy", ["user"], InlinePolicy, USER, NameOrArn),
+    link!(rev "aws_iam_group_policy", ["group"], InlinePolicy, GROUP, NameOrArn),
+    // Attachment resources: principal -> attachment, then attachment -> policy.
     link!(rev "aws_iam_role_policy_attachment", ["role"], AttachedPolicy, ROLE, NameOrArn),
+    link!(rev "aws_iam_user_policy_attachment", ["user"], AttachedPolicy, USER, NameOrArn),
+    link!(rev "aws_iam_group_policy_attachment", ["group"], AttachedPolicy, GROUP, NameOrArn),
     link!(rev "aws_iam_policy_attachment", ["roles"], AttachedPolicy, ROLE, NameOrArn),
+    link!(rev "aws_iam_policy_attachment", ["users"], AttachedPolicy, USER, NameOrArn),
+    link!(rev "aws_iam_policy_attachment", ["groups"], AttachedPolicy, GROUP, NameOrArn),
+    link!(rev "aws_iam_role_policy_attachments_exclusive", ["role_name"], AttachedPolicy, ROLE, NameOrArn),
+    link!(
+        "aws_iam_role_policy_attachment",
+        ["policy_arn"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
+    link!(
+        "aws_iam_user_policy_attachment",
+        ["policy_arn"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
+    link!(
+        "aws_iam_group_policy_attachment",
+        ["policy_arn"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
+    link!(
+        "aws_iam_policy_attachment",
+        ["policy_arn"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
+    link!(
+        "aws_iam_role_policy_attachments_exclusive",
+        ["policy_arns"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
     // CloudFormation
     link!(
         "AWS::EC2::Instance",
@@ -507,9 +559,29 @@ pub static LINKS: &[Link] = &[
         POLICY,
         NameOrArn
     ),
+    link!(
+        "AWS::IAM::User",
+        ["ManagedPolicyArns"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
+    link!(
+        "AWS::IAM::Group",
+        ["ManagedPolicyArns"],
+        AttachedPolicy,
+        POLICY,
+        NameOrArn
+    ),
     link!(rev "AWS::IAM::Policy", ["Roles"], InlinePolicy, ROLE, NameOrArn),
+    link!(rev "AWS::IAM::Policy", ["Users"], InlinePolicy, USER, NameOrArn),
+    link!(rev "AWS::IAM::Policy", ["Groups"], InlinePolicy, GROUP, NameOrArn),
     link!(rev "AWS::IAM::ManagedPolicy", ["Roles"], AttachedPolicy, ROLE, NameOrArn),
+    link!(rev "AWS::IAM::ManagedPolicy", ["Users"], AttachedPolicy, USER, NameOrArn),
+    link!(rev "AWS::IAM::ManagedPolicy", ["Groups"], AttachedPolicy, GROUP, NameOrArn),
     link!(rev "AWS::IAM::RolePolicy", ["RoleName"], InlinePolicy, ROLE, NameOrArn),
+    link!(rev "AWS::IAM::UserPolicy", ["UserName"], InlinePolicy, USER, NameOrArn),
+    link!(rev "AWS::IAM::GroupPolicy", ["GroupName"], InlinePolicy, GROUP, NameOrArn),
 ];
 
 #[derive(Clone, Debug)]

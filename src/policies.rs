@@ -360,6 +360,17 @@ mod tests {
             ("PRIV004", "policy-allow-not-action", Severity::Medium),
             ("PRIV005", "policy-unknown-action", Severity::Low),
             ("PRIV006", "policy-data-read-any-resource", Severity::Medium),
+            ("PRIV007", "policy-privilege-escalation", Severity::High),
+            ("PRIV008", "admin-managed-policy-attached", Severity::High),
+            ("WL003", "workload-admin-access", Severity::Critical),
+            ("WL004", "workload-privilege-escalation", Severity::High),
+            (
+                "ECS002",
+                "ecs-execution-role-overprivileged",
+                Severity::Medium,
+            ),
+            ("EKS001", "eks-node-role-overprivileged", Severity::Medium),
+            ("SLR001", "policy-on-service-linked-role", Severity::High),
         ];
         for (id, slug, severity) in shipped {
             let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));

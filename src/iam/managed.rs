@@ -237,7 +237,9 @@ mod tests {
             other => format!("{other:?}"),
         };
         assert_eq!(
-            name(&s("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")),
+            name(&s(
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+            )),
             "AWSLambdaBasicExecutionRole"
         );
         assert_eq!(
@@ -265,7 +267,10 @@ mod tests {
             classify(&s("arn:aws:iam::123456789012:policy/AdministratorAccess")),
             ArnKind::Other
         ));
-        assert!(matches!(classify(&Node::unknown(Span::none())), ArnKind::Other));
+        assert!(matches!(
+            classify(&Node::unknown(Span::none())),
+            ArnKind::Other
+        ));
     }
 
     #[test]

@@ -3,5 +3,6 @@
 
 pub mod dataset;
 pub mod escalation;
+pub mod eval;
 pub mod managed;
 pub mod pattern;

@@ -3,6 +3,7 @@
 //! definitions. Terraform and CloudFormation land here in the same shape, so a rule is
 //! written once; the per-format attribute names live only in this module.
 
+pub mod permissions;
 pub mod policy;
 
 use crate::doc::Resource;

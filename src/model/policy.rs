@@ -14,6 +14,32 @@ pub enum Tri {
     Unknown,
 }
 
+impl Tri {
+    /// Both (Kleene logic: a definite No wins over Unknown).
+    pub fn and(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::No, _) | (_, Tri::No) => Tri::No,
+            (Tri::Yes, Tri::Yes) => Tri::Yes,
+            _ => Tri::Unknown,
+        }
+    }
+    /// Either (a definite Yes wins over Unknown).
+    pub fn or(self, other: Tri) -> Tri {
+        match (self, other) {
+            (Tri::Yes, _) | (_, Tri::Yes) => Tri::Yes,
+            (Tri::No, Tri::No) => Tri::No,
+            _ => Tri::Unknown,
+        }
+    }
+    pub fn not(self) -> Tri {
+        match self {
+            Tri::Yes => Tri::No,
+            Tri::No => Tri::Yes,
+            Tri::Unknown => Tri::Unknown,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Statement {
     /// The statement object (its span is the statement's location).
@@ -177,11 +203,7 @@ impl PolicyDocument {
 }
 
 fn and(a: Tri, b: Tri) -> Tri {
-    match (a, b) {
-        (Tri::No, _) | (_, Tri::No) => Tri::No,
-        (Tri::Yes, Tri::Yes) => Tri::Yes,
-        _ => Tri::Unknown,
-    }
+    a.and(b)
 }
 
 /// Does a Principal element name `service`, or everyone?

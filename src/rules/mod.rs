@@ -1,9 +1,12 @@
 //! The rules: one file per rule, each reading the [`Model`] and returning findings. A rule
 //! never looks at syntax, so it fires for every input format alike.
 
+pub mod access;
 pub mod ecs;
+pub mod eks;
 pub mod imds;
 pub mod privilege;
+pub mod slr;
 pub mod wl;
 
 use crate::finding::{Finding, Severity};
@@ -20,6 +23,13 @@ pub trait Rule: Sync {
 pub fn all() -> Vec<&'static dyn Rule> {
     let mut v: Vec<&'static dyn Rule> = vec![
         &ecs::ecs_task_and_execution_role_same::Ecs001,
+        &ecs::ecs_execution_role_overprivileged::Ecs002,
+        &eks::eks_node_role_overprivileged::Eks001,
+        &privilege::policy_privilege_escalation::Priv007,
+        &privilege::admin_managed_policy_attached::Priv008,
+        &slr::policy_on_service_linked_role::Slr001,
+        &wl::workload_admin_access::Wl003,
+        &wl::workload_privilege_escalation::Wl004,
         &imds::imdsv2_not_required::Imds001,
         &imds::imds_hop_limit_too_high::Imds002,
         &privilege::policy_full_admin::Priv001,

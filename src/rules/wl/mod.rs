@@ -1,3 +1,5 @@
 //! WL: how workloads are wired to their roles.
 
+pub mod workload_admin_access;
+pub mod workload_privilege_escalation;
 pub mod workload_role_not_assumable;

@@ -1,0 +1,432 @@
+//! Policy evaluation: does a set of identity policies (with Deny statements and an optional
+//! permissions boundary) allow an action? The answer is three-valued: `Yes` only when the
+//! documents written in the scan say so and nothing unknown could change it.
+//!
+//! Semantics, as IAM evaluates a request from a principal in its own account:
+//! - an explicit `Deny` in any identity policy or in the boundary wins;
+//! - otherwise some identity policy must `Allow` it;
+//! - with a permissions boundary, the boundary must `Allow` it too.
+//!
+//! Statements are matched on `Action`/`NotAction` (wildcards, any case) and
+//! `Resource`/`NotResource` against a [`Scope`]: "some resource" or "every resource" (for
+//! `iam:PassRole` on `*`, which passes any role). A statement with a `Condition` is neither
+//! a definite grant nor a definite denial: it gives `Unknown` (a condition may hold or not).
+//! A policy whose content is not known makes every `Yes` an `Unknown` (it might deny), and
+//! every `No` an `Unknown` (it might allow).
+
+use super::escalation::{Permissions, Scope};
+use crate::model::policy::{PolicyDocument, Statement, Tri};
+use crate::value::{Node, Value};
+
+/// Does a `Resource` pattern cover every resource an action can name? `*`, or an ARN whose
+/// resource part is all wildcards after its type (`arn:aws:iam::*:role/*`,
+/// `arn:aws:lambda:*:*:function:*`).
+pub fn is_broad_resource(pattern: &str) -> bool {
+    if pattern.chars().all(|c| c == '*') && !pattern.is_empty() {
+        return true;
+    }
+    let parts: Vec<&str> = pattern.splitn(6, ':').collect();
+    let [arn, _partition, service, _region, _account, resource] = parts.as_slice() else {
+        return false;
+    };
+    if *arn != "arn" {
+        return false;
+    }
+    // An S3 ARN names a bucket, not a type: only `*` is every bucket.
+    if *service == "s3" {
+        return resource.chars().all(|c| c == '*');
+    }
+    let tail = resource
+        .rsplit_once(['/', ':'])
+        .map_or(*resource, |(_, tail)| tail);
+    tail == "*" && !resource[..resource.len() - 1].contains('*')
+}
+
+fn field<'a>(st: &'a Statement, name: &str) -> Option<&'a Node> {
+    st.node.get_ci(name).filter(|n| !n.is_null())
+}
+
+/// Does the statement apply to resources in `scope`?
+pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
+    if let Some(not) = field(st, "NotResource") {
+        // Everything but the listed resources: some resource always, every resource never.
+        let items = not.items();
+        if items.iter().any(|i| i.as_str() == Some("*")) {
+            return Tri::No;
+        }
+        return match scope {
+            Scope::AnyResource => Tri::Yes,
+            Scope::Star if items.iter().any(|i| !matches!(i.value, Value::String(_))) => {
+                Tri::Unknown
+            }
+            // All resources but a few named ones: not "every" one.
+            Scope::Star => Tri::No,
+        };
+    }
+    let Some(res) = field(st, "Resource") else {
+        return Tri::No;
+    };
+    let items = res.items();
+    if matches!(res.value, Value::Unknown) {
+        return Tri::Unknown;
+    }
+    match scope {
+        Scope::AnyResource if !items.is_empty() => Tri::Yes,
+        Scope::AnyResource => Tri::No,
+        Scope::Star => {
+            let mut result = Tri::No;
+            for i in items {
+                match &i.value {
+                    Value::String(s) if is_broad_resource(s) => return Tri::Yes,
+                    Value::String(_) => {}
+                    _ => result = Tri::Unknown,
+                }
+            }
+            result
+        }
+    }
+}
+
+/// Does the statement carry a condition (so it applies only sometimes)?
+pub fn is_conditional(st: &Statement) -> Tri {
+    match field(st, "Condition") {
+        None => Tri::No,
+        Some(c) => match &c.value {
+            Value::Map(m) if m.is_empty() => Tri::No,
+            _ => Tri::Yes,
+        },
+    }
+}
+
+/// What an `Allow` statement contributes: `Yes` when it grants the action on `scope`
+/// unconditionally, `Unknown` when it may.
+pub fn statement_allows(st: &Statement, action: &str, scope: Scope) -> Tri {
+    let effect = match st.allows() {
+        Some(true) => Tri::Yes,
+        Some(false) => return Tri::No,
+        None => Tri::Unknown,
+    };
+    let applies = effect
+        .and(st.covers_action(action))
+        .and(covers_resources(st, scope));
+    match (applies, is_conditional(st)) {
+        (Tri::No, _) => Tri::No,
+        (t, Tri::No) => t,
+        _ => Tri::Unknown,
+    }
+}
+
+/// Does a `Deny` statement take the action away on every resource of `scope` (a Deny on a
+/// few resources leaves the grant on the others)?
+pub fn statement_denies(st: &Statement, action: &str) -> Tri {
+    let effect = match st.allows() {
+        Some(false) => Tri::Yes,
+        Some(true) => return Tri::No,
+        None => Tri::Unknown,
+    };
+    let applies = effect
+        .and(st.covers_action(action))
+        .and(covers_resources(st, Scope::Star));
+    match (applies, is_conditional(st)) {
+        (Tri::No, _) => Tri::No,
+        (t, Tri::No) => t,
+        _ => Tri::Unknown,
+    }
+}
+
+/// Where a grant comes from: a policy of the set and a statement of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Witness {
+    pub policy: usize,
+    pub statement: usize,
+}
+
+/// The answer to "is this allowed?", with the statement that grants it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decision {
+    pub verdict: Tri,
+    /// The first statement that allows it (for `Yes`, the grant; for `Unknown`, a
+    /// statement that may grant it).
+    pub by: Option<Witness>,
+    /// The first statement that denies it, or may.
+    pub denied_by: Option<Witness>,
+}
+
+/// A permissions boundary as evaluation sees it.
+#[derive(Clone, Copy, Debug)]
+pub enum Boundary<'a> {
+    None,
+    Known(&'a PolicyDocument),
+    /// Set, but its content is not known.
+    Unknown,
+}
+
+/// A principal's identity policies and boundary.
+pub struct PolicySet<'a> {
+    /// Documents whose content is known (a document with unknown statements counts as
+    /// partly unknown).
+    pub policies: Vec<&'a PolicyDocument>,
+    /// Policies attached whose content is not known at all.
+    pub unknown: usize,
+    pub boundary: Boundary<'a>,
+}
+
+impl PolicySet<'_> {
+    /// Is anything in the set not statically known?
+    pub fn complete(&self) -> bool {
+        self.unknown == 0
+            && self.policies.iter().all(|p| !p.partial)
+            && !matches!(
+                self.boundary,
+                Boundary::Unknown | Boundary::Known(PolicyDocument { partial: true, .. })
+            )
+    }
+
+    /// Evaluate one action on `scope`.
+    pub fn decide(&self, action: &str, scope: Scope) -> Decision {
+        // A policy not known at all may allow it, and may deny it.
+        let unknown = if self.unknown > 0 {
+            Tri::Unknown
+        } else {
+            Tri::No
+        };
+        let mut allow = unknown;
+        let mut deny = unknown;
+        let mut by = None;
+        let mut denied_by = None;
+        for (pi, doc) in self.policies.iter().enumerate() {
+            if doc.partial {
+                allow = allow.or(Tri::Unknown);
+                deny = deny.or(Tri::Unknown);
+            }
+            for (si, st) in doc.statements.iter().enumerate() {
+                let w = Witness {
+                    policy: pi,
+                    statement: si,
+                };
+                let a = statement_allows(st, action, scope);
+                if a != Tri::No && (by.is_none() || (a == Tri::Yes && allow != Tri::Yes)) {
+                    by = Some(w);
+                }
+                allow = allow.or(a);
+                let d = statement_denies(st, action);
+                if d != Tri::No && denied_by.is_none() {
+                    denied_by = Some(w);
+                }
+                deny = deny.or(d);
+            }
+        }
+        let bounded = match self.boundary {
+            Boundary::None => Tri::Yes,
+            Boundary::Unknown => Tri::Unknown,
+            Boundary::Known(doc) => {
+                let mut b = if doc.partial { Tri::Unknown } else { Tri::No };
+                for st in &doc.statements {
+                    b = b.or(statement_allows(st, action, scope));
+                    deny = deny.or(statement_denies(st, action));
+                }
+                b
+            }
+        };
+        Decision {
+            verdict: allow.and(deny.not()).and(bounded),
+            by,
+            denied_by,
+        }
+    }
+}
+
+impl Permissions for PolicySet<'_> {
+    fn allows(&self, action: &str, scope: Scope) -> Tri {
+        self.decide(action, scope).verdict
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::Span;
+    use std::sync::Arc;
+
+    fn doc(json: &str) -> PolicyDocument {
+        let n = crate::parse::json::parse(json, Arc::from("t.json"), 1, 1).unwrap();
+        PolicyDocument::parse(&n).unwrap()
+    }
+
+    fn set<'a>(docs: &[&'a PolicyDocument]) -> PolicySet<'a> {
+        PolicySet {
+            policies: docs.to_vec(),
+            unknown: 0,
+            boundary: Boundary::None,
+        }
+    }
+
+    const ADMIN: &str = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+    #[test]
+    fn broad_resources() {
+        for p in [
+            "*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::123456789012:role/*",
+            "arn:aws:lambda:*:*:function:*",
+            "arn:aws:s3:::*",
+        ] {
+            assert!(is_broad_resource(p), "{p}");
+        }
+        for p in [
+            "arn:aws:iam::*:role/app-*",
+            "arn:aws:iam::1:role/app",
+            "arn:aws:s3:::bucket/*",
+            "bucket",
+        ] {
+            assert!(!is_broad_resource(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn wildcards_and_case() {
+        let d = doc(
+            r#"{"Statement":[{"Effect":"Allow","Action":["S3:get*","ec2:Describe?nstances"],"Resource":"*"}]}"#,
+        );
+        let s = set(&[&d]);
+        assert_eq!(s.allows("s3:GetObject", Scope::Star), Tri::Yes);
+        assert_eq!(
+            s.allows("ec2:DescribeInstances", Scope::AnyResource),
+            Tri::Yes
+        );
+        assert_eq!(s.allows("ec2:DescribeImages", Scope::AnyResource), Tri::No);
+        assert_eq!(s.allows("s3:PutObject", Scope::AnyResource), Tri::No);
+    }
+
+    #[test]
+    fn not_action_allows_everything_else() {
+        let d = doc(
+            r#"{"Statement":[{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":"*"}]}"#,
+        );
+        let s = set(&[&d]);
+        assert_eq!(s.allows("ec2:RunInstances", Scope::Star), Tri::Yes);
+        assert_eq!(s.allows("iam:PassRole", Scope::Star), Tri::No);
+        assert_eq!(s.allows("IAM:PASSROLE", Scope::Star), Tri::No);
+    }
+
+    #[test]
+    fn explicit_deny_wins_across_policies() {
+        let admin = doc(ADMIN);
+        let deny = doc(r#"{"Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#);
+        let s = set(&[&admin, &deny]);
+        let d = s.decide("iam:CreateUser", Scope::AnyResource);
+        assert_eq!(d.verdict, Tri::No);
+        assert_eq!(
+            d.denied_by,
+            Some(Witness {
+                policy: 1,
+                statement: 0
+            })
+        );
+        assert_eq!(s.allows("s3:GetObject", Scope::Star), Tri::Yes);
+        // A Deny on one resource leaves the others.
+        let narrow = doc(
+            r#"{"Statement":[{"Effect":"Deny","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/admin"}]}"#,
+        );
+        assert_eq!(
+            set(&[&admin, &narrow]).allows("iam:PassRole", Scope::Star),
+            Tri::Yes
+        );
+        // A conditional Deny may or may not apply.
+        let cond = doc(
+            r#"{"Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"false"}}}]}"#,
+        );
+        assert_eq!(
+            set(&[&admin, &cond]).allows("s3:GetObject", Scope::Star),
+            Tri::Unknown
+        );
+    }
+
+    #[test]
+    fn boundary_intersects() {
+        let admin = doc(ADMIN);
+        let boundary =
+            doc(r#"{"Statement":[{"Effect":"Allow","Action":["s3:*","logs:*"],"Resource":"*"}]}"#);
+        let mut s = set(&[&admin]);
+        s.boundary = Boundary::Known(&boundary);
+        assert_eq!(s.allows("s3:GetObject", Scope::Star), Tri::Yes);
+        assert_eq!(s.allows("iam:CreateUser", Scope::AnyResource), Tri::No);
+        // The boundary alone grants nothing.
+        let none = doc(r#"{"Statement":[]}"#);
+        let mut s = set(&[&none]);
+        s.boundary = Boundary::Known(&boundary);
+        assert_eq!(s.allows("s3:GetObject", Scope::Star), Tri::No);
+        // A boundary not known: no definite answer either way.
+        let mut s = set(&[&admin]);
+        s.boundary = Boundary::Unknown;
+        assert_eq!(s.allows("s3:GetObject", Scope::Star), Tri::Unknown);
+        assert!(!s.complete());
+    }
+
+    #[test]
+    fn unknown_policies_make_answers_unknown() {
+        let admin = doc(ADMIN);
+        let mut s = set(&[&admin]);
+        s.unknown = 1;
+        assert_eq!(s.allows("s3:GetObject", Scope::Star), Tri::Unknown);
+        let logs = doc(
+            r#"{"Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}"#,
+        );
+        let mut s = set(&[&logs]);
+        assert_eq!(s.allows("sqs:ReceiveMessage", Scope::AnyResource), Tri::No);
+        s.unknown = 1;
+        assert_eq!(
+            s.allows("sqs:ReceiveMessage", Scope::AnyResource),
+            Tri::Unknown
+        );
+    }
+
+    #[test]
+    fn conditions_and_scopes() {
+        let d = doc(r#"{"Statement":[
+                {"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}},
+                {"Effect":"Allow","Action":"lambda:UpdateFunctionCode","Resource":"arn:aws:lambda:us-east-1:1:function:app"},
+                {"Effect":"Allow","Action":"sts:AssumeRole","NotResource":"arn:aws:iam::1:role/admin"}
+            ]}"#);
+        let s = set(&[&d]);
+        assert_eq!(s.allows("iam:PassRole", Scope::Star), Tri::Unknown);
+        assert_eq!(
+            s.allows("lambda:UpdateFunctionCode", Scope::AnyResource),
+            Tri::Yes
+        );
+        assert_eq!(s.allows("lambda:UpdateFunctionCode", Scope::Star), Tri::No);
+        assert_eq!(s.allows("sts:AssumeRole", Scope::AnyResource), Tri::Yes);
+        assert_eq!(s.allows("sts:AssumeRole", Scope::Star), Tri::No);
+        let w = s.decide("lambda:UpdateFunctionCode", Scope::AnyResource).by;
+        assert_eq!(
+            w,
+            Some(Witness {
+                policy: 0,
+                statement: 1
+            })
+        );
+        let _ = Span::none();
+    }
+
+    #[test]
+    fn unknown_parts_of_a_statement() {
+        let n = Node::new(
+            Value::Map(
+                [
+                    ("Effect".to_string(), Node::string("Allow", Span::none())),
+                    ("Action".to_string(), Node::unknown(Span::none())),
+                    ("Resource".to_string(), Node::string("*", Span::none())),
+                ]
+                .into_iter()
+                .collect(),
+            ),
+            Span::none(),
+        );
+        let st = Statement { node: n };
+        assert_eq!(
+            statement_allows(&st, "s3:GetObject", Scope::Star),
+            Tri::Unknown
+        );
+    }
+}

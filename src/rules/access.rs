@@ -1,0 +1,270 @@
+//! Helpers for the rules that judge what a principal is allowed to do (WL003, WL004,
+//! PRIV007, PRIV008, ECS002, EKS001, SLR001): where a grant is written, how a finding names
+//! the workloads that run as a role, and which granted actions fall outside an allowed set.
+
+use crate::finding::Finding;
+use crate::iam::dataset::{self, Action};
+use crate::iam::escalation::{self, Found, Permissions, Scope};
+use crate::iam::eval::{PolicySet, Witness, statement_allows};
+use crate::iam::pattern::pattern_matches;
+use crate::model::permissions::{Origin, PrincipalPolicies};
+use crate::model::policy::{PolicyDocument, Statement, Tri};
+use crate::model::{Model, RoleUse};
+use crate::value::{Span, Value};
+use std::collections::BTreeSet;
+
+/// The workloads that run as a role, with how each reaches it.
+pub type Uses<'a> = [(usize, &'a RoleUse)];
+
+/// `the task role of aws_ecs_task_definition.app, the role of aws_lambda_function.api`.
+pub fn users_text(m: &Model, uses: &Uses) -> String {
+    uses.iter()
+        .map(|(w, ru)| format!("{} of {}", ru.kind.describe(), m.resource(*w).address))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Add each workload's path to the role as related locations.
+pub fn with_uses(m: &Model, uses: &Uses, mut f: Finding) -> Finding {
+    for (w, ru) in uses {
+        for (step, span) in &ru.path {
+            let what = if step == w {
+                format!("{} attaches it", m.resource(*step).address)
+            } else {
+                format!("via {}", m.resource(*step).address)
+            };
+            f = f.related(span.clone(), what);
+        }
+    }
+    f
+}
+
+/// How a message names a statement: `statement "Sid" of aws_iam_policy.ci`, `statement 2
+/// of inline policy "x" of aws_iam_role.app`, `AWS managed policy AdministratorAccess`.
+pub fn statement_label(label: &str, st: &Statement, index: usize) -> String {
+    match st
+        .node
+        .get_ci("Sid")
+        .and_then(|s| s.as_str())
+        .filter(|s| !s.is_empty())
+    {
+        Some(sid) => format!("statement \"{sid}\" of {label}"),
+        None => format!("statement {} of {label}", index + 1),
+    }
+}
+
+/// Where a grant is, and how to name it. For a document written in the scan: the `Action`
+/// entry that grants `action` (or the statement); for an AWS managed policy: where it is
+/// attached.
+pub fn grant_site(
+    pp: &PrincipalPolicies,
+    index: &[usize],
+    w: Witness,
+    action: &str,
+) -> (Span, String) {
+    let attached = &pp.policies[index[w.policy]];
+    let doc = pp.document(index[w.policy]);
+    match (&attached.origin, doc) {
+        (Origin::Written(_), Some(doc)) => {
+            let st = &doc.statements[w.statement];
+            (
+                action_span(st, action),
+                statement_label(&attached.label, st, w.statement),
+            )
+        }
+        _ => (attached.span.clone(), attached.label.clone()),
+    }
+}
+
+/// The `Action` entry of a statement that matches `action`, else the statement.
+pub fn action_span(st: &Statement, action: &str) -> Span {
+    st.node
+        .get_ci("Action")
+        .map(|a| a.items())
+        .unwrap_or_default()
+        .into_iter()
+        .find(|n| n.as_str().is_some_and(|p| pattern_matches(p, action)))
+        .map(|n| n.span.clone())
+        .unwrap_or_else(|| st.node.span.clone())
+}
+
+/// One document on its own, as a policy set.
+pub fn single(doc: &PolicyDocument) -> PolicySet<'_> {
+    PolicySet {
+        policies: vec![doc],
+        unknown: 0,
+        boundary: crate::iam::eval::Boundary::None,
+    }
+}
+
+/// The escalation paths a set definitely allows.
+pub fn escalations(set: &PolicySet) -> Vec<Found> {
+    escalation::find(set)
+        .into_iter()
+        .filter(|f| f.verdict == Tri::Yes)
+        .collect()
+}
+
+/// The scope each action of a path is required with.
+pub fn scope_of(found: &Found, k: usize) -> Scope {
+    let action = found.actions[k];
+    found
+        .path
+        .requires
+        .iter()
+        .find(|(alts, _)| alts.contains(&action))
+        .map(|(_, s)| *s)
+        .unwrap_or(Scope::AnyResource)
+}
+
+/// A statement that allows `*` on `*` (PRIV001 reports it).
+pub fn is_full_admin(st: &Statement) -> bool {
+    st.allows() == Some(true)
+        && st.node.get_ci("Action").is_some_and(|a| {
+            a.items().iter().any(|i| {
+                i.as_str()
+                    .is_some_and(crate::rules::privilege::is_everything)
+            })
+        })
+        && st
+            .node
+            .get_ci("Resource")
+            .is_some_and(|r| r.items().iter().any(|i| i.as_str() == Some("*")))
+}
+
+/// Granted actions outside an allowed set, per granting entry.
+pub struct Extra {
+    /// Where the entry is (the `Action` entry, the statement, the managed attachment).
+    pub span: Span,
+    /// `s3:* (140 actions)`, `AWS managed policy AmazonS3FullAccess (s3:*, ...)`.
+    pub text: String,
+    pub actions: usize,
+}
+
+/// The actions a principal is definitely granted (per the evaluator: Deny and boundary
+/// applied) that `allowed` does not accept, grouped by the entry that grants them, in policy
+/// order. Unknown grants are left out.
+pub fn beyond(pp: &PrincipalPolicies, allowed: &dyn Fn(&Action) -> bool) -> Vec<Extra> {
+    let data = dataset::get();
+    let (set, index) = pp.set();
+    let mut out = Vec::new();
+    for (k, doc) in set.policies.iter().enumerate() {
+        let attached = &pp.policies[index[k]];
+        let managed = matches!(attached.origin, Origin::Managed(_));
+        let mut managed_entries: Vec<String> = Vec::new();
+        let mut managed_count = 0;
+        for st in &doc.statements {
+            if st.allows() != Some(true) {
+                continue;
+            }
+            // Each entry (an Action pattern, or the whole NotAction) with what it grants.
+            let entries: Vec<(String, Span, Vec<&Action>)> = match st.not_actions() {
+                Some(na) => {
+                    let excluded: Vec<&str> = na.iter().filter_map(|n| n.as_str()).collect();
+                    let grants = data
+                        .actions()
+                        .iter()
+                        .filter(|a| !excluded.iter().any(|p| pattern_matches(p, &a.name)))
+                        .collect();
+                    let text = format!("NotAction {}", excluded.join(", "));
+                    vec![(text, st.node.span.clone(), grants)]
+                }
+                None => st
+                    .actions()
+                    .into_iter()
+                    .filter_map(|n| match &n.value {
+                        Value::String(p) => Some((p.clone(), n.span.clone(), data.expand(p))),
+                        _ => None,
+                    })
+                    .collect(),
+            };
+            for (entry, span, grants) in entries {
+                let extra: Vec<&Action> = grants
+                    .into_iter()
+                    .filter(|a| !allowed(a))
+                    .filter(|a| statement_allows(st, &a.name, Scope::AnyResource) == Tri::Yes)
+                    .filter(|a| set.allows(&a.name, Scope::AnyResource) == Tri::Yes)
+                    .collect();
+                if extra.is_empty() {
+                    continue;
+                }
+                if managed {
+                    managed_count += extra.len();
+                    managed_entries.push(entry);
+                } else {
+                    out.push(Extra {
+                        span,
+                        text: crate::rules::privilege::entry_text(&entry, &extra, "extra"),
+                        actions: extra.len(),
+                    });
+                }
+            }
+        }
+        if managed && managed_count > 0 {
+            managed_entries.dedup();
+            let shown: Vec<&str> = managed_entries.iter().take(3).map(String::as_str).collect();
+            out.push(Extra {
+                span: attached.span.clone(),
+                text: format!(
+                    "{} ({}{})",
+                    attached.label,
+                    shown.join(", "),
+                    if managed_entries.len() > 3 {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                ),
+                actions: managed_count,
+            });
+        }
+    }
+    out
+}
+
+/// Every action the named AWS managed policies allow (their `Action` patterns expanded
+/// against the dataset), lowercase. Used as "what a service needs" baselines.
+pub fn managed_actions(names: &[&str]) -> BTreeSet<String> {
+    let data = dataset::get();
+    let mut out = BTreeSet::new();
+    for name in names {
+        let Some(doc) = crate::iam::managed::get()
+            .by_name(name)
+            .and_then(|p| p.document())
+        else {
+            continue;
+        };
+        for st in doc.statements.iter().filter(|s| s.allows() == Some(true)) {
+            for n in st.actions() {
+                if let Some(p) = n.as_str() {
+                    out.extend(data.expand(p).iter().map(|a| a.name.to_ascii_lowercase()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `s3:* (140 extra actions); AWS managed policy AmazonS3FullAccess (s3:*, ...)`, at most
+/// `limit` entries, and the total.
+pub fn extras_text(extras: &[Extra], limit: usize) -> (String, usize) {
+    let total: usize = extras.iter().map(|e| e.actions).sum();
+    let mut shown: Vec<&str> = extras.iter().take(limit).map(|e| e.text.as_str()).collect();
+    if extras.len() > limit {
+        shown.push("...");
+    }
+    (shown.join("; "), total)
+}
+
+/// How to fix an escalation path, for messages.
+pub fn escalation_fix(found: &Found) -> &'static str {
+    if found.path.id.starts_with("passrole-") {
+        "scope iam:PassRole to the roles that must be passed, with an iam:PassedToService condition"
+    } else if found.path.id.starts_with("assume-") || found.path.id.starts_with("update-any-") {
+        "name the resources instead of \"*\""
+    } else {
+        "scope the IAM actions to the resources they must manage, or remove them"
+    }
+}

@@ -1,0 +1,112 @@
+//! PRIV008 admin-managed-policy-attached
+//!
+//! What it does: finds AdministratorAccess, PowerUserAccess or IAMFullAccess attached to a
+//! role, user or group that no workload in the scan runs as (for workload roles WL003
+//! reports it, with the workload): in the principal's own policy list, or through an
+//! attachment resource, also when the attachment names a principal outside the scan. One
+//! finding per attachment.
+//!
+//! Why is this bad? Whoever can act as the principal (a person, a CI job, anyone its trust
+//! policy admits) administers the account. Standing administrator access is the credential
+//! attackers look for first.
+
+use crate::finding::Finding;
+use crate::graph::EdgeKind;
+use crate::iam::managed::{ArnKind, classify};
+use crate::model::Model;
+use crate::model::permissions::{ADMIN_POLICIES, is_principal};
+use crate::rules::{Rule, severity};
+use crate::value::Span;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub struct Priv008;
+
+const ID: &str = "PRIV008";
+
+impl Rule for Priv008 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let workload_roles: BTreeSet<usize> =
+            m.workload_roles().into_iter().map(|(r, _)| r).collect();
+        // attachment site -> (policy name, the resource that attaches, principals)
+        let mut sites: BTreeMap<(Span, &str), (usize, BTreeSet<String>)> = BTreeMap::new();
+        let mut on_workload = BTreeSet::new();
+        for (i, r) in m.graph.resources.iter().enumerate() {
+            if !is_principal(&r.rtype) {
+                continue;
+            }
+            for a in m.principal_policies(i).policies {
+                let Some(name) = a.managed_name().filter(|n| ADMIN_POLICIES.contains(n)) else {
+                    continue;
+                };
+                if workload_roles.contains(&i) {
+                    on_workload.insert(a.span.clone());
+                    continue;
+                }
+                sites
+                    .entry((a.span.clone(), name))
+                    .or_insert((a.via, BTreeSet::new()))
+                    .1
+                    .insert(r.address.clone());
+            }
+        }
+        // Attachments whose principal is not in the scan.
+        for (i, r) in m.graph.resources.iter().enumerate() {
+            let Some(attr) = (match r.rtype.as_str() {
+                "aws_iam_role_policy_attachment"
+                | "aws_iam_user_policy_attachment"
+                | "aws_iam_group_policy_attachment"
+                | "aws_iam_policy_attachment" => Some("policy_arn"),
+                _ => None,
+            }) else {
+                continue;
+            };
+            if !m.graph.incoming(i, EdgeKind::AttachedPolicy).is_empty() {
+                continue;
+            }
+            let Some(v) = r.attr(&[attr]) else { continue };
+            if let ArnKind::Managed(p) = classify(v)
+                && ADMIN_POLICIES.contains(&p.name.as_str())
+            {
+                let principal = ["role", "user", "group", "roles", "users", "groups"]
+                    .iter()
+                    .filter_map(|k| r.attr(&[k]))
+                    .flat_map(|n| n.items())
+                    .filter_map(|n| n.display_text())
+                    .collect::<Vec<_>>();
+                sites
+                    .entry((v.span.clone(), p.name.as_str()))
+                    .or_insert((i, principal.into_iter().collect()));
+            }
+        }
+        let mut out = Vec::new();
+        for ((span, name), (via, principals)) in sites {
+            if on_workload.contains(&span) {
+                continue;
+            }
+            let principals: Vec<String> = principals.into_iter().collect();
+            let who = if principals.is_empty() {
+                "a principal".to_string()
+            } else {
+                principals.join(", ")
+            };
+            out.push(
+                Finding::new(
+                    ID,
+                    severity(ID),
+                    span,
+                    &m.resource(via).address,
+                    format!(
+                        "AWS managed policy {name} is attached to {who}: whoever acts as it administers the account{}. Grant the actions and resources it needs, and keep administrator access for break-glass roles outside day-to-day use",
+                        if name == "IAMFullAccess" { " (IAM full access lets it grant itself anything)" } else { "" },
+                    ),
+                )
+                .key(format!("{name}:{who}")),
+            );
+        }
+        out
+    }
+}

@@ -1,0 +1,3 @@
+//! SLR: service-linked roles.
+
+pub mod policy_on_service_linked_role;

@@ -1,0 +1,107 @@
+//! SLR001 policy-on-service-linked-role
+//!
+//! What it does: finds policies attached to, or written inline into, a service-linked role:
+//! an `aws_iam_service_linked_role` / `AWS::IAM::ServiceLinkedRole`, a role whose path is
+//! `/aws-service-role/`, or one named `AWSServiceRoleFor*`, also when the role is only
+//! named (by name or ARN) by an attachment and is not in the scan.
+//!
+//! Why is this bad? AWS manages a service-linked role's permissions; IAM rejects attaching or
+//! putting policies on it (UnmodifiableEntity), so the apply or stack update fails.
+
+use crate::finding::Finding;
+use crate::graph::EdgeKind;
+use crate::model::Model;
+use crate::model::permissions::is_principal;
+use crate::rules::{Rule, severity};
+use crate::value::Node;
+
+pub struct Slr001;
+
+const ID: &str = "SLR001";
+
+/// A role name or ARN that is service-linked.
+fn slr_name(s: &str) -> bool {
+    s.contains(":role/aws-service-role/")
+        || crate::graph::arn_name(s).starts_with("AWSServiceRoleFor")
+}
+
+fn is_slr(m: &Model, i: usize) -> bool {
+    let r = m.resource(i);
+    let text = |k: &str| r.attr(&[k]).and_then(Node::as_str).unwrap_or("");
+    match r.rtype.as_str() {
+        "aws_iam_service_linked_role" | "AWS::IAM::ServiceLinkedRole" => true,
+        "aws_iam_role" => text("path").starts_with("/aws-service-role/") || slr_name(text("name")),
+        "AWS::IAM::Role" => {
+            text("Path").starts_with("/aws-service-role/") || slr_name(text("RoleName"))
+        }
+        _ => false,
+    }
+}
+
+/// Resources that name a role for a policy, and the attribute that names it.
+fn role_attr(rtype: &str) -> Option<&'static str> {
+    Some(match rtype {
+        "aws_iam_role_policy_attachment" | "aws_iam_role_policy" => "role",
+        "aws_iam_policy_attachment" => "roles",
+        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => "Roles",
+        "AWS::IAM::RolePolicy" => "RoleName",
+        _ => return None,
+    })
+}
+
+impl Rule for Slr001 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let message = |policy: &str, role: &str| {
+            format!(
+                "{policy} is attached to the service-linked role {role}: AWS defines a service-linked role's permissions and IAM rejects policy changes on it (UnmodifiableEntity), so the deploy fails. Remove the attachment; give extra permissions to a role of your own"
+            )
+        };
+        let mut out = Vec::new();
+        for (i, r) in m.graph.resources.iter().enumerate() {
+            if is_principal(&r.rtype) && is_slr(m, i) {
+                for a in m.principal_policies(i).policies {
+                    out.push(
+                        Finding::new(
+                            ID,
+                            severity(ID),
+                            a.span.clone(),
+                            &m.resource(a.via).address,
+                            message(&a.label, &r.address),
+                        )
+                        .key(format!("{}:{}", r.address, a.label))
+                        .related(r.span.first_line(), "the service-linked role"),
+                    );
+                }
+            }
+            // A role named by text only, not in the scan.
+            if let Some(attr) = role_attr(&r.rtype)
+                && let Some(v) = r.attr(&[attr])
+            {
+                let linked = !m.graph.incoming(i, EdgeKind::AttachedPolicy).is_empty()
+                    || !m.graph.incoming(i, EdgeKind::InlinePolicy).is_empty();
+                if linked {
+                    continue;
+                }
+                for item in v.items() {
+                    if let Some(name) = item.as_str().filter(|s| slr_name(s)) {
+                        out.push(
+                            Finding::new(
+                                ID,
+                                severity(ID),
+                                item.span.clone(),
+                                &r.address,
+                                message(&r.address, crate::graph::arn_name(name)),
+                            )
+                            .key(name.to_string()),
+                        );
+                    }
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,82 @@
+//! WL003 workload-admin-access
+//!
+//! What it does: finds workloads whose role has AdministratorAccess, PowerUserAccess or
+//! IAMFullAccess attached, unless a permissions boundary (or an explicit Deny) takes those
+//! permissions away. One finding per role, at the attachment, with every workload that runs
+//! as it. A `*`-on-`*` statement written in the configuration is PRIV001's finding.
+//!
+//! Why is this bad? Whoever runs code in the workload (a dependency, an injected command, a
+//! request forgery that reaches the credentials) administers the account.
+
+use crate::finding::Finding;
+use crate::iam::escalation::{Permissions, Scope};
+use crate::model::Model;
+use crate::model::permissions::{ADMIN_POLICIES, Attached, PrincipalPolicies};
+use crate::model::policy::Tri;
+use crate::rules::access::{users_text, with_uses};
+use crate::rules::{Rule, severity};
+
+pub struct Wl003;
+
+const ID: &str = "WL003";
+
+/// Actions each admin policy grants that a boundary meant to contain it would take away.
+fn probes(policy: &str) -> &'static [&'static str] {
+    match policy {
+        "AdministratorAccess" => &["iam:PutRolePolicy", "ec2:RunInstances", "s3:GetObject"],
+        "PowerUserAccess" => &["ec2:RunInstances", "lambda:CreateFunction", "s3:GetObject"],
+        _ => &["iam:PutRolePolicy", "iam:CreateAccessKey"],
+    }
+}
+
+/// The admin policy attached to a principal whose grants survive its boundary and Deny
+/// statements, if any.
+pub fn admin_grant(pp: &PrincipalPolicies) -> Option<&Attached> {
+    let (set, _) = pp.set();
+    pp.policies.iter().find(|a| {
+        a.managed_name().is_some_and(|name| {
+            ADMIN_POLICIES.contains(&name)
+                && probes(name)
+                    .iter()
+                    .all(|p| set.allows(p, Scope::AnyResource) == Tri::Yes)
+        })
+    })
+}
+
+impl Rule for Wl003 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (role_i, uses) in m.workload_roles() {
+            let pp = m.principal_policies(role_i);
+            let Some(admin) = admin_grant(&pp) else {
+                continue;
+            };
+            let role = m.resource(role_i);
+            let name = admin.managed_name().unwrap_or_default();
+            let what = match name {
+                "IAMFullAccess" => "full control of IAM, so it can grant itself anything",
+                "PowerUserAccess" => "every action outside IAM and Organizations",
+                _ => "every action on every resource",
+            };
+            let f = Finding::new(
+                ID,
+                severity(ID),
+                admin.span.clone(),
+                &role.address,
+                format!(
+                    "{} runs with {name}: {} has it attached, which allows {what}; code running in the workload administers the account. Attach a policy that names the actions and resources the workload uses instead",
+                    users_text(m, &uses),
+                    role.address,
+                ),
+            )
+            .key(name);
+            let f = with_uses(m, &uses, f).related(role.span.first_line(), "the role");
+            out.push(f);
+        }
+        out
+    }
+}

@@ -1,0 +1,97 @@
+//! WL004 workload-privilege-escalation
+//!
+//! What it does: finds workloads whose role's effective permissions (every policy attached
+//! to it together, explicit Deny and the permissions boundary applied) allow a
+//! privilege-escalation path from the catalogue in `src/iam/escalation.rs`:
+//! `iam:PassRole` on `*` with a launch action, or a direct escalation action. A path that
+//! one policy written in the configuration allows on its own is PRIV007's finding; a role
+//! WL003 reports (an administrator already) is not reported again.
+//!
+//! Why is this bad? Code in the workload can give itself (or a new workload it launches)
+//! more permissions than the role was meant to have, up to administrator.
+
+use crate::finding::Finding;
+use crate::model::Model;
+use crate::model::permissions::Origin;
+use crate::rules::access::{
+    escalation_fix, escalations, grant_site, scope_of, single, users_text, with_uses,
+};
+use crate::rules::wl::workload_admin_access::admin_grant;
+use crate::rules::{Rule, severity};
+
+pub struct Wl004;
+
+const ID: &str = "WL004";
+
+impl Rule for Wl004 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for (role_i, uses) in m.workload_roles() {
+            let pp = m.principal_policies(role_i);
+            if admin_grant(&pp).is_some() {
+                continue;
+            }
+            let (set, index) = pp.set();
+            // Paths one written policy allows alone are PRIV007's.
+            let mut alone = std::collections::BTreeSet::new();
+            for (k, a) in pp.policies.iter().enumerate() {
+                if let (Origin::Written(_), Some(doc)) = (&a.origin, pp.document(k)) {
+                    alone.extend(escalations(&single(doc)).iter().map(|f| f.path.id));
+                }
+            }
+            let paths: Vec<_> = escalations(&set)
+                .into_iter()
+                .filter(|f| !alone.contains(f.path.id))
+                .collect();
+            let Some(first) = paths.first() else {
+                continue;
+            };
+            let role = m.resource(role_i);
+            let mut sites = Vec::new();
+            for (k, action) in first.actions.iter().enumerate() {
+                let d = set.decide(action, scope_of(first, k));
+                if let Some(w) = d.by {
+                    let (span, label) = grant_site(&pp, &index, w, action);
+                    sites.push((span, format!("{action} from {label}")));
+                }
+            }
+            let Some((span, _)) = sites.first().cloned() else {
+                continue;
+            };
+            let more = match &paths[1..] {
+                [] => String::new(),
+                rest => format!(
+                    " Also: {}.",
+                    rest.iter()
+                        .map(|f| f.path.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let mut f = Finding::new(
+                ID,
+                severity(ID),
+                span,
+                &role.address,
+                format!(
+                    "{} can escalate privileges through {}: its policies together allow it to {} ({}).{more} To fix: {}",
+                    users_text(m, &uses),
+                    role.address,
+                    first.path.summary,
+                    sites.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; "),
+                    escalation_fix(first),
+                ),
+            )
+            .key(first.path.id);
+            for (span, text) in sites.iter().skip(1) {
+                f = f.related(span.clone(), text.clone());
+            }
+            out.push(with_uses(m, &uses, f).related(role.span.first_line(), "the role"));
+        }
+        out
+    }
+}
