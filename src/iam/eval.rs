@@ -229,7 +229,7 @@ impl PolicySet<'_> {
             }
         };
         Decision {
-            verdict: allow.and(deny.not()).and(bounded),
+            verdict: allow.and(!deny).and(bounded),
             by,
             denied_by,
         }

@@ -26,6 +26,16 @@ pub fn users_text(m: &Model, uses: &Uses) -> String {
         .join(", ")
 }
 
+/// `aws_lambda_function.api, aws_instance.web`: the workloads, by address.
+pub fn workloads_text(m: &Model, uses: &Uses) -> String {
+    uses.iter()
+        .map(|(w, _)| m.resource(*w).address.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Add each workload's path to the role as related locations.
 pub fn with_uses(m: &Model, uses: &Uses, mut f: Finding) -> Finding {
     for (w, ru) in uses {

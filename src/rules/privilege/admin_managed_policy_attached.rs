@@ -93,12 +93,17 @@ impl Rule for Priv008 {
             } else {
                 principals.join(", ")
             };
+            // The principal when there is one in the scan, else the attachment.
+            let resource = match principals.as_slice() {
+                [one] if m.graph.resources.iter().any(|r| &r.address == one) => one.clone(),
+                _ => m.resource(via).address.clone(),
+            };
             out.push(
                 Finding::new(
                     ID,
                     severity(ID),
                     span,
-                    &m.resource(via).address,
+                    &resource,
                     format!(
                         "AWS managed policy {name} is attached to {who}: whoever acts as it administers the account{}. Grant the actions and resources it needs, and keep administrator access for break-glass roles outside day-to-day use",
                         if name == "IAMFullAccess" { " (IAM full access lets it grant itself anything)" } else { "" },

@@ -64,11 +64,18 @@ impl Rule for Slr001 {
         for (i, r) in m.graph.resources.iter().enumerate() {
             if is_principal(&r.rtype) && is_slr(m, i) {
                 for a in m.principal_policies(i).policies {
+                    // A policy resource naming the role: point at where it names it.
+                    let span = [EdgeKind::InlinePolicy, EdgeKind::AttachedPolicy]
+                        .into_iter()
+                        .flat_map(|k| m.graph.out(i, k))
+                        .find(|(t, e)| *t == a.via && a.via != i && !e.span.is_none())
+                        .map(|(_, e)| e.span.clone())
+                        .unwrap_or_else(|| a.span.clone());
                     out.push(
                         Finding::new(
                             ID,
                             severity(ID),
-                            a.span.clone(),
+                            span,
                             &m.resource(a.via).address,
                             message(&a.label, &r.address),
                         )

@@ -13,7 +13,7 @@ use crate::iam::escalation::{Permissions, Scope};
 use crate::model::Model;
 use crate::model::permissions::{ADMIN_POLICIES, Attached, PrincipalPolicies};
 use crate::model::policy::Tri;
-use crate::rules::access::{users_text, with_uses};
+use crate::rules::access::{with_uses, workloads_text};
 use crate::rules::{Rule, severity};
 
 pub struct Wl003;
@@ -58,7 +58,7 @@ impl Rule for Wl003 {
             let role = m.resource(role_i);
             let name = admin.managed_name().unwrap_or_default();
             let what = match name {
-                "IAMFullAccess" => "full control of IAM, so it can grant itself anything",
+                "IAMFullAccess" => "full control of IAM (it can grant itself anything)",
                 "PowerUserAccess" => "every action outside IAM and Organizations",
                 _ => "every action on every resource",
             };
@@ -68,8 +68,9 @@ impl Rule for Wl003 {
                 admin.span.clone(),
                 &role.address,
                 format!(
-                    "{} runs with {name}: {} has it attached, which allows {what}; code running in the workload administers the account. Attach a policy that names the actions and resources the workload uses instead",
-                    users_text(m, &uses),
+                    "{} run{} as {}, which has {name} attached: it allows {what}, so code running in the workload administers the account. Attach a policy that names the actions and resources the workload uses instead",
+                    workloads_text(m, &uses),
+                    if uses.iter().map(|(w, _)| w).collect::<std::collections::BTreeSet<_>>().len() == 1 { "s" } else { "" },
                     role.address,
                 ),
             )

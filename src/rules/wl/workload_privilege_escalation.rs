@@ -14,7 +14,7 @@ use crate::finding::Finding;
 use crate::model::Model;
 use crate::model::permissions::Origin;
 use crate::rules::access::{
-    escalation_fix, escalations, grant_site, scope_of, single, users_text, with_uses,
+    escalation_fix, escalations, grant_site, scope_of, single, with_uses, workloads_text,
 };
 use crate::rules::wl::workload_admin_access::admin_grant;
 use crate::rules::{Rule, severity};
@@ -78,8 +78,8 @@ impl Rule for Wl004 {
                 span,
                 &role.address,
                 format!(
-                    "{} can escalate privileges through {}: its policies together allow it to {} ({}).{more} To fix: {}",
-                    users_text(m, &uses),
+                    "{} can escalate privileges: the policies of its role {} together allow it to {} ({}).{more} To fix: {}",
+                    workloads_text(m, &uses),
                     role.address,
                     first.path.summary,
                     sites.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join("; "),

@@ -81,3 +81,147 @@ resource "aws_iam_policy" "legacy_ops" {
     ]
   })
 }
+
+# A function that runs as an administrator (WL003).
+resource "aws_iam_role" "admin_fn_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "lambda.amazonaws.com" }
+    }]
+  })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+}
+
+resource "aws_lambda_function" "admin_fn" {
+  function_name = "admin-fn"
+  role          = aws_iam_role.admin_fn_role.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+}
+
+# An operators' role no workload uses, with PowerUserAccess (PRIV008).
+resource "aws_iam_role" "ops_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::111122223333:root" }
+    }]
+  })
+  managed_policy_arns = ["arn:aws:iam::aws:policy/PowerUserAccess"]
+}
+
+# A function whose two inline policies together pass any role to a new function (WL004).
+resource "aws_iam_role" "deployer_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "lambda.amazonaws.com" }
+    }]
+  })
+  inline_policy {
+    name = "pass"
+    policy = jsonencode({
+      Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }]
+    })
+  }
+  inline_policy {
+    name = "launch"
+    policy = jsonencode({
+      Statement = [{ Effect = "Allow", Action = "lambda:CreateFunction", Resource = "*" }]
+    })
+  }
+}
+
+resource "aws_lambda_function" "deployer" {
+  function_name = "deployer"
+  role          = aws_iam_role.deployer_role.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+}
+
+# A policy that lets its holder rewrite any managed policy (PRIV007).
+resource "aws_iam_policy" "ci_escalation" {
+  name = "ci-escalation"
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "iam:CreatePolicyVersion", Resource = "*" }]
+  })
+}
+
+# A task whose execution role also reads every bucket (ECS002).
+resource "aws_iam_role" "jobs_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_iam_role" "jobs_exec_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+    }]
+  })
+  managed_policy_arns = [
+    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+  ]
+}
+
+resource "aws_ecs_task_definition" "jobs_task" {
+  family                = "jobs"
+  container_definitions = "[]"
+  task_role_arn         = aws_iam_role.jobs_role.arn
+  execution_role_arn    = aws_iam_role.jobs_exec_role.arn
+}
+
+# EKS nodes whose role can also read every queue (EKS001).
+resource "aws_iam_role" "node_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ec2.amazonaws.com" }
+    }]
+  })
+  managed_policy_arns = [
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+    "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
+    "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+    "arn:aws:iam::aws:policy/AmazonSQSFullAccess",
+  ]
+}
+
+resource "aws_eks_node_group" "nodes" {
+  cluster_name    = "main"
+  node_group_name = "nodes"
+  node_role_arn   = aws_iam_role.node_role.arn
+  subnet_ids      = ["subnet-0123456789abcdef0"]
+  scaling_config {
+    desired_size = 1
+    max_size     = 1
+    min_size     = 1
+  }
+}
+
+# A policy on a service-linked role (SLR001).
+resource "aws_iam_service_linked_role" "es_linked" {
+  aws_service_name = "opensearchservice.amazonaws.com"
+}
+
+resource "aws_iam_role_policy" "es_linked_extra" {
+  role = aws_iam_service_linked_role.es_linked.name
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "arn:aws:logs:*:*:log-group:es" }]
+  })
+}
