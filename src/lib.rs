@@ -5,6 +5,7 @@
 
 pub mod discover;
 pub mod doc;
+pub mod explain;
 pub mod finding;
 pub mod graph;
 pub mod iam;

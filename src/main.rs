@@ -56,6 +56,26 @@ impl FailOn {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+/// `--var NAME=VALUE` pairs, or the usage error.
+fn parse_vars(vars: Vec<String>) -> Result<Vec<(String, String)>, String> {
+    let mut parsed = Vec::new();
+    for v in vars {
+        match v.split_once('=') {
+            Some((k, val)) if !k.trim().is_empty() => {
+                parsed.push((k.trim().to_string(), val.to_string()))
+            }
+            _ => return Err(format!("--var expects NAME=VALUE, got {v:?}")),
+        }
+    }
+    Ok(parsed)
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Scan Terraform under the given paths.
@@ -90,10 +110,22 @@ enum Command {
     },
     /// List the rules.
     Rules,
-    /// Show the documentation of a rule.
+    /// Show how a workload gets its credentials (workload -> profile -> role -> policies)
+    /// and what they allow; or, given a rule ID, the rule's documentation.
     Explain {
-        /// Rule ID (IMDS001) or slug (imdsv2-not-required).
-        rule: String,
+        /// A Terraform address (aws_lambda_function.api, module.x.aws_iam_role.r) or a
+        /// CloudFormation logical ID; or a rule ID (IMDS001) or slug.
+        target: String,
+        /// Files or directories to scan (default: the current directory).
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+        /// Set a Terraform root variable (repeatable): --var name=value.
+        #[arg(long = "var", value_name = "NAME=VALUE")]
+        vars: Vec<String>,
+        /// Load Terraform variables from a .tfvars or .tfvars.json file (repeatable).
+        #[arg(long = "var-file", value_name = "FILE")]
+        var_files: Vec<PathBuf>,
     },
 }
 
@@ -104,17 +136,49 @@ fn main() -> ExitCode {
             print!("{}", policies::rules_text());
             ExitCode::SUCCESS
         }
-        Command::Explain { rule } => {
+        Command::Explain {
+            target,
+            paths,
+            format,
+            vars,
+            var_files,
+        } => {
             let meta = policies::all()
                 .iter()
-                .find(|m| m.id.eq_ignore_ascii_case(&rule) || m.slug == rule);
-            match meta {
-                Some(m) => {
-                    print!("{}", policies::explain_text(m));
+                .find(|m| m.id.eq_ignore_ascii_case(&target) || m.slug == target);
+            if let (Some(m), true) = (meta, paths.is_empty()) {
+                print!("{}", policies::explain_text(m));
+                return ExitCode::SUCCESS;
+            }
+            let vars = match parse_vars(vars) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let opts = ScanOptions {
+                paths: if paths.is_empty() {
+                    vec![PathBuf::from(".")]
+                } else {
+                    paths
+                },
+                vars: VarInputs { var_files, vars },
+                ..Default::default()
+            };
+            match rolegraph::explain::explain(&opts, &target) {
+                Ok(list) => {
+                    match format {
+                        ExplainFormat::Text => print!("{}", rolegraph::explain::render_text(&list)),
+                        ExplainFormat::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&list).expect("serializable")
+                        ),
+                    }
                     ExitCode::SUCCESS
                 }
-                None => {
-                    eprintln!("error: no rule {rule}; `rolegraph rules` lists them");
+                Err(e) => {
+                    eprintln!("error: {e}");
                     ExitCode::from(2)
                 }
             }
@@ -130,18 +194,13 @@ fn main() -> ExitCode {
             var_files,
             allow_parse_errors,
         } => {
-            let mut parsed_vars = Vec::new();
-            for v in vars {
-                match v.split_once('=') {
-                    Some((k, val)) if !k.trim().is_empty() => {
-                        parsed_vars.push((k.trim().to_string(), val.to_string()))
-                    }
-                    _ => {
-                        eprintln!("error: --var expects NAME=VALUE, got {v:?}");
-                        return ExitCode::from(2);
-                    }
+            let parsed_vars = match parse_vars(vars) {
+                Ok(v) => v,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
                 }
-            }
+            };
             for f in &var_files {
                 if !f.is_file() {
                     eprintln!("error: --var-file {}: no such file", f.display());

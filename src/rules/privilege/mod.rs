@@ -152,10 +152,19 @@ impl Stmt<'_> {
             crate::graph::EdgeKind::AttachedPolicy,
         ] {
             for (holder, e) in m.graph.incoming(self.policy.res, kind) {
-                f = f.related(
-                    e.span.clone(),
-                    format!("{} of {}", kind.describe(), m.resource(holder).address),
-                );
+                // An attachment resource: name the principals it attaches the policy to.
+                let principals: Vec<String> = m
+                    .graph
+                    .incoming(holder, kind)
+                    .into_iter()
+                    .map(|(p, _)| m.resource(p).address.clone())
+                    .collect();
+                let who = if principals.is_empty() {
+                    m.resource(holder).address.clone()
+                } else {
+                    principals.join(", ")
+                };
+                f = f.related(e.span.clone(), format!("{} of {who}", kind.describe()));
             }
         }
         f

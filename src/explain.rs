@@ -1,0 +1,388 @@
+//! `rolegraph explain ADDRESS`: a workload's credential chain (workload -> profile -> role ->
+//! policies, each with its file and line) and the role's effective permissions, grouped by
+//! service and access level with the resources they apply to. A role, user or group can be
+//! explained too: its policies, its permissions, and the workloads that run as it.
+
+use crate::doc::Resource;
+use crate::graph::{EdgeKind, Graph};
+use crate::iam::dataset::{self, AccessLevel};
+use crate::iam::escalation::Scope;
+use crate::iam::eval::{covers_resources, statement_allows};
+use crate::model::Model;
+use crate::model::permissions::{Origin, PrincipalPolicies, is_principal};
+use crate::model::policy::{PolicyDocument, Tri};
+use crate::value::{Span, Value};
+use crate::{ScanOptions, load};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Serialize)]
+pub struct Explanation {
+    pub address: String,
+    pub resource_type: String,
+    pub location: String,
+    /// The roles the resource runs as (a workload), or the principal itself.
+    pub principals: Vec<PrincipalView>,
+    /// For a principal: the workloads that run as it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub used_by: Vec<Step>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct Step {
+    pub address: String,
+    /// How it links to the next step (`instance profile`, `task role`).
+    pub link: String,
+    pub location: String,
+}
+
+#[derive(Serialize)]
+pub struct PrincipalView {
+    pub address: String,
+    pub location: String,
+    /// The steps from the workload to the principal (workload first), when explaining a
+    /// workload.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub path: Vec<Step>,
+    /// The principals the trust policy names (roles only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trusts: Vec<String>,
+    pub policies: Vec<PolicyView>,
+    pub boundary: Option<PolicyView>,
+    /// False when a policy or the boundary is not statically known: the permissions below
+    /// may be more or fewer.
+    pub complete: bool,
+    /// service -> access level -> what is granted.
+    pub permissions: BTreeMap<String, BTreeMap<String, Grant>>,
+}
+
+#[derive(Serialize)]
+pub struct PolicyView {
+    pub name: String,
+    /// `written`, `aws-managed`, `unknown`.
+    pub kind: &'static str,
+    pub location: String,
+}
+
+#[derive(Serialize, Default)]
+pub struct Grant {
+    pub actions: Vec<String>,
+    pub resources: Vec<String>,
+    /// Granted only under a condition (or the statement has parts not statically known).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub conditional: bool,
+}
+
+fn loc(span: &Span) -> String {
+    if span.is_none() {
+        String::new()
+    } else {
+        format!("{}:{}", span.file, span.line)
+    }
+}
+
+fn matches(r: &Resource, target: &str) -> bool {
+    r.address == target || r.ref_address == target
+}
+
+/// Explain every resource that `target` names in the scan of `opts.paths`. An error names
+/// what is missing.
+pub fn explain(opts: &ScanOptions, target: &str) -> Result<Vec<Explanation>, String> {
+    let (docs, _, _) = load(opts);
+    let mut out = Vec::new();
+    for doc in docs {
+        if !doc.resources.iter().any(|r| matches(r, target)) {
+            continue;
+        }
+        let model = Model::build(Graph::build(doc.resources));
+        for (i, r) in model.graph.resources.iter().enumerate() {
+            if matches(r, target) {
+                out.push(explain_one(&model, i));
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(format!(
+            "no resource {target} in the scanned files (give a Terraform address such as aws_lambda_function.api or a CloudFormation logical ID)"
+        ));
+    }
+    out.sort_by(|a, b| a.address.cmp(&b.address).then(a.location.cmp(&b.location)));
+    Ok(out)
+}
+
+fn explain_one(m: &Model, i: usize) -> Explanation {
+    let r = m.resource(i);
+    let mut principals = Vec::new();
+    let mut used_by = Vec::new();
+    if let Some(w) = m.workloads.iter().find(|w| w.res == i) {
+        for ru in &w.roles {
+            let mut path: Vec<Step> = ru
+                .path
+                .iter()
+                .enumerate()
+                .map(|(k, (step, span))| Step {
+                    address: m.resource(*step).address.clone(),
+                    link: if k + 1 == ru.path.len() {
+                        ru.kind.describe().to_string()
+                    } else {
+                        EdgeKind::UsesInstanceProfile.describe().to_string()
+                    },
+                    location: loc(span),
+                })
+                .collect();
+            path.dedup_by(|a, b| a.address == b.address && a.link == b.link);
+            principals.push(principal_view(m, ru.role, path));
+        }
+    } else if is_principal(&r.rtype) {
+        principals.push(principal_view(m, i, Vec::new()));
+        for w in &m.workloads {
+            for ru in w.roles.iter().filter(|ru| ru.role == i) {
+                used_by.push(Step {
+                    address: m.resource(w.res).address.clone(),
+                    link: ru.kind.describe().to_string(),
+                    location: loc(&ru.path[0].1),
+                });
+            }
+        }
+    }
+    Explanation {
+        address: r.address.clone(),
+        resource_type: r.rtype.clone(),
+        location: loc(&r.span),
+        principals,
+        used_by,
+    }
+}
+
+fn policy_view(a: &crate::model::permissions::Attached) -> PolicyView {
+    PolicyView {
+        name: a.label.clone(),
+        kind: match a.origin {
+            Origin::Written(_) => "written",
+            Origin::Managed(_) => "aws-managed",
+            Origin::Unknown => "unknown",
+        },
+        location: loc(&a.span),
+    }
+}
+
+fn principal_view(m: &Model, p: usize, path: Vec<Step>) -> PrincipalView {
+    let r = m.resource(p);
+    let pp = m.principal_policies(p);
+    let trusts = crate::model::trust_policy(r)
+        .and_then(PolicyDocument::parse)
+        .map(|d| d.principals())
+        .unwrap_or_default();
+    let (set, _) = pp.set();
+    PrincipalView {
+        address: r.address.clone(),
+        location: loc(&r.span),
+        path,
+        trusts,
+        policies: pp.policies.iter().map(policy_view).collect(),
+        boundary: pp.boundary.as_ref().map(policy_view),
+        complete: set.complete(),
+        permissions: permissions(&pp),
+    }
+}
+
+/// What each Allow statement grants, as the evaluator decides it for the whole set.
+fn permissions(pp: &PrincipalPolicies) -> BTreeMap<String, BTreeMap<String, Grant>> {
+    let data = dataset::get();
+    let (set, _) = pp.set();
+    let mut out: BTreeMap<String, BTreeMap<String, Grant>> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, String), (BTreeSet<String>, BTreeSet<String>)> =
+        BTreeMap::new();
+    for doc in &set.policies {
+        for st in doc.statements.iter().filter(|s| s.allows() == Some(true)) {
+            if covers_resources(st, Scope::AnyResource) == Tri::No {
+                continue;
+            }
+            let candidates: Vec<&dataset::Action> = match st.not_actions() {
+                Some(_) => data.actions().iter().collect(),
+                None => st
+                    .actions()
+                    .into_iter()
+                    .filter_map(|n| n.as_str())
+                    .flat_map(|p| data.expand(p))
+                    .collect(),
+            };
+            let resources = resource_text(st);
+            for a in candidates {
+                if statement_allows(st, &a.name, Scope::AnyResource) == Tri::No {
+                    continue;
+                }
+                let verdict = set.decide(&a.name, Scope::AnyResource).verdict;
+                if verdict == Tri::No {
+                    continue;
+                }
+                let key = (a.service().to_string(), level_name(a.level).to_string());
+                let e = seen.entry(key.clone()).or_default();
+                e.0.insert(a.name.clone());
+                e.1.extend(resources.iter().cloned());
+                let g = out.entry(key.0).or_default().entry(key.1).or_default();
+                // A condition (or an unknown part) of the statement itself; what unknown
+                // policies might change is said once, for the whole principal.
+                if statement_allows(st, &a.name, Scope::AnyResource) == Tri::Unknown {
+                    g.conditional = true;
+                }
+            }
+        }
+    }
+    for ((svc, level), (actions, resources)) in seen {
+        let g = out.entry(svc).or_default().entry(level).or_default();
+        g.actions = actions.into_iter().collect();
+        g.resources = resources.into_iter().collect();
+    }
+    out
+}
+
+const LEVEL_ORDER: &[&str] = &["List", "Read", "Write", "Permissions management", "Tagging"];
+
+fn level_name(l: AccessLevel) -> &'static str {
+    l.as_str()
+}
+
+fn resource_text(st: &crate::model::policy::Statement) -> Vec<String> {
+    let text = |n: &crate::value::Node| match &n.value {
+        Value::String(s) => s.clone(),
+        _ => n.display_text().unwrap_or_else(|| "(not known)".into()),
+    };
+    if let Some(nr) = st.node.get_ci("NotResource") {
+        return vec![format!(
+            "all but {}",
+            nr.items()
+                .iter()
+                .map(|n| text(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )];
+    }
+    st.node
+        .get_ci("Resource")
+        .map(|r| r.items().iter().map(|n| text(n)).collect())
+        .unwrap_or_default()
+}
+
+/// The explanation as text.
+pub fn render_text(list: &[Explanation]) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for (k, e) in list.iter().enumerate() {
+        if k > 0 {
+            s.push('\n');
+        }
+        let _ = writeln!(s, "{} ({}) at {}", e.address, e.resource_type, e.location);
+        if e.principals.is_empty() {
+            let _ = writeln!(
+                s,
+                "  no role: it is not a workload rolegraph links to a role, nor a role, user or group"
+            );
+        }
+        for u in &e.used_by {
+            let _ = writeln!(
+                s,
+                "  used as the {} of {} at {}",
+                u.link, u.address, u.location
+            );
+        }
+        for p in &e.principals {
+            for step in &p.path {
+                let _ = writeln!(
+                    s,
+                    "  -> {} {} (at {})",
+                    step.link,
+                    next_name(p, step),
+                    step.location
+                );
+            }
+            let _ = writeln!(s, "  {} at {}", p.address, p.location);
+            if !p.trusts.is_empty() {
+                let _ = writeln!(s, "    trusts: {}", p.trusts.join(", "));
+            }
+            if p.policies.is_empty() {
+                let _ = writeln!(s, "    policies: none in the scan");
+            } else {
+                let _ = writeln!(s, "    policies:");
+                for pol in &p.policies {
+                    let _ = writeln!(s, "      - {} ({}) at {}", pol.name, pol.kind, pol.location);
+                }
+            }
+            if let Some(b) = &p.boundary {
+                let _ = writeln!(
+                    s,
+                    "    permissions boundary: {} ({}) at {}",
+                    b.name, b.kind, b.location
+                );
+            }
+            let _ = writeln!(
+                s,
+                "    effective permissions{}:",
+                if p.complete {
+                    ""
+                } else {
+                    " (incomplete: a policy or the boundary is not statically known)"
+                }
+            );
+            if p.permissions.is_empty() {
+                let _ = writeln!(s, "      none");
+            }
+            const MAX_SERVICES: usize = 40;
+            for (svc, by_name) in p.permissions.iter().take(MAX_SERVICES) {
+                // List, Read, Write, Permissions management, Tagging.
+                let mut levels: Vec<(&String, &Grant)> = by_name.iter().collect();
+                levels.sort_by_key(|(l, _)| LEVEL_ORDER.iter().position(|o| o == l));
+                let total = dataset::get().expand(&format!("{svc}:*")).len();
+                let parts: Vec<String> = levels
+                    .iter()
+                    .copied()
+                    .map(|(level, g)| {
+                        let shown = if g.actions.len() <= 3 {
+                            g.actions
+                                .iter()
+                                .map(|a| a.split_once(':').map_or(a.as_str(), |x| x.1))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        } else {
+                            format!("{} actions", g.actions.len())
+                        };
+                        format!(
+                            "{level}: {shown} on {}{}",
+                            g.resources.join(", "),
+                            if g.conditional { " (conditional)" } else { "" }
+                        )
+                    })
+                    .collect();
+                let n: usize = levels.iter().map(|(_, g)| g.actions.len()).sum();
+                let _ = writeln!(
+                    s,
+                    "      {svc} ({n} of {total} actions{})",
+                    if n == total { ", all" } else { "" }
+                );
+                for part in parts {
+                    let _ = writeln!(s, "        {part}");
+                }
+            }
+            if p.permissions.len() > MAX_SERVICES {
+                let _ = writeln!(
+                    s,
+                    "      ... and {} more services (--format json lists them all)",
+                    p.permissions.len() - MAX_SERVICES
+                );
+            }
+        }
+    }
+    s
+}
+
+fn next_name<'a>(p: &'a PrincipalView, step: &Step) -> &'a str {
+    // The step after `step` in the path, or the principal.
+    let pos = p
+        .path
+        .iter()
+        .position(|s| s.address == step.address && s.link == step.link);
+    match pos.and_then(|i| p.path.get(i + 1)) {
+        Some(next) => &next.address,
+        None => &p.address,
+    }
+}

@@ -1,0 +1,93 @@
+//! `rolegraph explain ADDRESS`, end to end through the built binary.
+
+use assert_cmd::Command;
+
+fn rolegraph() -> Command {
+    let mut c = Command::cargo_bin("rolegraph").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = rolegraph().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn terraform_instance_chain_and_permissions() {
+    let (code, out, err) = run(&["explain", "aws_instance.app", "testdata/explain/terraform"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("explain_terraform_instance", out);
+}
+
+#[test]
+fn cloudformation_task_definition_with_two_roles() {
+    let (code, out, err) = run(&["explain", "Worker", "testdata/explain/cloudformation"]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("explain_cloudformation_task", out);
+}
+
+#[test]
+fn json_output() {
+    let (code, out, err) = run(&[
+        "explain",
+        "aws_instance.app",
+        "testdata/explain/terraform",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let role = &v[0]["principals"][0];
+    assert_eq!(role["address"], "aws_iam_role.app");
+    assert_eq!(role["complete"], false, "an attached ARN is a variable");
+    assert_eq!(
+        role["boundary"]["name"], "aws_iam_policy.boundary",
+        "{role:#}"
+    );
+    // The boundary lets S3 through; the SSM policy's ssm actions too; nothing else.
+    let services: Vec<&str> = role["permissions"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(services, ["ec2messages", "s3", "sqs", "ssm", "ssmmessages"]);
+    assert_eq!(
+        role["permissions"]["s3"]["Read"]["actions"],
+        serde_json::json!(["s3:GetObject"])
+    );
+    assert_eq!(role["permissions"]["sqs"]["Write"]["conditional"], true);
+    insta::assert_snapshot!("explain_terraform_instance_json", out);
+}
+
+#[test]
+fn a_role_lists_the_workloads_that_use_it() {
+    let (code, out, _) = run(&["explain", "aws_iam_role.app", "testdata/explain/terraform"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            "used as the role of aws_instance.app at testdata/explain/terraform/main.tf:51"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn unknown_address_is_a_usage_error_and_rule_ids_still_document() {
+    let (code, out, err) = run(&["explain", "aws_instance.nope", "testdata/explain/terraform"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("no resource aws_instance.nope"), "{err}");
+    let (code, out, _) = run(&["explain", "WL004"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("WL004 workload-privilege-escalation (high)"),
+        "{out}"
+    );
+}
