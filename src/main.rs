@@ -11,14 +11,18 @@ use std::process::ExitCode;
 
 fn long_version() -> &'static str {
     let iam = rolegraph::iam::dataset::source();
+    let managed = rolegraph::iam::managed::source();
     Box::leak(
         format!(
-            "{} (rule set {}, IAM action data of {} from {}@{})",
+            "{} (rule set {}, IAM action data of {} from {}@{}, AWS managed policies of {} from {}@{})",
             env!("CARGO_PKG_VERSION"),
             policies::RULESET_VERSION,
             iam.date,
             iam.package,
-            iam.version
+            iam.version,
+            managed.date,
+            managed.package,
+            managed.version,
         )
         .into_boxed_str(),
     )

