@@ -14,6 +14,7 @@ pub mod parse;
 pub mod policies;
 pub mod report;
 pub mod rules;
+pub mod secrets;
 pub mod suppress;
 pub mod value;
 pub mod variants;
@@ -36,6 +37,8 @@ pub struct ScanOptions {
     pub select: Vec<String>,
     /// Never run these rules.
     pub ignore: Vec<String>,
+    /// The user's own AWS account IDs: principals in them are not cross-account.
+    pub account_ids: Vec<String>,
 }
 
 impl ScanOptions {
@@ -58,7 +61,7 @@ impl ScanOptions {
 }
 
 /// Parse every input into documents (one per Terraform root module, template or plan).
-pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, usize) {
+pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, Vec<std::sync::Arc<str>>) {
     let inputs = discover::discover(&opts.paths);
     let results: Vec<(Document, BTreeSet<std::sync::Arc<str>>)> = inputs
         .terraform_roots
@@ -76,12 +79,13 @@ pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, usize) {
         files.extend(f);
         docs.push(d);
     }
-    let mut n_templates = 0;
-    for d in templates.into_iter().flatten() {
-        n_templates += 1;
-        docs.push(d);
+    for (d, p) in templates.into_iter().zip(&inputs.template_candidates) {
+        if let Some(d) = d {
+            files.insert(std::sync::Arc::from(discover::display(p).as_str()));
+            docs.push(d);
+        }
     }
-    (docs, inputs.diagnostics, files.len() + n_templates)
+    (docs, inputs.diagnostics, files.into_iter().collect())
 }
 
 /// Read a file that may be a CloudFormation template: `None` when it is not one (other YAML
@@ -111,10 +115,15 @@ fn load_template(p: &std::path::Path) -> Option<Document> {
 /// Check one document: build its graph and model, run the rules (once per choice of the
 /// undecided conditions its values depend on, see [`variants`]), mark the findings its
 /// resources suppress in source.
-pub fn check(doc: Document, rules: &[&'static dyn rules::Rule]) -> (Vec<Finding>, Vec<Diagnostic>) {
+pub fn check(
+    doc: Document,
+    rules: &[&'static dyn rules::Rule],
+    own_accounts: &[String],
+) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut diagnostics = doc.diagnostics;
     let run = |resources: Vec<doc::Resource>| {
-        let model = model::Model::build(graph::Graph::build(resources));
+        let mut model = model::Model::build(graph::Graph::build(resources));
+        model.own_accounts = own_accounts.to_vec();
         let mut findings = Vec::new();
         for r in rules {
             findings.extend(r.check(&model));
@@ -129,10 +138,40 @@ pub fn check(doc: Document, rules: &[&'static dyn rules::Rule]) -> (Vec<Finding>
 /// Run the whole pipeline.
 pub fn scan(opts: &ScanOptions) -> Report {
     let rules = opts.rules();
-    let (docs, mut diagnostics, files_scanned) = load(opts);
-    let checked: Vec<(Vec<Finding>, Vec<Diagnostic>)> =
-        docs.into_par_iter().map(|d| check(d, &rules)).collect();
-    let mut findings = Vec::new();
+    let (docs, mut diagnostics, files) = load(opts);
+    let mut credentials = Vec::new();
+    if rules
+        .iter()
+        .any(|r| r.id() == rules::cred::hardcoded_aws_credentials::ID)
+    {
+        // Each file's resources by line, for naming the one a credential is in.
+        let mut declared: std::collections::HashMap<&str, Vec<(u32, String)>> = Default::default();
+        for d in &docs {
+            for r in &d.resources {
+                declared
+                    .entry(&r.span.file)
+                    .or_default()
+                    .push((r.span.line, r.address.clone()));
+            }
+        }
+        credentials = files
+            .par_iter()
+            .filter_map(|f| {
+                let text = std::fs::read_to_string(&**f).ok()?;
+                let here = declared.get(&**f).map(Vec::as_slice).unwrap_or(&[]);
+                Some(rules::cred::hardcoded_aws_credentials::scan_file(
+                    f, &text, here,
+                ))
+            })
+            .flatten()
+            .collect();
+    }
+    let files_scanned = files.len();
+    let checked: Vec<(Vec<Finding>, Vec<Diagnostic>)> = docs
+        .into_par_iter()
+        .map(|d| check(d, &rules, &opts.account_ids))
+        .collect();
+    let mut findings = credentials;
     for (f, d) in checked {
         findings.extend(f);
         diagnostics.extend(d);

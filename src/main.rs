@@ -66,6 +66,15 @@ enum ExplainFormat {
     Json,
 }
 
+/// A 12-digit AWS account ID.
+fn parse_account_id(s: &str) -> Result<String, String> {
+    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("{s:?} is not an AWS account ID (12 digits)"))
+    }
+}
+
 /// `--var NAME=VALUE` pairs, or the usage error.
 fn parse_vars(vars: Vec<String>) -> Result<Vec<(String, String)>, String> {
     let mut parsed = Vec::new();
@@ -111,6 +120,9 @@ enum Command {
         /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
         #[arg(long)]
         allow_parse_errors: bool,
+        /// One of your own AWS account IDs (repeatable): trust in it is not cross-account.
+        #[arg(long = "account-id", value_name = "ID", value_parser = parse_account_id)]
+        account_ids: Vec<String>,
     },
     /// List the rules.
     Rules,
@@ -197,6 +209,7 @@ fn main() -> ExitCode {
             vars,
             var_files,
             allow_parse_errors,
+            account_ids,
         } => {
             let parsed_vars = match parse_vars(vars) {
                 Ok(v) => v,
@@ -231,6 +244,7 @@ fn main() -> ExitCode {
                 },
                 select,
                 ignore,
+                account_ids,
             };
             let report = rolegraph::scan(&opts);
             let metas: Vec<&policies::RuleMeta> = report

@@ -6,3 +6,4 @@ pub mod escalation;
 pub mod eval;
 pub mod managed;
 pub mod pattern;
+pub mod principal;

@@ -103,6 +103,9 @@ pub struct Model {
     pub identity_policies: Vec<IdentityPolicy>,
     /// `aws_ec2_instance_metadata_defaults` requiring tokens for the account.
     pub account_requires_tokens: Option<Span>,
+    /// The user's own AWS account IDs (`--account-id`, the config file): AWS principals in
+    /// them are not another account's.
+    pub own_accounts: Vec<String>,
 }
 
 impl Model {
@@ -113,6 +116,7 @@ impl Model {
             task_definitions: Vec::new(),
             identity_policies: Vec::new(),
             account_requires_tokens: None,
+            own_accounts: Vec::new(),
             graph,
         };
         for (i, r) in m.graph.resources.iter().enumerate() {

@@ -2,11 +2,14 @@
 //! never looks at syntax, so it fires for every input format alike.
 
 pub mod access;
+pub mod cred;
 pub mod ecs;
 pub mod eks;
 pub mod imds;
+pub mod lambda;
 pub mod privilege;
 pub mod slr;
+pub mod trust;
 pub mod wl;
 
 use crate::finding::{Finding, Severity};
@@ -22,6 +25,17 @@ pub trait Rule: Sync {
 /// Every rule, in ID order.
 pub fn all() -> Vec<&'static dyn Rule> {
     let mut v: Vec<&'static dyn Rule> = vec![
+        &cred::hardcoded_aws_credentials::Cred001,
+        &cred::iam_access_key_resource::Cred002,
+        &cred::policy_attached_to_user::Cred003,
+        &lambda::lambda_permission_public::Lambda001,
+        &lambda::lambda_permission_missing_source::Lambda002,
+        &lambda::lambda_url_no_auth::Lambda003,
+        &trust::trust_any_principal::Trust001,
+        &trust::trust_cross_account_without_external_id::Trust002,
+        &trust::trust_oidc_subject_unscoped::Trust003,
+        &trust::roles_anywhere_trust_unscoped::Trust004,
+        &wl::role_shared_across_workloads::Wl002,
         &ecs::ecs_task_and_execution_role_same::Ecs001,
         &ecs::ecs_execution_role_overprivileged::Ecs002,
         &eks::eks_node_role_overprivileged::Eks001,

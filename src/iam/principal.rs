@@ -1,0 +1,320 @@
+//! Principals and conditions of policy statements: who a trust policy or a resource policy
+//! admits, and whether its conditions narrow the caller.
+//!
+//! Principal forms: `"*"`, `{"AWS": "*"}`, account IDs, account root ARNs, role and user
+//! ARNs, `Service`, `Federated`, `CanonicalUser`, each a string or a list. Condition blocks:
+//! every operator (`StringEquals`, `StringLike`, `ArnLike`, `IpAddress`, `Bool`, `Null`,
+//! the `...IfExists` forms, `ForAnyValue:` and `ForAllValues:` prefixes), keys compared
+//! case-insensitively.
+
+use crate::model::policy::Tri;
+use crate::value::{Node, Piece, Value};
+
+/// One entry of a `Principal` element.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// `"*"` or `{"AWS": "*"}`: anyone, in any account.
+    Anyone,
+    /// An AWS account (`123456789012`, `arn:aws:iam::123456789012:root`) or a principal in
+    /// it (a role or user ARN), with whose account it is.
+    Aws {
+        text: String,
+        account: Account,
+    },
+    Service(String),
+    Federated(String),
+    CanonicalUser(String),
+    /// Not statically known.
+    Unknown,
+}
+
+/// Whose account an AWS principal belongs to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Account {
+    /// The configuration's own account (`data.aws_caller_identity`, `${AWS::AccountId}`), or
+    /// one of the IDs given with `--account-id`.
+    Own,
+    /// Another account, by ID.
+    Other(String),
+    /// Cannot tell (a variable, a reference to something else).
+    Unknown,
+}
+
+/// Is a reference the configuration's own account (`data.aws_caller_identity.x.account_id`,
+/// `AWS::AccountId`)?
+fn is_own_account_ref(target: &str) -> bool {
+    target == "AWS::AccountId"
+        || target
+            .rsplit('.')
+            .nth(1)
+            .is_some_and(|t| t == "aws_caller_identity")
+        || target.contains("data.aws_caller_identity.")
+}
+
+/// The account of an AWS principal value, given the user's own account IDs.
+pub fn account_of(n: &Node, own: &[String]) -> Account {
+    let literal = |s: &str| -> Account {
+        let id = if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+            Some(s)
+        } else {
+            s.strip_prefix("arn:")
+                .and_then(|r| r.split(':').nth(3))
+                .filter(|id| id.len() == 12 && id.chars().all(|c| c.is_ascii_digit()))
+        };
+        match id {
+            Some(id) if own.iter().any(|o| o == id) => Account::Own,
+            Some(id) => Account::Other(id.to_string()),
+            None => Account::Unknown,
+        }
+    };
+    match &n.value {
+        Value::String(s) => literal(s),
+        Value::Ref(r) if is_own_account_ref(&r.target) => Account::Own,
+        Value::Interp(pieces) => {
+            // `arn:aws:iam::${data.aws_caller_identity.current.account_id}:root`
+            let own_ref = pieces
+                .iter()
+                .any(|p| matches!(p, Piece::Ref(r) if is_own_account_ref(&r.target)));
+            if own_ref {
+                return Account::Own;
+            }
+            // A literal account inside a partially known ARN (`arn:${partition}:iam::1234...`).
+            let text: String = pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Lit(l) => l.as_str(),
+                    _ => "aws",
+                })
+                .collect();
+            match literal(&text) {
+                Account::Other(id) if !pieces.iter().any(|p| matches!(p, Piece::Unknown)) => {
+                    Account::Other(id)
+                }
+                Account::Own => Account::Own,
+                _ => Account::Unknown,
+            }
+        }
+        _ => Account::Unknown,
+    }
+}
+
+/// Every principal a `Principal` element names.
+pub fn principals(p: &Node, own: &[String]) -> Vec<(Principal, Node)> {
+    if p.as_str() == Some("*") {
+        return vec![(Principal::Anyone, p.clone())];
+    }
+    let Value::Map(m) = &p.value else {
+        return vec![(Principal::Unknown, p.clone())];
+    };
+    let mut out = Vec::new();
+    for (k, v) in m {
+        if matches!(v.value, Value::Unknown) {
+            out.push((Principal::Unknown, v.clone()));
+            continue;
+        }
+        for item in v.items() {
+            let text = item.display_text().unwrap_or_default();
+            let pr =
+                match k.to_ascii_lowercase().as_str() {
+                    "aws" if item.as_str() == Some("*") => Principal::Anyone,
+                    "aws" => match account_of(item, own) {
+                        Account::Unknown if item.has_unknown() || !item.refs().is_empty() => {
+                            // A reference to a role of the scan is the scan's own account.
+                            if item.refs().iter().any(|r| {
+                                r.target.starts_with("aws_iam_") || !r.target.contains('.')
+                            }) && !item.has_unknown()
+                            {
+                                Principal::Aws {
+                                    text,
+                                    account: Account::Own,
+                                }
+                            } else {
+                                Principal::Unknown
+                            }
+                        }
+                        account => Principal::Aws { text, account },
+                    },
+                    "service" => Principal::Service(text.to_ascii_lowercase()),
+                    "federated" => Principal::Federated(text),
+                    "canonicaluser" => Principal::CanonicalUser(text),
+                    _ => Principal::Unknown,
+                };
+            out.push((pr, item.clone()));
+        }
+    }
+    out
+}
+
+/// One test of a `Condition` block: `StringLike` on `token.actions.githubusercontent.com:sub`
+/// with its values.
+#[derive(Clone, Debug)]
+pub struct Test {
+    /// The operator as written, without `ForAnyValue:`/`ForAllValues:` and `IfExists`.
+    pub operator: String,
+    pub if_exists: bool,
+    /// The key, lowercase.
+    pub key: String,
+    pub values: Vec<Node>,
+    /// The node of the key's entry (for locations).
+    pub node: Node,
+}
+
+impl Test {
+    /// Is it a positive string/ARN match (`StringEquals`, `StringLike`, `ArnLike`, ...), as
+    /// opposed to a negated one (`StringNotEquals`) or another family?
+    pub fn is_positive_match(&self) -> bool {
+        let op = self.operator.to_ascii_lowercase();
+        (op.starts_with("string") || op.starts_with("arn")) && !op.contains("not")
+    }
+}
+
+/// The tests of a statement's `Condition`; `None` when the block is not statically known.
+pub fn tests(condition: Option<&Node>) -> Option<Vec<Test>> {
+    let Some(c) = condition else {
+        return Some(Vec::new());
+    };
+    let Value::Map(ops) = &c.value else {
+        return if c.is_null() { Some(Vec::new()) } else { None };
+    };
+    let mut out = Vec::new();
+    for (op, keys) in ops {
+        let Value::Map(keys) = &keys.value else {
+            return None;
+        };
+        let bare = op
+            .split_once(':')
+            .filter(|(q, _)| {
+                q.eq_ignore_ascii_case("ForAnyValue") || q.eq_ignore_ascii_case("ForAllValues")
+            })
+            .map_or(op.as_str(), |(_, o)| o);
+        let (operator, if_exists) = match bare.strip_suffix("IfExists") {
+            Some(o) => (o.to_string(), true),
+            None => (bare.to_string(), false),
+        };
+        for (key, values) in keys {
+            out.push(Test {
+                operator: operator.clone(),
+                if_exists,
+                key: key.to_ascii_lowercase(),
+                values: values.items().into_iter().cloned().collect(),
+                node: values.clone(),
+            });
+        }
+    }
+    Some(out)
+}
+
+/// The condition keys that narrow who the caller can be (or on whose behalf a service acts).
+pub const CALLER_KEYS: &[&str] = &[
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principalaccount",
+    "aws:principalarn",
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+    "sts:externalid",
+];
+
+/// Do the tests narrow the caller: a positive match (not `...IfExists`, which passes when
+/// the key is absent) on one of `keys`, with values that are not all wildcards?
+pub fn narrows(tests: &[Test], keys: &[&str]) -> Tri {
+    let mut result = Tri::No;
+    for t in tests {
+        if !keys.contains(&t.key.as_str()) || !t.is_positive_match() || t.if_exists {
+            continue;
+        }
+        if t.values
+            .iter()
+            .any(|v| v.has_unknown() || v.as_str().is_none() && v.refs().is_empty())
+        {
+            result = Tri::Unknown;
+            continue;
+        }
+        if t.values.iter().all(|v| {
+            v.as_str()
+                .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c == '*'))
+        }) {
+            continue;
+        }
+        return Tri::Yes;
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn node(json: &str) -> Node {
+        crate::parse::json::parse(json, Arc::from("t.json"), 1, 1).unwrap()
+    }
+
+    #[test]
+    fn principal_forms() {
+        let own = vec!["111122223333".to_string()];
+        let kinds = |j: &str| -> Vec<Principal> {
+            principals(&node(j), &own)
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect()
+        };
+        assert_eq!(kinds(r#""*""#), [Principal::Anyone]);
+        assert_eq!(kinds(r#"{"AWS": "*"}"#), [Principal::Anyone]);
+        assert_eq!(
+            kinds(r#"{"AWS": ["444455556666", "arn:aws:iam::111122223333:root"]}"#),
+            [
+                Principal::Aws {
+                    text: "444455556666".into(),
+                    account: Account::Other("444455556666".into())
+                },
+                Principal::Aws {
+                    text: "arn:aws:iam::111122223333:root".into(),
+                    account: Account::Own
+                }
+            ]
+        );
+        assert_eq!(
+            kinds(
+                r#"{"Service": "Lambda.amazonaws.com", "Federated": "cognito-identity.amazonaws.com"}"#
+            ),
+            [
+                Principal::Federated("cognito-identity.amazonaws.com".into()),
+                Principal::Service("lambda.amazonaws.com".into()),
+            ]
+        );
+        assert_eq!(
+            kinds(r#"{"CanonicalUser": "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"}"#).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn conditions_and_narrowing() {
+        let t = tests(Some(&node(
+            r#"{"StringEquals": {"sts:ExternalId": "abc"}, "ForAnyValue:StringLike": {"AWS:PrincipalOrgPaths": "o-1/*"}, "BoolIfExists": {"aws:MultiFactorAuthPresent": "true"}}"#,
+        )))
+        .unwrap();
+        assert_eq!(t.len(), 3);
+        assert!(
+            t.iter()
+                .any(|x| x.key == "aws:principalorgpaths" && x.operator == "StringLike")
+        );
+        assert!(t.iter().any(|x| x.operator == "Bool" && x.if_exists));
+        assert_eq!(narrows(&t, &["sts:externalid"]), Tri::Yes);
+        assert_eq!(narrows(&t, CALLER_KEYS), Tri::Yes);
+        // A negated match, an IfExists match, or `*` does not narrow.
+        for j in [
+            r#"{"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}"#,
+            r#"{"StringEqualsIfExists": {"aws:SourceAccount": "111122223333"}}"#,
+            r#"{"StringLike": {"aws:PrincipalArn": "*"}}"#,
+            r#"{"Bool": {"aws:SecureTransport": "true"}}"#,
+        ] {
+            let t = tests(Some(&node(j))).unwrap();
+            assert_eq!(narrows(&t, CALLER_KEYS), Tri::No, "{j}");
+        }
+        assert!(tests(Some(&Node::unknown(crate::value::Span::none()))).is_none());
+    }
+}

@@ -1,0 +1,101 @@
+//! CRED001 hardcoded-aws-credentials
+//!
+//! What it does: finds AWS access key IDs (`AKIA`/`ASIA` and 16 characters) and secret
+//! access keys (40 characters bound to a key-like name such as `secret_key` or
+//! `SecretAccessKey`) anywhere in the scanned files: provider `access_key` / `secret_key`,
+//! Lambda and ECS environments, user data given plain or base64 (and gzip), CloudFormation
+//! `Fn::Base64` / `!Sub` blocks and parameter defaults, variable defaults, locals, tfvars.
+//! The credential is masked in every output (its first four characters, then asterisks).
+//! AWS's documented example keys (`AKIAIOSFODNN7EXAMPLE`, ...) are reported at low severity
+//! as examples.
+//!
+//! Why is this bad? A key in code is in every clone, fork, CI log and backup of the
+//! repository, for as long as the key lives. Whoever reads it acts as its user.
+//!
+//! The search runs over the text of each file (so that files with no resources, such as
+//! `variables.tf` or `providers.tf`, are covered): see [`scan_file`].
+
+use crate::finding::{Finding, Severity};
+use crate::model::Model;
+use crate::rules::{Rule, severity};
+use crate::secrets::{self, mask};
+use crate::value::Span;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+pub struct Cred001;
+
+pub const ID: &str = "CRED001";
+
+impl Rule for Cred001 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    /// The search reads files, not the model: the pipeline calls [`scan_file`].
+    fn check(&self, _m: &Model) -> Vec<Finding> {
+        Vec::new()
+    }
+}
+
+/// 1-based line and character column of a byte offset.
+fn position(text: &str, offset: usize) -> (u32, u32) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line as u32, col as u32)
+}
+
+/// The credentials in one file's text. `resources` are the lines and addresses of the
+/// scan's resources declared in the file: a finding names the one it is in (the last one
+/// declared above it), else the file.
+pub fn scan_file(file: &Arc<str>, text: &str, resources: &[(u32, String)]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for hit in secrets::find(text) {
+        let (line, col) = position(text, hit.start);
+        let (end_line, end_col) = position(text, hit.end);
+        let span = Span::new(file.clone(), line, col, end_line, end_col);
+        let resource = resources
+            .iter()
+            .filter(|(l, _)| *l <= line)
+            .max_by_key(|(l, _)| *l)
+            .map(|(_, a)| a.clone())
+            .unwrap_or_else(|| file.to_string());
+        // Fingerprints tell keys apart without holding them.
+        let digest: String = Sha256::digest(hit.secret.as_bytes())
+            .iter()
+            .take(6)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let masked = mask(&hit.secret);
+        let how = if hit.encoded { " (base64-encoded)" } else { "" };
+        let (sev, message) = if hit.example {
+            (
+                Severity::Low,
+                format!(
+                    "{masked} is AWS's documented example of {}{how}: not a leak, but a placeholder that real credentials tend to replace in the same place. Use a role, or read credentials from the environment",
+                    hit.kind.describe()
+                ),
+            )
+        } else {
+            (
+                severity(ID),
+                format!(
+                    "{} ({masked}){how} is written in the configuration: everyone who can read the repository, its forks and CI logs can use it. Deactivate and rotate the key now, then use a role (or read credentials from the environment or a secrets manager)",
+                    capitalize(hit.kind.describe())
+                ),
+            )
+        };
+        out.push(Finding::new(ID, sev, span, resource, message).key(digest));
+    }
+    out
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,94 @@
+//! CRED003 policy-attached-to-user
+//!
+//! What it does: finds policies attached to, or written inline into, an IAM user
+//! (`aws_iam_user_policy`, `aws_iam_user_policy_attachment`, `aws_iam_policy_attachment`
+//! with `users`, `AWS::IAM::User` `Policies` and `ManagedPolicyArns`, `AWS::IAM::Policy` and
+//! `AWS::IAM::ManagedPolicy` with `Users`, `AWS::IAM::UserPolicy`), also when the user is
+//! only named. One finding per attachment.
+//!
+//! Why is this bad? Permissions on a user go with its long-lived credentials. Groups (for
+//! people) and roles (for workloads) keep permissions in one place and away from keys.
+
+use crate::finding::Finding;
+use crate::graph::EdgeKind;
+use crate::model::Model;
+use crate::rules::{Rule, severity};
+
+pub struct Cred003;
+
+const ID: &str = "CRED003";
+
+fn user_attr(rtype: &str) -> Option<&'static str> {
+    Some(match rtype {
+        "aws_iam_user_policy" | "aws_iam_user_policy_attachment" => "user",
+        "aws_iam_policy_attachment" => "users",
+        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => "Users",
+        "AWS::IAM::UserPolicy" => "UserName",
+        _ => return None,
+    })
+}
+
+impl Rule for Cred003 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let message = |policy: &str, user: &str| {
+            format!(
+                "{policy} is attached to the IAM user {user}: permissions on a user go with its long-lived credentials. Attach it to a group the user is in, or give the workload a role"
+            )
+        };
+        let mut out = Vec::new();
+        for (i, r) in m.graph.resources.iter().enumerate() {
+            if matches!(r.rtype.as_str(), "aws_iam_user" | "AWS::IAM::User") {
+                for a in m.principal_policies(i).policies {
+                    out.push(
+                        Finding::new(
+                            ID,
+                            severity(ID),
+                            a.span.clone(),
+                            &r.address,
+                            message(&a.label, &r.address),
+                        )
+                        .key(a.label.clone()),
+                    );
+                }
+            }
+            // A user named by text only.
+            if let Some(attr) = user_attr(&r.rtype)
+                && let Some(v) = r.attr(&[attr]).filter(|v| !v.is_null())
+            {
+                let linked = [EdgeKind::AttachedPolicy, EdgeKind::InlinePolicy]
+                    .iter()
+                    .any(|k| {
+                        m.graph.incoming(i, *k).iter().any(|(p, _)| {
+                            matches!(
+                                m.resource(*p).rtype.as_str(),
+                                "aws_iam_user" | "AWS::IAM::User"
+                            )
+                        })
+                    });
+                if linked {
+                    continue;
+                }
+                for item in v.items() {
+                    let Some(name) = item.display_text() else {
+                        continue;
+                    };
+                    out.push(
+                        Finding::new(
+                            ID,
+                            severity(ID),
+                            item.span.clone(),
+                            &r.address,
+                            message(&r.address, &name),
+                        )
+                        .key(name),
+                    );
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,59 @@
+//! TRUST004 roles-anywhere-trust-unscoped
+//!
+//! What it does: finds roles that trust `rolesanywhere.amazonaws.com` with no condition on
+//! the client certificate (`aws:PrincipalTag/x509Subject/...`, `x509Issuer/...`,
+//! `x509SAN/...`) or on the trust anchor (`aws:SourceArn`).
+//!
+//! Why is this bad? IAM Roles Anywhere hands the role's credentials to any workload with a
+//! certificate from any trust anchor in the account: every certificate the anchors' CAs have
+//! issued, for any purpose, unlocks the role.
+
+use super::trust_statements;
+use crate::finding::Finding;
+use crate::iam::principal::Principal;
+use crate::model::Model;
+use crate::rules::{Rule, severity};
+
+pub struct Trust004;
+
+const ID: &str = "TRUST004";
+
+impl Rule for Trust004 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for ts in trust_statements(m) {
+            let Some(tests) = &ts.tests else { continue };
+            let Some((_, node)) = ts.principals.iter().find(|(p, _)| {
+                matches!(p, Principal::Service(s) if s.starts_with("rolesanywhere.amazonaws.com"))
+            }) else {
+                continue;
+            };
+            let scoped = tests.iter().any(|t| {
+                t.is_positive_match()
+                    && !t.if_exists
+                    && (t.key.starts_with("aws:principaltag/x509") || t.key == "aws:sourcearn")
+            });
+            if scoped {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    ID,
+                    severity(ID),
+                    node.span.clone(),
+                    ts.role_address(),
+                    format!(
+                        "{} trusts IAM Roles Anywhere with no condition on the certificate or the trust anchor: any certificate from any trust anchor in the account gets its credentials. Add a condition on aws:PrincipalTag/x509Subject/CN (or x509Issuer) and on aws:SourceArn naming the trust anchor",
+                        ts.role_address()
+                    ),
+                )
+                .related(ts.st.node.span.first_line(), "in this statement"),
+            );
+        }
+        out
+    }
+}

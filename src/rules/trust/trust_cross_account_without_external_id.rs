@@ -1,0 +1,63 @@
+//! TRUST002 trust-cross-account-without-external-id
+//!
+//! What it does: finds role trust policies that let an AWS principal of another account (an
+//! account ID, or an ARN in that account, that is not the configuration's own account) assume
+//! the role, with neither an `sts:ExternalId` nor an `aws:PrincipalOrgID` condition. The
+//! configuration's own account is `data.aws_caller_identity` / `${AWS::AccountId}` and the
+//! IDs given with `--account-id` (or in the config file); an account that cannot be told is
+//! never reported.
+//!
+//! Why is this bad? A third party that assumes roles for many customers (a SaaS vendor, a
+//! CI service) can be tricked into using its access to your role on someone else's behalf:
+//! the confused deputy. The external ID ties each use to your agreement with it.
+
+use super::trust_statements;
+use crate::finding::Finding;
+use crate::iam::principal::{Account, Principal, narrows};
+use crate::model::Model;
+use crate::model::policy::Tri;
+use crate::rules::{Rule, severity};
+
+pub struct Trust002;
+
+const ID: &str = "TRUST002";
+
+impl Rule for Trust002 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for ts in trust_statements(m) {
+            let Some(tests) = &ts.tests else { continue };
+            if narrows(tests, &["sts:externalid", "aws:principalorgid"]) != Tri::No {
+                continue;
+            }
+            for (p, node) in &ts.principals {
+                let Principal::Aws {
+                    account: Account::Other(id),
+                    ..
+                } = p
+                else {
+                    continue;
+                };
+                out.push(
+                    Finding::new(
+                        ID,
+                        severity(ID),
+                        node.span.clone(),
+                        ts.role_address(),
+                        format!(
+                            "{} can be assumed from account {id} without an external ID: a third party acting for several customers can be made to use this access for someone else (confused deputy). Add a condition on sts:ExternalId (or aws:PrincipalOrgID for your own organization); if {id} is one of your accounts, pass --account-id {id}",
+                            ts.role_address()
+                        ),
+                    )
+                    .key(id.clone())
+                    .related(ts.st.node.span.first_line(), "in this statement"),
+                );
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,142 @@
+//! TRUST003 trust-oidc-subject-unscoped
+//!
+//! What it does: finds web-identity trusts (a `Federated` OIDC provider: EKS IRSA
+//! `oidc.eks.*`, GitHub Actions `token.actions.githubusercontent.com`, any other) that allow
+//! `sts:AssumeRoleWithWebIdentity` without a condition on the provider's `:sub` claim, or
+//! whose `:sub` patterns admit any subject: `*`, any GitHub repository (`repo:*`,
+//! `repo:*/...`), any Kubernetes namespace (`system:serviceaccount:*:...`). A pattern scoped
+//! to one GitHub organization (`repo:org/*`) or one namespace is accepted. SAML providers and
+//! Cognito identity pools (which scope by `aud` and `amr`) are not judged here.
+//!
+//! Why is this bad? The provider issues tokens to everyone who uses it: every GitHub
+//! repository, every pod of the cluster. Without a subject condition, any of them can assume
+//! the role.
+
+use super::trust_statements;
+use crate::finding::Finding;
+use crate::iam::principal::{Principal, Test};
+use crate::model::Model;
+use crate::rules::{Rule, severity};
+
+pub struct Trust003;
+
+const ID: &str = "TRUST003";
+
+/// Does a `:sub` value admit any subject of the provider?
+fn admits_anyone(value: &str, wildcards: bool) -> bool {
+    if !wildcards {
+        return false;
+    }
+    let v = value.to_ascii_lowercase();
+    v.chars().all(|c| c == '*')
+        || v.starts_with("repo:*")
+        || v.starts_with("system:serviceaccount:*")
+        || v == "repo:"
+}
+
+fn is_oidc(provider: &str) -> bool {
+    !provider.contains(":saml-provider/") && !provider.starts_with("cognito-identity.")
+}
+
+impl Rule for Trust003 {
+    fn id(&self) -> &'static str {
+        ID
+    }
+
+    fn check(&self, m: &Model) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for ts in trust_statements(m) {
+            if !ts.covers("sts:AssumeRoleWithWebIdentity") {
+                continue;
+            }
+            let Some(tests) = &ts.tests else { continue };
+            let Some((provider, pnode)) = ts.principals.iter().find_map(|(p, n)| match p {
+                Principal::Federated(f) if is_oidc(f) => Some((f.clone(), n)),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let subs: Vec<&Test> = tests
+                .iter()
+                .filter(|t| t.key.ends_with(":sub") && t.is_positive_match())
+                .collect();
+            let (span, why) = if subs.is_empty() {
+                // A key built from something unknown might be the `:sub` one.
+                if tests
+                    .iter()
+                    .any(|t| t.key.contains("${") || t.key.is_empty())
+                {
+                    continue;
+                }
+                (
+                    pnode.span.clone(),
+                    "has no condition on the token's subject (:sub)".to_string(),
+                )
+            } else {
+                let wild = |t: &Test| t.operator.to_ascii_lowercase().contains("like");
+                let open: Vec<(&Test, &str)> = subs
+                    .iter()
+                    .flat_map(|t| {
+                        t.values
+                            .iter()
+                            .filter_map(|v| v.as_str())
+                            .filter(|v| admits_anyone(v, wild(t)))
+                            .map(move |v| (*t, v))
+                    })
+                    .collect();
+                let Some((t, v)) = open.first() else { continue };
+                (
+                    t.node.span.clone(),
+                    format!(
+                        "allows the subject \"{v}\", which matches any {}",
+                        match v {
+                            v if v.starts_with("repo:") => "repository",
+                            v if v.starts_with("system:serviceaccount:") => "namespace",
+                            _ => "subject",
+                        }
+                    ),
+                )
+            };
+            out.push(
+                Finding::new(
+                    ID,
+                    severity(ID),
+                    span,
+                    ts.role_address(),
+                    format!(
+                        "the web-identity trust of {} for {provider} {why}: every identity the provider issues tokens to (any GitHub repository, any pod) can assume the role. Add a StringEquals or StringLike condition on the provider's :sub naming the repository and branch, or the namespace and service account",
+                        ts.role_address()
+                    ),
+                )
+                .related(ts.st.node.span.first_line(), "in this statement"),
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admits_anyone;
+
+    #[test]
+    fn open_subjects() {
+        for v in [
+            "*",
+            "repo:*",
+            "repo:*/app:*",
+            "system:serviceaccount:*:*",
+            "system:serviceaccount:*:app",
+        ] {
+            assert!(admits_anyone(v, true), "{v}");
+        }
+        for v in [
+            "repo:org/*",
+            "repo:org/app:ref:refs/heads/main",
+            "system:serviceaccount:prod:*",
+        ] {
+            assert!(!admits_anyone(v, true), "{v}");
+        }
+        assert!(!admits_anyone("*", false), "StringEquals takes * literally");
+    }
+}
