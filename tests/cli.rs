@@ -319,3 +319,75 @@ fn a_template_named_on_the_command_line_is_scanned() {
         stdout(&out)
     );
 }
+
+#[test]
+fn terraform_comment_suppressions_end_to_end() {
+    let dir = "testdata/cli/suppressed-terraform";
+    let out = rolegraph().args(["scan", dir]).output().unwrap();
+    let text = stdout(&out);
+    // The three high findings are suppressed: the default gate (high) passes.
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("[IMDS001]"), "{text}");
+    assert!(text.contains("medium[IMDS002]"), "{text}");
+    // The appliance's suppression (after its opening brace) gives no reason: a warning.
+    assert!(
+        text.contains(
+            "warning: the suppression of IMDS001 gives no reason: say why the finding is safe \
+             to ignore"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> testdata/cli/suppressed-terraform/main.tf:41:39"),
+        "{text}"
+    );
+    let out = rolegraph()
+        .args(["scan", dir, "--fail-on", "medium"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the medium finding still counts"
+    );
+
+    let out = rolegraph()
+        .args(["scan", dir, "--format", "sarif"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, String)> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let resource = r["properties"]["resource"].as_str().unwrap().to_string();
+            let j = match r["suppressions"].as_array() {
+                Some(s) => {
+                    assert_eq!(s[0]["kind"], "inSource");
+                    s[0]["justification"].as_str().unwrap().to_string()
+                }
+                None => "-".to_string(),
+            };
+            (format!("{} {resource}", r["ruleId"].as_str().unwrap()), j)
+        })
+        .collect();
+    got.sort();
+    let want = [
+        ("IMDS001 aws_instance.appliance", "no reason given"),
+        (
+            "IMDS001 aws_instance.legacy",
+            "replaced by the v2 fleet in March",
+        ),
+        (
+            "IMDS001 aws_launch_template.vendor",
+            "vendor image (checkov:skip=CKV_AWS_79)",
+        ),
+        ("IMDS002 aws_instance.legacy", "-"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
