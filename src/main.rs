@@ -112,8 +112,12 @@ enum Command {
         #[arg(long)]
         allow_parse_errors: bool,
     },
-    /// List the rules.
-    Rules,
+    /// List the rules, or show one rule's full documentation.
+    Rules {
+        /// Rule ID (IMDS001) or slug (imdsv2-not-required): print its documentation, with
+        /// Terraform and CloudFormation examples and the equivalent checks of other tools.
+        rule: Option<String>,
+    },
     /// Show how a workload gets its credentials (workload -> profile -> role -> policies)
     /// and what they allow; or, given a rule ID, the rule's documentation.
     Explain {
@@ -136,10 +140,20 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Rules => {
+        Command::Rules { rule: None } => {
             print!("{}", policies::rules_text());
             ExitCode::SUCCESS
         }
+        Command::Rules { rule: Some(rule) } => match policies::find(&rule) {
+            Some(m) => {
+                print!("{}", policies::explain_text(m));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no rule {rule}; `rolegraph rules` lists them");
+                ExitCode::from(2)
+            }
+        },
         Command::Explain {
             target,
             paths,

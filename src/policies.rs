@@ -213,8 +213,8 @@ impl RuleMeta {
 }
 
 /// What the equivalents section of a rule's documentation says first.
-const EQUIVALENTS_INTRO: &str = "These checks of other scanners test the same thing. An inline \
-suppression of one of them (`checkov:skip=`, `tfsec:ignore:`, `trivy:ignore:`, cfn_nag \
+const EQUIVALENTS_INTRO: &str = "These checks of other scanners test the same thing. An inline suppression of\n\
+one of them (`checkov:skip=`, `tfsec:ignore:`, `trivy:ignore:`, cfn_nag\n\
 `rules_to_suppress`, cfn-lint `ignore_checks`) also suppresses this rule.";
 
 /// Append a text block followed by exactly one blank line.

@@ -391,3 +391,31 @@ fn terraform_comment_suppressions_end_to_end() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn rules_id_prints_the_full_documentation() {
+    let out = rolegraph().args(["rules", "IMDS001"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for part in [
+        "How to fix it (Terraform)",
+        "```hcl",
+        "How to fix it (CloudFormation)",
+        "```yaml",
+        "Equivalent checks",
+    ] {
+        assert!(text.contains(part), "{part}");
+    }
+    insta::assert_snapshot!("rules_imds001", text);
+    // By slug too, in any case for the ID; an unknown rule is a usage error.
+    let by_slug = rolegraph()
+        .args(["rules", "imdsv2-not-required"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&by_slug), text);
+    let lower = rolegraph().args(["rules", "imds001"]).output().unwrap();
+    assert_eq!(stdout(&lower), text);
+    let out = rolegraph().args(["rules", "NOPE999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule NOPE999"));
+}
