@@ -3,6 +3,7 @@
 //! The pipeline (see DESIGN.md): discover -> parse -> resolve -> graph -> model -> rules ->
 //! report. [`scan`] runs all of it.
 
+pub mod config;
 pub mod discover;
 pub mod doc;
 pub mod explain;
@@ -23,7 +24,7 @@ use finding::{Finding, Report};
 use parse::hcl::module::VarInputs;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// What to scan and how.
@@ -36,6 +37,14 @@ pub struct ScanOptions {
     pub select: Vec<String>,
     /// Never run these rules.
     pub ignore: Vec<String>,
+    /// Severity overrides per rule ID (`.rolegraph.yaml` `severity`).
+    pub severity: BTreeMap<String, finding::Severity>,
+    /// Paths not to scan (`.rolegraph.yaml` `exclude`): directories and files the walk
+    /// meets that match are skipped; paths named on the command line are always scanned.
+    pub exclude: Option<config::Exclude>,
+    /// The AWS account IDs that belong to the organisation (`.rolegraph.yaml`
+    /// `account-ids`).
+    pub account_ids: Vec<String>,
 }
 
 impl ScanOptions {
@@ -59,7 +68,7 @@ impl ScanOptions {
 
 /// Parse every input into documents (one per Terraform root module, template or plan).
 pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, usize) {
-    let inputs = discover::discover(&opts.paths);
+    let inputs = discover::discover(&opts.paths, opts.exclude.as_ref());
     let results: Vec<(Document, BTreeSet<std::sync::Arc<str>>)> = inputs
         .terraform_roots
         .par_iter()
@@ -136,6 +145,15 @@ pub fn scan(opts: &ScanOptions) -> Report {
     for (f, d) in checked {
         findings.extend(f);
         diagnostics.extend(d);
+    }
+    for f in &mut findings {
+        if let Some(s) = opts
+            .severity
+            .iter()
+            .find(|(id, _)| id.eq_ignore_ascii_case(f.rule_id))
+        {
+            f.severity = *s.1;
+        }
     }
     finish(findings, diagnostics, files_scanned, &rules)
 }

@@ -1,7 +1,7 @@
 //! The `rolegraph` command line: wires clap to the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rolegraph::finding::Severity;
+use rolegraph::config::FailOn;
 use rolegraph::parse::hcl::module::VarInputs;
 use rolegraph::report::{OutputFormat, RenderOptions};
 use rolegraph::{ScanOptions, policies};
@@ -40,27 +40,6 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
-    None,
-}
-
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::High => Some(Severity::High),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::None => None,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ExplainFormat {
     Text,
     Json,
@@ -93,9 +72,9 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// Exit 1 when a finding has this severity or higher (findings suppressed in
-        /// source never count).
-        #[arg(long, value_enum, default_value = "high")]
-        fail_on: FailOn,
+        /// source never count) [default: high, or `fail-on` of the configuration].
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
         /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
         #[arg(long, value_delimiter = ',')]
         select: Vec<String>,
@@ -111,6 +90,10 @@ enum Command {
         /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
         #[arg(long)]
         allow_parse_errors: bool,
+        /// Read this configuration file instead of looking for `.rolegraph.yaml` from the
+        /// scan root up.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// List the rules, or show one rule's full documentation.
     Rules {
@@ -211,7 +194,47 @@ fn main() -> ExitCode {
             vars,
             var_files,
             allow_parse_errors,
+            config,
         } => {
+            // The configuration: given, or found from the scan root up.
+            let config_path =
+                config.or_else(|| paths.first().and_then(|p| rolegraph::config::discover(p)));
+            let loaded = match config_path.as_deref().map(rolegraph::config::load) {
+                Some(Ok(l)) => Some(l),
+                Some(Err(e)) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+                None => None,
+            };
+            let cfg = loaded
+                .as_ref()
+                .map(|l| l.config.clone())
+                .unwrap_or_default();
+            // Flags override the configuration.
+            let fail_on = fail_on.or(cfg.fail_on).unwrap_or(FailOn::High);
+            let select = if select.is_empty() {
+                cfg.select.clone()
+            } else {
+                select
+            };
+            let ignore = if ignore.is_empty() {
+                cfg.ignore.clone()
+            } else {
+                ignore
+            };
+            let mut all_var_files = loaded.as_ref().map(|l| l.var_files()).unwrap_or_default();
+            all_var_files.extend(var_files);
+            let var_files = all_var_files;
+            let exclude = match loaded.as_ref().map(|l| l.exclude()) {
+                Some(Ok(x)) => x,
+                Some(Err(e)) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+                None => None,
+            };
+
             let parsed_vars = match parse_vars(vars) {
                 Ok(v) => v,
                 Err(e) => {
@@ -225,14 +248,8 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            let known: Vec<&str> = rolegraph::rules::all().iter().map(|r| r.id()).collect();
             for s in select.iter().chain(ignore.iter()) {
-                let ok = known.iter().any(|id| {
-                    id.eq_ignore_ascii_case(s)
-                        || (s.chars().all(|c| c.is_ascii_alphabetic())
-                            && id.starts_with(&s.to_ascii_uppercase()))
-                });
-                if !ok {
+                if !rolegraph::rules::is_rule_or_family(s) {
                     eprintln!("error: unknown rule or family {s:?}; `rolegraph rules` lists them");
                     return ExitCode::from(2);
                 }
@@ -245,6 +262,9 @@ fn main() -> ExitCode {
                 },
                 select,
                 ignore,
+                severity: cfg.severity.clone(),
+                exclude,
+                account_ids: cfg.account_ids.clone(),
             };
             let report = rolegraph::scan(&opts);
             let metas: Vec<&policies::RuleMeta> = report

@@ -419,3 +419,146 @@ fn rules_id_prints_the_full_documentation() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no rule NOPE999"));
 }
+
+/// `(rule, severity)` of the findings of a JSON scan.
+fn rules_and_severities(out: &std::process::Output) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn configuration_is_found_upward_and_applied() {
+    // testdata/cli/config/.rolegraph.yaml: fail-on medium, ignore WL, IMDS002 low, excludes
+    // stack/legacy, loads stack/prod.tfvars (http_tokens = "optional").
+    let stack = "testdata/cli/config/stack";
+    let out = rolegraph()
+        .args(["scan", stack, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        rules_and_severities(&out),
+        [
+            ("IMDS001".to_string(), "high".to_string()),
+            ("IMDS002".to_string(), "low".to_string()),
+        ],
+        "no WL001 (ignored), no aws_instance.legacy (excluded), the var file loaded"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // Flags override the configuration.
+    let out = rolegraph()
+        .args(["scan", stack, "--fail-on", "critical"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = rolegraph()
+        .args(["scan", stack, "--format", "json", "--ignore", "IMDS001"])
+        .output()
+        .unwrap();
+    let mut ids: Vec<String> = rules_and_severities(&out)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["IMDS002", "WL001"],
+        "--ignore replaces the configured ignore"
+    );
+    // A --var wins over the configured var file.
+    let out = rolegraph()
+        .args([
+            "scan",
+            stack,
+            "--format",
+            "json",
+            "--var",
+            "http_tokens=required",
+        ])
+        .output()
+        .unwrap();
+    let ids: Vec<String> = rules_and_severities(&out)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(ids, ["IMDS002"]);
+    // Without the configuration (another file given), everything is back.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let out = rolegraph()
+        .args(["scan", stack, "--format", "json", "--config"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    let mut got = rules_and_severities(&out);
+    got.sort();
+    let got: Vec<String> = got.into_iter().map(|(r, s)| format!("{r} {s}")).collect();
+    assert_eq!(
+        got,
+        ["IMDS001 high", "IMDS002 medium", "WL001 high"],
+        "IMDS001 of the legacy instance (no longer excluded; the stack's own tokens are \
+         unknown without the var file), IMDS002 at its own severity, WL001 not ignored"
+    );
+}
+
+#[test]
+fn configuration_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tf")).unwrap();
+    std::fs::write(dir.path().join("tf/main.tf"), "").unwrap();
+    std::fs::write(
+        dir.path().join(".rolegraph.yaml"),
+        "fail-on: high\nselect: [IMDS]\nfial-on: low\n",
+    )
+    .unwrap();
+    // Found from the scan root up (a directory below the configuration).
+    let out = rolegraph()
+        .current_dir(dir.path())
+        .args(["scan", "tf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.starts_with("error: .rolegraph.yaml:3:1: unknown key `fial-on` (the keys are"),
+        "{err}"
+    );
+    for (text, want) in [
+        (
+            "severity:\n  NOPE001: high\n",
+            "severity: unknown rule \"NOPE001\"",
+        ),
+        (
+            "account-ids: [12345]\n",
+            "account-ids: \"12345\" is not an AWS account ID",
+        ),
+        ("select: [XYZ]\n", "select: unknown rule or family \"XYZ\""),
+        ("exclude: ['a[']\n", "exclude pattern \"a[\""),
+        ("fail-on: [high]\n", ".rolegraph.yaml:1:10: "),
+    ] {
+        std::fs::write(dir.path().join(".rolegraph.yaml"), text).unwrap();
+        let out = rolegraph()
+            .current_dir(dir.path())
+            .args(["scan", "tf"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(err.contains(want), "{text}: {err}");
+    }
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--config", "does-not-exist.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
