@@ -6,6 +6,7 @@
 pub mod config;
 pub mod discover;
 pub mod doc;
+pub mod draw;
 pub mod explain;
 pub mod finding;
 pub mod graph;

@@ -59,6 +59,16 @@ fn parse_vars(vars: Vec<String>) -> Result<Vec<(String, String)>, String> {
     Ok(parsed)
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+    /// A Mermaid flowchart (GitHub renders it in Markdown).
+    Mermaid,
+    /// The nodes and edges as JSON.
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Scan Terraform under the given paths.
@@ -101,6 +111,18 @@ enum Command {
         /// Terraform and CloudFormation examples and the equivalent checks of other tools.
         rule: Option<String>,
     },
+    /// Draw the credential graph: workloads -> launch templates and instance profiles ->
+    /// roles -> policies, with the resources that have findings marked.
+    Graph {
+        /// Files or directories (default: the current directory).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+        /// Write the drawing to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Show how a workload gets its credentials (workload -> profile -> role -> policies)
     /// and what they allow; or, given a rule ID, the rule's documentation.
     Explain {
@@ -123,6 +145,40 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Graph {
+            paths,
+            format,
+            output,
+        } => {
+            let (view, diags) = rolegraph::draw::view(&ScanOptions {
+                paths,
+                ..Default::default()
+            });
+            for d in diags
+                .iter()
+                .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+            {
+                eprintln!("error: {}: {}", d.span, d.message);
+            }
+            let text = match format {
+                GraphFormat::Dot => rolegraph::draw::dot(&view),
+                GraphFormat::Mermaid => rolegraph::draw::mermaid(&view),
+                GraphFormat::Json => rolegraph::draw::json(&view),
+            };
+            let written = match &output {
+                Some(path) => std::fs::write(path, &text),
+                None => std::io::stdout().lock().write_all(text.as_bytes()),
+            };
+            if let Err(e) = written {
+                eprintln!("error: cannot write the graph: {e}");
+                return ExitCode::from(2);
+            }
+            if rolegraph::has_errors(&diags) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Command::Rules { rule: None } => {
             print!("{}", policies::rules_text());
             ExitCode::SUCCESS

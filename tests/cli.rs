@@ -562,3 +562,57 @@ fn configuration_errors_name_the_file_and_line() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn graph_in_every_format() {
+    let dir = "testdata/cli/graph";
+    for format in ["dot", "mermaid", "json"] {
+        let out = rolegraph()
+            .args(["graph", dir, "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        insta::assert_snapshot!(format!("graph_{format}"), stdout(&out));
+    }
+    // The JSON is the same graph as data: the path bastion -> profile -> role -> policies.
+    let out = rolegraph()
+        .args(["graph", dir, "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let label = |id: &str| {
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .map(|n| n["label"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let next = |from: &str| -> Vec<String> {
+        v["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| label(e["from"].as_str().unwrap()) == from)
+            .map(|e| label(e["to"].as_str().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        next("aws_instance.bastion"),
+        ["aws_iam_instance_profile.web"]
+    );
+    assert_eq!(next("aws_iam_instance_profile.web"), ["aws_iam_role.web"]);
+    assert_eq!(
+        next("aws_iam_role.web"),
+        ["AmazonSSMManagedInstanceCore", "aws_iam_policy.assets"]
+    );
+    let bastion = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["label"] == "aws_instance.bastion")
+        .unwrap();
+    assert_eq!(bastion["findings"][0]["rule_id"], "IMDS001");
+    assert_eq!(bastion["kind"], "workload");
+}
