@@ -67,18 +67,45 @@ impl ScanOptions {
     }
 }
 
+/// Told how far parsing has come: `(inputs parsed, inputs in all)`, where an input is a
+/// Terraform root module (with its modules) or a template. Called from parser threads.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// Parse every input into documents (one per Terraform root module, template or plan).
 pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, usize) {
+    load_with_progress(opts, &|_, _| {})
+}
+
+/// [`load`], telling `progress` after each input.
+pub fn load_with_progress(
+    opts: &ScanOptions,
+    progress: Progress,
+) -> (Vec<Document>, Vec<Diagnostic>, usize) {
     let inputs = discover::discover(&opts.paths, opts.exclude.as_ref());
+    let total = inputs.terraform_roots.len() + inputs.template_candidates.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(n, total);
+    };
+    progress(0, total);
     let results: Vec<(Document, BTreeSet<std::sync::Arc<str>>)> = inputs
         .terraform_roots
         .par_iter()
-        .map(|(dir, root)| parse::hcl::module::scan_root_module(dir, root, &opts.vars))
+        .map(|(dir, root)| {
+            let r = parse::hcl::module::scan_root_module(dir, root, &opts.vars);
+            tick();
+            r
+        })
         .collect();
     let templates: Vec<Option<Document>> = inputs
         .template_candidates
         .par_iter()
-        .map(|p| load_template(p))
+        .map(|p| {
+            let d = load_template(p);
+            tick();
+            d
+        })
         .collect();
     let mut files = BTreeSet::new();
     let mut docs = Vec::new();
@@ -138,8 +165,13 @@ pub fn check(doc: Document, rules: &[&'static dyn rules::Rule]) -> (Vec<Finding>
 
 /// Run the whole pipeline.
 pub fn scan(opts: &ScanOptions) -> Report {
+    scan_with_progress(opts, &|_, _| {})
+}
+
+/// [`scan`], telling `progress` how parsing goes.
+pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
     let rules = opts.rules();
-    let (docs, mut diagnostics, files_scanned) = load(opts);
+    let (docs, mut diagnostics, files_scanned) = load_with_progress(opts, progress);
     let checked: Vec<(Vec<Finding>, Vec<Diagnostic>)> =
         docs.into_par_iter().map(|d| check(d, &rules)).collect();
     let mut findings = Vec::new();
@@ -213,4 +245,29 @@ pub fn finish(
 /// Did the scan fail to read something (the gate fails closed on it)?
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.level == DiagLevel::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_counts_every_input() {
+        let seen = std::sync::Mutex::new(Vec::new());
+        let opts = ScanOptions {
+            paths: vec![PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/testdata/PRIV004"
+            ))],
+            ..Default::default()
+        };
+        scan_with_progress(&opts, &|n, total| seen.lock().unwrap().push((n, total)));
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        // PRIV004: terraform/{fail,pass} roots, and cloudformation/{fail,pass,suppressed-cfn-nag}
+        // templates in YAML and JSON.
+        let total = 2 + 6;
+        let want: Vec<(usize, usize)> = (0..=total).map(|n| (n, total)).collect();
+        assert_eq!(seen, want);
+    }
 }

@@ -104,6 +104,9 @@ enum Command {
         /// scan root up.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
+        /// No progress bar (it is only drawn when standard error is a terminal anyway).
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// List the rules, or show one rule's full documentation.
     Rules {
@@ -251,6 +254,7 @@ fn main() -> ExitCode {
             var_files,
             allow_parse_errors,
             config,
+            quiet,
         } => {
             // The configuration: given, or found from the scan root up.
             let config_path =
@@ -322,7 +326,23 @@ fn main() -> ExitCode {
                 exclude,
                 account_ids: cfg.account_ids.clone(),
             };
-            let report = rolegraph::scan(&opts);
+            let report = if !quiet && std::io::stderr().is_terminal() {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} parsing {bar:30} {pos}/{len} inputs ({elapsed})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let report = rolegraph::scan_with_progress(&opts, &|done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                });
+                bar.finish_and_clear();
+                report
+            } else {
+                rolegraph::scan(&opts)
+            };
             let metas: Vec<&policies::RuleMeta> = report
                 .rules_run
                 .iter()

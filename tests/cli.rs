@@ -616,3 +616,20 @@ fn graph_in_every_format() {
     assert_eq!(bastion["findings"][0]["rule_id"], "IMDS001");
     assert_eq!(bastion["kind"], "workload");
 }
+
+#[test]
+fn no_progress_output_when_not_a_terminal_or_quiet() {
+    for args in [
+        &["scan", "testdata/demo"][..],
+        &["scan", "testdata/demo", "--quiet"][..],
+        &["scan", "testdata/demo", "-q", "--format", "json"][..],
+    ] {
+        let out = rolegraph().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
