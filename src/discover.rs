@@ -27,7 +27,9 @@ fn skip_dir(name: &str) -> bool {
     )
 }
 
-pub fn discover(paths: &[PathBuf]) -> Inputs {
+/// Sort the inputs under `paths`. Entries of the walk that `exclude` matches are skipped
+/// (paths given directly are always read).
+pub fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclude>) -> Inputs {
     let mut inputs = Inputs::default();
     let mut module_dirs: BTreeSet<(PathBuf, PathBuf)> = BTreeSet::new();
     for p in paths {
@@ -55,6 +57,8 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
             }
             continue;
         }
+        // The walker's filter must own what it reads.
+        let exclude = exclude.cloned();
         let walker = ignore::WalkBuilder::new(&p)
             .follow_links(false)
             .hidden(false)
@@ -62,9 +66,13 @@ pub fn discover(paths: &[PathBuf]) -> Inputs {
             .git_global(false)
             .git_exclude(false)
             .require_git(false)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && skip_dir(e.file_name().to_str().unwrap_or("")))
+            .filter_entry(move |e| {
+                let skipped = e.file_type().is_some_and(|t| t.is_dir())
+                    && skip_dir(e.file_name().to_str().unwrap_or(""));
+                // The root itself was named on the command line: never excluded.
+                let excluded =
+                    e.depth() > 0 && exclude.as_ref().is_some_and(|x| x.matches(e.path()));
+                !skipped && !excluded
             })
             .build();
         for entry in walker {

@@ -45,15 +45,99 @@ pub struct Resource {
     pub suppressions: Vec<Suppression>,
 }
 
+/// The syntax a suppression is written in: rolegraph's own, or that of another scanner
+/// whose check is equivalent to a rolegraph rule (the `equivalents` of `policies/<ID>.yaml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SuppressionSyntax {
+    /// `# rolegraph:ignore IMDS001 -- reason`, CloudFormation `Metadata.rolegraph.ignore`.
+    Rolegraph,
+    /// `# checkov:skip=CKV_AWS_79:reason`, CloudFormation `Metadata.checkov.skip`.
+    Checkov,
+    /// `# tfsec:ignore:aws-ec2-enforce-http-token-imds`.
+    Tfsec,
+    /// `# trivy:ignore:AVD-AWS-0028`.
+    Trivy,
+    /// CloudFormation `Metadata.cfn_nag.rules_to_suppress`.
+    CfnNag,
+    /// CloudFormation `Metadata.cfn-lint.config.ignore_checks`.
+    CfnLint,
+}
+
+impl SuppressionSyntax {
+    /// The tool's name as users write it.
+    pub fn tool(self) -> &'static str {
+        match self {
+            SuppressionSyntax::Rolegraph => "rolegraph",
+            SuppressionSyntax::Checkov => "checkov",
+            SuppressionSyntax::Tfsec => "tfsec",
+            SuppressionSyntax::Trivy => "trivy",
+            SuppressionSyntax::CfnNag => "cfn_nag",
+            SuppressionSyntax::CfnLint => "cfn-lint",
+        }
+    }
+
+    /// How a suppression of `id` reads in this syntax (`checkov:skip=CKV_AWS_79`).
+    pub fn directive(self, id: &str) -> String {
+        match self {
+            SuppressionSyntax::Rolegraph => format!("rolegraph:ignore {id}"),
+            SuppressionSyntax::Checkov => format!("checkov:skip={id}"),
+            SuppressionSyntax::Tfsec => format!("tfsec:ignore:{id}"),
+            SuppressionSyntax::Trivy => format!("trivy:ignore:{id}"),
+            SuppressionSyntax::CfnNag => format!("cfn_nag rules_to_suppress {id}"),
+            SuppressionSyntax::CfnLint => format!("cfn-lint ignore_checks {id}"),
+        }
+    }
+}
+
 /// One rule suppressed in source for one resource.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Suppression {
-    /// The rule ID as written (`IMDS001`); matched case-insensitively.
+    /// The rule ID as written: a rolegraph ID (`IMDS001`), or for another tool's syntax that
+    /// tool's check ID (`CKV_AWS_79`), mapped to rolegraph rules by the pipeline. Matched
+    /// case-insensitively.
     pub rule: String,
     /// Why; empty when the source gives no reason.
     pub reason: String,
     /// Where the suppression is written.
     pub span: Span,
+    pub syntax: SuppressionSyntax,
+    /// Only findings inside this span are suppressed (the attribute or nested block a
+    /// comment is written above); `None`: every finding about the resource.
+    pub scope: Option<Span>,
+}
+
+impl Suppression {
+    /// A suppression in rolegraph's own syntax that covers the whole resource.
+    pub fn own(rule: impl Into<String>, reason: impl Into<String>, span: Span) -> Suppression {
+        Suppression {
+            rule: rule.into(),
+            reason: reason.into(),
+            span,
+            syntax: SuppressionSyntax::Rolegraph,
+            scope: None,
+        }
+    }
+
+    /// The text reports show for it (SARIF `justification`): the reason, and for another
+    /// tool's syntax the directive it was read from.
+    pub fn justification(&self) -> String {
+        match (self.syntax, self.reason.is_empty()) {
+            (SuppressionSyntax::Rolegraph, true) => "no reason given".into(),
+            (SuppressionSyntax::Rolegraph, false) => self.reason.clone(),
+            (s, true) => format!("{} (no reason given)", s.directive(&self.rule)),
+            (s, false) => format!("{} ({})", self.reason, s.directive(&self.rule)),
+        }
+    }
+
+    /// Whether a finding at `span` is inside the suppression's scope.
+    pub fn covers(&self, span: &Span) -> bool {
+        match &self.scope {
+            None => true,
+            Some(s) => {
+                s.file == span.file && span.line >= s.line && span.line <= s.end_line.max(s.line)
+            }
+        }
+    }
 }
 
 impl Resource {

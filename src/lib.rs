@@ -3,8 +3,10 @@
 //! The pipeline (see DESIGN.md): discover -> parse -> resolve -> graph -> model -> rules ->
 //! report. [`scan`] runs all of it.
 
+pub mod config;
 pub mod discover;
 pub mod doc;
+pub mod draw;
 pub mod explain;
 pub mod finding;
 pub mod graph;
@@ -24,7 +26,7 @@ use finding::{Finding, Report};
 use parse::hcl::module::VarInputs;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 /// What to scan and how.
@@ -37,7 +39,13 @@ pub struct ScanOptions {
     pub select: Vec<String>,
     /// Never run these rules.
     pub ignore: Vec<String>,
-    /// The user's own AWS account IDs: principals in them are not cross-account.
+    /// Severity overrides per rule ID (`.rolegraph.yaml` `severity`).
+    pub severity: BTreeMap<String, finding::Severity>,
+    /// Paths not to scan (`.rolegraph.yaml` `exclude`): directories and files the walk
+    /// meets that match are skipped; paths named on the command line are always scanned.
+    pub exclude: Option<config::Exclude>,
+    /// The AWS account IDs that belong to the organisation (`.rolegraph.yaml`
+    /// `account-ids`).
     pub account_ids: Vec<String>,
 }
 
@@ -60,18 +68,45 @@ impl ScanOptions {
     }
 }
 
+/// Told how far parsing has come: `(inputs parsed, inputs in all)`, where an input is a
+/// Terraform root module (with its modules) or a template. Called from parser threads.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
 /// Parse every input into documents (one per Terraform root module, template or plan).
 pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, Vec<std::sync::Arc<str>>) {
-    let inputs = discover::discover(&opts.paths);
+    load_with_progress(opts, &|_, _| {})
+}
+
+/// [`load`], telling `progress` after each input.
+pub fn load_with_progress(
+    opts: &ScanOptions,
+    progress: Progress,
+) -> (Vec<Document>, Vec<Diagnostic>, Vec<std::sync::Arc<str>>) {
+    let inputs = discover::discover(&opts.paths, opts.exclude.as_ref());
+    let total = inputs.terraform_roots.len() + inputs.template_candidates.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(n, total);
+    };
+    progress(0, total);
     let results: Vec<(Document, BTreeSet<std::sync::Arc<str>>)> = inputs
         .terraform_roots
         .par_iter()
-        .map(|(dir, root)| parse::hcl::module::scan_root_module(dir, root, &opts.vars))
+        .map(|(dir, root)| {
+            let r = parse::hcl::module::scan_root_module(dir, root, &opts.vars);
+            tick();
+            r
+        })
         .collect();
     let templates: Vec<Option<Document>> = inputs
         .template_candidates
         .par_iter()
-        .map(|p| load_template(p))
+        .map(|p| {
+            let d = load_template(p);
+            tick();
+            d
+        })
         .collect();
     let mut files = BTreeSet::new();
     let mut docs = Vec::new();
@@ -137,8 +172,13 @@ pub fn check(
 
 /// Run the whole pipeline.
 pub fn scan(opts: &ScanOptions) -> Report {
+    scan_with_progress(opts, &|_, _| {})
+}
+
+/// [`scan`], telling `progress` how parsing goes.
+pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
     let rules = opts.rules();
-    let (docs, mut diagnostics, files) = load(opts);
+    let (docs, mut diagnostics, files) = load_with_progress(opts, progress);
     let mut credentials = Vec::new();
     if rules
         .iter()
@@ -175,6 +215,15 @@ pub fn scan(opts: &ScanOptions) -> Report {
     for (f, d) in checked {
         findings.extend(f);
         diagnostics.extend(d);
+    }
+    for f in &mut findings {
+        if let Some(s) = opts
+            .severity
+            .iter()
+            .find(|(id, _)| id.eq_ignore_ascii_case(f.rule_id))
+        {
+            f.severity = *s.1;
+        }
     }
     finish(findings, diagnostics, files_scanned, &rules)
 }
@@ -233,4 +282,29 @@ pub fn finish(
 /// Did the scan fail to read something (the gate fails closed on it)?
 pub fn has_errors(diags: &[Diagnostic]) -> bool {
     diags.iter().any(|d| d.level == DiagLevel::Error)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_counts_every_input() {
+        let seen = std::sync::Mutex::new(Vec::new());
+        let opts = ScanOptions {
+            paths: vec![PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/testdata/PRIV004"
+            ))],
+            ..Default::default()
+        };
+        scan_with_progress(&opts, &|n, total| seen.lock().unwrap().push((n, total)));
+        let mut seen = seen.into_inner().unwrap();
+        seen.sort();
+        // PRIV004: terraform/{fail,pass} roots, and cloudformation/{fail,pass,suppressed-cfn-nag}
+        // templates in YAML and JSON.
+        let total = 2 + 6;
+        let want: Vec<(usize, usize)> = (0..=total).map(|n| (n, total)).collect();
+        assert_eq!(seen, want);
+    }
 }

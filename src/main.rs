@@ -1,7 +1,7 @@
 //! The `rolegraph` command line: wires clap to the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rolegraph::finding::Severity;
+use rolegraph::config::FailOn;
 use rolegraph::parse::hcl::module::VarInputs;
 use rolegraph::report::{OutputFormat, RenderOptions};
 use rolegraph::{ScanOptions, policies};
@@ -40,27 +40,6 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum FailOn {
-    Critical,
-    High,
-    Medium,
-    Low,
-    None,
-}
-
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::High => Some(Severity::High),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::None => None,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ExplainFormat {
     Text,
     Json,
@@ -89,6 +68,16 @@ fn parse_vars(vars: Vec<String>) -> Result<Vec<(String, String)>, String> {
     Ok(parsed)
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum GraphFormat {
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+    /// A Mermaid flowchart (GitHub renders it in Markdown).
+    Mermaid,
+    /// The nodes and edges as JSON.
+    Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Scan Terraform under the given paths.
@@ -102,9 +91,9 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
         /// Exit 1 when a finding has this severity or higher (findings suppressed in
-        /// source never count).
-        #[arg(long, value_enum, default_value = "high")]
-        fail_on: FailOn,
+        /// source never count) [default: high, or `fail-on` of the configuration].
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
         /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
         #[arg(long, value_delimiter = ',')]
         select: Vec<String>,
@@ -123,9 +112,32 @@ enum Command {
         /// One of your own AWS account IDs (repeatable): trust in it is not cross-account.
         #[arg(long = "account-id", value_name = "ID", value_parser = parse_account_id)]
         account_ids: Vec<String>,
+        /// Read this configuration file instead of looking for `.rolegraph.yaml` from the
+        /// scan root up.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// No progress bar (it is only drawn when standard error is a terminal anyway).
+        #[arg(long, short)]
+        quiet: bool,
     },
-    /// List the rules.
-    Rules,
+    /// List the rules, or show one rule's full documentation.
+    Rules {
+        /// Rule ID (IMDS001) or slug (imdsv2-not-required): print its documentation, with
+        /// Terraform and CloudFormation examples and the equivalent checks of other tools.
+        rule: Option<String>,
+    },
+    /// Draw the credential graph: workloads -> launch templates and instance profiles ->
+    /// roles -> policies, with the resources that have findings marked.
+    Graph {
+        /// Files or directories (default: the current directory).
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+        /// Write the drawing to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Show how a workload gets its credentials (workload -> profile -> role -> policies)
     /// and what they allow; or, given a rule ID, the rule's documentation.
     Explain {
@@ -148,10 +160,54 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Rules => {
+        Command::Graph {
+            paths,
+            format,
+            output,
+        } => {
+            let (view, diags) = rolegraph::draw::view(&ScanOptions {
+                paths,
+                ..Default::default()
+            });
+            for d in diags
+                .iter()
+                .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+            {
+                eprintln!("error: {}: {}", d.span, d.message);
+            }
+            let text = match format {
+                GraphFormat::Dot => rolegraph::draw::dot(&view),
+                GraphFormat::Mermaid => rolegraph::draw::mermaid(&view),
+                GraphFormat::Json => rolegraph::draw::json(&view),
+            };
+            let written = match &output {
+                Some(path) => std::fs::write(path, &text),
+                None => std::io::stdout().lock().write_all(text.as_bytes()),
+            };
+            if let Err(e) = written {
+                eprintln!("error: cannot write the graph: {e}");
+                return ExitCode::from(2);
+            }
+            if rolegraph::has_errors(&diags) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Rules { rule: None } => {
             print!("{}", policies::rules_text());
             ExitCode::SUCCESS
         }
+        Command::Rules { rule: Some(rule) } => match policies::find(&rule) {
+            Some(m) => {
+                print!("{}", policies::explain_text(m));
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("error: no rule {rule}; `rolegraph rules` lists them");
+                ExitCode::from(2)
+            }
+        },
         Command::Explain {
             target,
             paths,
@@ -210,7 +266,48 @@ fn main() -> ExitCode {
             var_files,
             allow_parse_errors,
             account_ids,
+            config,
+            quiet,
         } => {
+            // The configuration: given, or found from the scan root up.
+            let config_path =
+                config.or_else(|| paths.first().and_then(|p| rolegraph::config::discover(p)));
+            let loaded = match config_path.as_deref().map(rolegraph::config::load) {
+                Some(Ok(l)) => Some(l),
+                Some(Err(e)) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+                None => None,
+            };
+            let cfg = loaded
+                .as_ref()
+                .map(|l| l.config.clone())
+                .unwrap_or_default();
+            // Flags override the configuration.
+            let fail_on = fail_on.or(cfg.fail_on).unwrap_or(FailOn::High);
+            let select = if select.is_empty() {
+                cfg.select.clone()
+            } else {
+                select
+            };
+            let ignore = if ignore.is_empty() {
+                cfg.ignore.clone()
+            } else {
+                ignore
+            };
+            let mut all_var_files = loaded.as_ref().map(|l| l.var_files()).unwrap_or_default();
+            all_var_files.extend(var_files);
+            let var_files = all_var_files;
+            let exclude = match loaded.as_ref().map(|l| l.exclude()) {
+                Some(Ok(x)) => x,
+                Some(Err(e)) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
+                None => None,
+            };
+
             let parsed_vars = match parse_vars(vars) {
                 Ok(v) => v,
                 Err(e) => {
@@ -224,14 +321,8 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             }
-            let known: Vec<&str> = rolegraph::rules::all().iter().map(|r| r.id()).collect();
             for s in select.iter().chain(ignore.iter()) {
-                let ok = known.iter().any(|id| {
-                    id.eq_ignore_ascii_case(s)
-                        || (s.chars().all(|c| c.is_ascii_alphabetic())
-                            && id.starts_with(&s.to_ascii_uppercase()))
-                });
-                if !ok {
+                if !rolegraph::rules::is_rule_or_family(s) {
                     eprintln!("error: unknown rule or family {s:?}; `rolegraph rules` lists them");
                     return ExitCode::from(2);
                 }
@@ -244,9 +335,31 @@ fn main() -> ExitCode {
                 },
                 select,
                 ignore,
-                account_ids,
+                severity: cfg.severity.clone(),
+                exclude,
+                account_ids: {
+                    let mut ids = cfg.account_ids.clone();
+                    ids.extend(account_ids);
+                    ids
+                },
             };
-            let report = rolegraph::scan(&opts);
+            let report = if !quiet && std::io::stderr().is_terminal() {
+                let bar = indicatif::ProgressBar::new(0);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} parsing {bar:30} {pos}/{len} inputs ({elapsed})",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                let report = rolegraph::scan_with_progress(&opts, &|done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                });
+                bar.finish_and_clear();
+                report
+            } else {
+                rolegraph::scan(&opts)
+            };
             let metas: Vec<&policies::RuleMeta> = report
                 .rules_run
                 .iter()

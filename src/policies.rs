@@ -1,6 +1,7 @@
 //! Rule metadata and documentation, one YAML file per rule under `policies/`, embedded in the
 //! binary at build time. The README rule table and `rolegraph rules` are generated from it.
 
+use crate::doc::SuppressionSyntax;
 use crate::finding::Severity;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -40,6 +41,71 @@ pub struct RuleMeta {
     pub tags: Vec<String>,
     /// SARIF `properties.precision`: very-high, high, medium, low.
     pub precision: String,
+    /// The checks of other scanners that test the same thing. Their inline suppressions
+    /// (`checkov:skip=...`, `tfsec:ignore:...`, ...) suppress this rule too.
+    #[serde(default)]
+    pub equivalents: Equivalents,
+}
+
+/// Check IDs of other scanners equivalent to a rule, per tool. Only checks that fire on the
+/// same condition are listed: a broader or narrower check is not an equivalent.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Equivalents {
+    /// Checkov (`CKV_AWS_79`).
+    #[serde(default)]
+    pub checkov: Vec<String>,
+    /// tfsec long IDs and legacy codes (`aws-ec2-enforce-http-token-imds`, `AWS079`).
+    #[serde(default)]
+    pub tfsec: Vec<String>,
+    /// Trivy AVD IDs (`AVD-AWS-0028`).
+    #[serde(default)]
+    pub trivy: Vec<String>,
+    /// cfn_nag rule IDs (`W16`).
+    #[serde(default)]
+    pub cfn_nag: Vec<String>,
+    /// cfn-lint rule IDs (`W3037`).
+    #[serde(default, rename = "cfn-lint")]
+    pub cfn_lint: Vec<String>,
+}
+
+impl Equivalents {
+    pub fn is_empty(&self) -> bool {
+        self.rows().iter().all(|(_, ids)| ids.is_empty())
+    }
+
+    /// `(tool, IDs)` in a fixed order.
+    pub fn rows(&self) -> [(&'static str, &[String]); 5] {
+        [
+            ("checkov", &self.checkov),
+            ("tfsec", &self.tfsec),
+            ("trivy", &self.trivy),
+            ("cfn_nag", &self.cfn_nag),
+            ("cfn-lint", &self.cfn_lint),
+        ]
+    }
+
+    /// Whether a suppression of `id` in another tool's syntax suppresses this rule. tfsec
+    /// and Trivy read each other's IDs (both accept the AVD ID and the long ID); cfn-lint's
+    /// `ignore_checks` entries are prefixes (`W3` ignores every W3xxx check).
+    pub fn matches(&self, syntax: SuppressionSyntax, id: &str) -> bool {
+        let any = |list: &[String]| list.iter().any(|e| e.eq_ignore_ascii_case(id));
+        match syntax {
+            SuppressionSyntax::Rolegraph => false,
+            SuppressionSyntax::Checkov => any(&self.checkov),
+            SuppressionSyntax::Tfsec | SuppressionSyntax::Trivy => {
+                any(&self.tfsec) || any(&self.trivy)
+            }
+            SuppressionSyntax::CfnNag => any(&self.cfn_nag),
+            SuppressionSyntax::CfnLint => {
+                !id.is_empty()
+                    && self
+                        .cfn_lint
+                        .iter()
+                        .any(|e| e.len() >= id.len() && e[..id.len()].eq_ignore_ascii_case(id))
+            }
+        }
+    }
 }
 
 /// The `policies/*.yaml` files, embedded by `build.rs`: `(file stem, contents)`, sorted.
@@ -87,6 +153,18 @@ impl RuleMeta {
         push_block(&mut out, &self.remediation.terraform);
         out.push_str("#### CloudFormation\n\n");
         push_block(&mut out, &self.remediation.cloudformation);
+        if !self.equivalents.is_empty() {
+            out.push_str("### Equivalent checks\n\n");
+            out.push_str(EQUIVALENTS_INTRO);
+            out.push_str("\n\n| Tool | Check IDs |\n|---|---|\n");
+            for (tool, ids) in self.equivalents.rows() {
+                if !ids.is_empty() {
+                    let ids: Vec<String> = ids.iter().map(|i| format!("`{i}`")).collect();
+                    out.push_str(&format!("| {tool} | {} |\n", ids.join(", ")));
+                }
+            }
+            out.push('\n');
+        }
         out.push_str("### References\n\n");
         for r in &self.references {
             out.push_str(&format!("- <{r}>\n"));
@@ -115,6 +193,17 @@ impl RuleMeta {
             out.push_str("\n\n");
             push_block(&mut out, body);
         }
+        if !self.equivalents.is_empty() {
+            out.push_str("Equivalent checks\n-----------------\n\n");
+            out.push_str(EQUIVALENTS_INTRO);
+            out.push_str("\n\n");
+            for (tool, ids) in self.equivalents.rows() {
+                if !ids.is_empty() {
+                    out.push_str(&format!("  {tool:<9} {}\n", ids.join(", ")));
+                }
+            }
+            out.push('\n');
+        }
         out.push_str("References\n----------\n\n");
         for r in &self.references {
             out.push_str(&format!("  {r}\n"));
@@ -122,6 +211,11 @@ impl RuleMeta {
         out
     }
 }
+
+/// What the equivalents section of a rule's documentation says first.
+const EQUIVALENTS_INTRO: &str = "These checks of other scanners test the same thing. An inline suppression of\n\
+one of them (`checkov:skip=`, `tfsec:ignore:`, `trivy:ignore:`, cfn_nag\n\
+`rules_to_suppress`, cfn-lint `ignore_checks`) also suppresses this rule.";
 
 /// Append a text block followed by exactly one blank line.
 fn push_block(out: &mut String, text: &str) {
@@ -144,9 +238,25 @@ pub fn get(id: &str) -> Option<&'static RuleMeta> {
     all().iter().find(|m| m.id == id)
 }
 
-/// The documentation `rolegraph explain RULE` prints.
+/// The documentation `rolegraph rules ID` prints.
 pub fn explain_text(meta: &RuleMeta) -> String {
     meta.help_text()
+}
+
+/// A rule by ID (any case) or slug.
+pub fn find(rule: &str) -> Option<&'static RuleMeta> {
+    all()
+        .iter()
+        .find(|m| m.id.eq_ignore_ascii_case(rule) || m.slug == rule)
+}
+
+/// The rules a suppression of `id` in another tool's syntax stands for.
+pub fn rules_for_peer(syntax: SuppressionSyntax, id: &str) -> Vec<&'static str> {
+    all()
+        .iter()
+        .filter(|m| m.equivalents.matches(syntax, id))
+        .map(|m| m.id.as_str())
+        .collect()
 }
 
 /// Parse and check every policy file; the result is sorted by ID.
@@ -251,6 +361,68 @@ fn validate(stem: &str, m: &RuleMeta) -> Result<(), String> {
     }
     if let Some(t) = m.tags.iter().find(|t| !is_kebab_case(t)) {
         return Err(format!("tag {t:?} is not lowercase kebab-case"));
+    }
+    validate_equivalents(&m.equivalents)
+}
+
+/// Each tool's IDs have a shape; a typo would silently map nothing.
+fn validate_equivalents(e: &Equivalents) -> Result<(), String> {
+    fn shaped(id: &str, prefixes: &[&str], digits: Option<usize>) -> bool {
+        prefixes.iter().any(|p| {
+            id.strip_prefix(p).is_some_and(|rest| {
+                !rest.is_empty()
+                    && rest.chars().all(|c| c.is_ascii_digit())
+                    && digits.is_none_or(|n| rest.len() == n)
+            })
+        })
+    }
+    type Check<'a> = (&'a str, &'a [String], &'a dyn Fn(&str) -> bool, &'a str);
+    let checks: [Check; 5] = [
+        (
+            "checkov",
+            &e.checkov,
+            &|id| {
+                let (prefix, number) = id.rsplit_once('_').unwrap_or(("", ""));
+                prefix.starts_with("CKV")
+                    && prefix
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                    && !number.is_empty()
+                    && number.chars().all(|c| c.is_ascii_digit())
+            },
+            "CKV_AWS_79",
+        ),
+        (
+            "tfsec",
+            &e.tfsec,
+            &|id| is_kebab_case(id) || shaped(id, &["AWS"], Some(3)),
+            "aws-ec2-enforce-http-token-imds or AWS079",
+        ),
+        (
+            "trivy",
+            &e.trivy,
+            &|id| shaped(id, &["AVD-AWS-"], Some(4)),
+            "AVD-AWS-0028",
+        ),
+        (
+            "cfn_nag",
+            &e.cfn_nag,
+            &|id| shaped(id, &["F", "W"], None),
+            "W16",
+        ),
+        (
+            "cfn-lint",
+            &e.cfn_lint,
+            &|id| shaped(id, &["E", "W", "I"], Some(4)),
+            "W3037",
+        ),
+    ];
+    for (tool, ids, ok, example) in checks {
+        if let Some(id) = ids.iter().find(|id| !ok(id)) {
+            return Err(format!(
+                "equivalents.{tool}: {id:?} is not a {tool} check ID (like {example})"
+            ));
+        }
     }
     Ok(())
 }
@@ -404,6 +576,38 @@ mod tests {
     }
 
     #[test]
+    fn equivalents_match_peer_ids() {
+        let m = parse_policy(
+            "IMDS009",
+            &(sample("IMDS009")
+                + "equivalents:\n  checkov: [CKV_AWS_79]\n  tfsec: [aws-ec2-x, AWS079]\n  \
+                   trivy: [AVD-AWS-0028]\n  cfn_nag: [W16]\n  cfn-lint: [W3037]\n"),
+        )
+        .unwrap();
+        let e = &m.equivalents;
+        use SuppressionSyntax::*;
+        assert!(e.matches(Checkov, "ckv_aws_79"));
+        assert!(!e.matches(Checkov, "CKV_AWS_7"));
+        // tfsec and Trivy accept each other's IDs.
+        assert!(e.matches(Trivy, "aws-ec2-x") && e.matches(Tfsec, "AVD-AWS-0028"));
+        assert!(e.matches(Tfsec, "AWS079"));
+        assert!(e.matches(CfnNag, "W16") && !e.matches(CfnNag, "W1"));
+        assert!(e.matches(CfnLint, "W3037") && e.matches(CfnLint, "W3"));
+        assert!(!e.matches(CfnLint, "E3") && !e.matches(CfnLint, ""));
+        assert!(!e.matches(Rolegraph, "IMDS009"));
+        let text = m.help_text();
+        assert!(
+            text.contains("Equivalent checks\n-----------------\n"),
+            "{text}"
+        );
+        assert!(text.contains("  checkov   CKV_AWS_79\n"), "{text}");
+        assert!(m.help_markdown().contains("| cfn-lint | `W3037` |\n"),);
+        // Without equivalents, no section.
+        let plain = parse_policy("IMDS009", &sample("IMDS009")).unwrap();
+        assert!(!plain.help_text().contains("Equivalent checks"));
+    }
+
+    #[test]
     fn validation_accepts_a_good_file() {
         let m = parse_policy("IMDS009", &sample("IMDS009")).unwrap();
         assert_eq!(m.sarif_name(), "SomeRule");
@@ -451,6 +655,21 @@ mod tests {
                 "tags",
             ),
             ("IMDS009", good.clone() + "extra: 1\n", "unknown field"),
+            (
+                "IMDS009",
+                good.clone() + "equivalents:\n  checkov: [CKV-AWS-79]\n",
+                "equivalents.checkov",
+            ),
+            (
+                "IMDS009",
+                good.clone() + "equivalents:\n  trivy: [AVD-AWS-28]\n",
+                "equivalents.trivy",
+            ),
+            (
+                "IMDS009",
+                good.clone() + "equivalents:\n  snyk: [SNYK-CC-1]\n",
+                "unknown field",
+            ),
             (
                 "IMDS009",
                 good.replace("precision: high\n", ""),

@@ -319,3 +319,317 @@ fn a_template_named_on_the_command_line_is_scanned() {
         stdout(&out)
     );
 }
+
+#[test]
+fn terraform_comment_suppressions_end_to_end() {
+    let dir = "testdata/cli/suppressed-terraform";
+    let out = rolegraph().args(["scan", dir]).output().unwrap();
+    let text = stdout(&out);
+    // The three high findings are suppressed: the default gate (high) passes.
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(!text.contains("[IMDS001]"), "{text}");
+    assert!(text.contains("medium[IMDS002]"), "{text}");
+    // The appliance's suppression (after its opening brace) gives no reason: a warning.
+    assert!(
+        text.contains(
+            "warning: the suppression of IMDS001 gives no reason: say why the finding is safe \
+             to ignore"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> testdata/cli/suppressed-terraform/main.tf:41:39"),
+        "{text}"
+    );
+    let out = rolegraph()
+        .args(["scan", dir, "--fail-on", "medium"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the medium finding still counts"
+    );
+
+    let out = rolegraph()
+        .args(["scan", dir, "--format", "sarif"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<(String, String)> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let resource = r["properties"]["resource"].as_str().unwrap().to_string();
+            let j = match r["suppressions"].as_array() {
+                Some(s) => {
+                    assert_eq!(s[0]["kind"], "inSource");
+                    s[0]["justification"].as_str().unwrap().to_string()
+                }
+                None => "-".to_string(),
+            };
+            (format!("{} {resource}", r["ruleId"].as_str().unwrap()), j)
+        })
+        .collect();
+    got.sort();
+    let want = [
+        ("IMDS001 aws_instance.appliance", "no reason given"),
+        (
+            "IMDS001 aws_instance.legacy",
+            "replaced by the v2 fleet in March",
+        ),
+        (
+            "IMDS001 aws_launch_template.vendor",
+            "vendor image (checkov:skip=CKV_AWS_79)",
+        ),
+        ("IMDS002 aws_instance.legacy", "-"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn rules_id_prints_the_full_documentation() {
+    let out = rolegraph().args(["rules", "IMDS001"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for part in [
+        "How to fix it (Terraform)",
+        "```hcl",
+        "How to fix it (CloudFormation)",
+        "```yaml",
+        "Equivalent checks",
+    ] {
+        assert!(text.contains(part), "{part}");
+    }
+    insta::assert_snapshot!("rules_imds001", text);
+    // By slug too, in any case for the ID; an unknown rule is a usage error.
+    let by_slug = rolegraph()
+        .args(["rules", "imdsv2-not-required"])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&by_slug), text);
+    let lower = rolegraph().args(["rules", "imds001"]).output().unwrap();
+    assert_eq!(stdout(&lower), text);
+    let out = rolegraph().args(["rules", "NOPE999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule NOPE999"));
+}
+
+/// `(rule, severity)` of the findings of a JSON scan.
+fn rules_and_severities(out: &std::process::Output) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn configuration_is_found_upward_and_applied() {
+    // testdata/cli/config/.rolegraph.yaml: fail-on medium, ignore WL, IMDS002 low, excludes
+    // stack/legacy, loads stack/prod.tfvars (http_tokens = "optional").
+    let stack = "testdata/cli/config/stack";
+    let out = rolegraph()
+        .args(["scan", stack, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        rules_and_severities(&out),
+        [
+            ("IMDS001".to_string(), "high".to_string()),
+            ("IMDS002".to_string(), "low".to_string()),
+        ],
+        "no WL001 (ignored), no aws_instance.legacy (excluded), the var file loaded"
+    );
+    assert_eq!(out.status.code(), Some(1));
+    // Flags override the configuration.
+    let out = rolegraph()
+        .args(["scan", stack, "--fail-on", "critical"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = rolegraph()
+        .args(["scan", stack, "--format", "json", "--ignore", "IMDS001"])
+        .output()
+        .unwrap();
+    let mut ids: Vec<String> = rules_and_severities(&out)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        ["IMDS002", "WL001"],
+        "--ignore replaces the configured ignore"
+    );
+    // A --var wins over the configured var file.
+    let out = rolegraph()
+        .args([
+            "scan",
+            stack,
+            "--format",
+            "json",
+            "--var",
+            "http_tokens=required",
+        ])
+        .output()
+        .unwrap();
+    let ids: Vec<String> = rules_and_severities(&out)
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+    assert_eq!(ids, ["IMDS002"]);
+    // Without the configuration (another file given), everything is back.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.yaml");
+    std::fs::write(&empty, "# nothing\n").unwrap();
+    let out = rolegraph()
+        .args(["scan", stack, "--format", "json", "--config"])
+        .arg(&empty)
+        .output()
+        .unwrap();
+    let mut got = rules_and_severities(&out);
+    got.sort();
+    let got: Vec<String> = got.into_iter().map(|(r, s)| format!("{r} {s}")).collect();
+    assert_eq!(
+        got,
+        ["IMDS001 high", "IMDS002 medium", "WL001 high"],
+        "IMDS001 of the legacy instance (no longer excluded; the stack's own tokens are \
+         unknown without the var file), IMDS002 at its own severity, WL001 not ignored"
+    );
+}
+
+#[test]
+fn configuration_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("tf")).unwrap();
+    std::fs::write(dir.path().join("tf/main.tf"), "").unwrap();
+    std::fs::write(
+        dir.path().join(".rolegraph.yaml"),
+        "fail-on: high\nselect: [IMDS]\nfial-on: low\n",
+    )
+    .unwrap();
+    // Found from the scan root up (a directory below the configuration).
+    let out = rolegraph()
+        .current_dir(dir.path())
+        .args(["scan", "tf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.starts_with("error: .rolegraph.yaml:3:1: unknown key `fial-on` (the keys are"),
+        "{err}"
+    );
+    for (text, want) in [
+        (
+            "severity:\n  NOPE001: high\n",
+            "severity: unknown rule \"NOPE001\"",
+        ),
+        (
+            "account-ids: [12345]\n",
+            "account-ids: \"12345\" is not an AWS account ID",
+        ),
+        ("select: [XYZ]\n", "select: unknown rule or family \"XYZ\""),
+        ("exclude: ['a[']\n", "exclude pattern \"a[\""),
+        ("fail-on: [high]\n", ".rolegraph.yaml:1:10: "),
+    ] {
+        std::fs::write(dir.path().join(".rolegraph.yaml"), text).unwrap();
+        let out = rolegraph()
+            .current_dir(dir.path())
+            .args(["scan", "tf"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(err.contains(want), "{text}: {err}");
+    }
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--config", "does-not-exist.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn graph_in_every_format() {
+    let dir = "testdata/cli/graph";
+    for format in ["dot", "mermaid", "json"] {
+        let out = rolegraph()
+            .args(["graph", dir, "--format", format])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        insta::assert_snapshot!(format!("graph_{format}"), stdout(&out));
+    }
+    // The JSON is the same graph as data: the path bastion -> profile -> role -> policies.
+    let out = rolegraph()
+        .args(["graph", dir, "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let label = |id: &str| {
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .map(|n| n["label"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    let next = |from: &str| -> Vec<String> {
+        v["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| label(e["from"].as_str().unwrap()) == from)
+            .map(|e| label(e["to"].as_str().unwrap()))
+            .collect()
+    };
+    assert_eq!(
+        next("aws_instance.bastion"),
+        ["aws_iam_instance_profile.web"]
+    );
+    assert_eq!(next("aws_iam_instance_profile.web"), ["aws_iam_role.web"]);
+    assert_eq!(
+        next("aws_iam_role.web"),
+        ["AmazonSSMManagedInstanceCore", "aws_iam_policy.assets"]
+    );
+    let bastion = v["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["label"] == "aws_instance.bastion")
+        .unwrap();
+    assert_eq!(bastion["findings"][0]["rule_id"], "IMDS001");
+    assert_eq!(bastion["kind"], "workload");
+}
+
+#[test]
+fn no_progress_output_when_not_a_terminal_or_quiet() {
+    for args in [
+        &["scan", "testdata/demo"][..],
+        &["scan", "testdata/demo", "--quiet"][..],
+        &["scan", "testdata/demo", "-q", "--format", "json"][..],
+    ] {
+        let out = rolegraph().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {:?}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

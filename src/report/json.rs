@@ -48,6 +48,8 @@ struct JsonFinding<'a> {
 struct Suppressed<'a> {
     reason: Option<String>,
     location: Option<Location<'a>>,
+    tool: &'static str,
+    id: &'a str,
 }
 
 #[derive(Serialize)]
@@ -109,6 +111,8 @@ fn finding<'a>(f: &'a Finding, opts: &'a RenderOptions) -> JsonFinding<'a> {
         suppressed: f.suppressed.as_ref().map(|s| Suppressed {
             reason: (!s.reason.is_empty()).then(|| mask_secrets(&s.reason)),
             location: location(&s.span),
+            tool: s.syntax.tool(),
+            id: &s.rule,
         }),
     }
 }

@@ -1,12 +1,14 @@
 //! Output formats: the same [`Report`] rendered as human text (rustc-style snippets), as a
-//! documented JSON document (`docs/json-output.md`) or as SARIF 2.1.0 for GitHub code scanning
-//! and IDE viewers.
+//! documented JSON document (`docs/json-output.md`), as SARIF 2.1.0 for GitHub code scanning
+//! and IDE viewers, as GitHub Actions annotations, or as a JUnit XML test report.
 //!
 //! Every renderer is a pure function of the report and the [`RenderOptions`]: the same input
 //! gives byte-identical output. Secrets never leave in full: every message and every source
 //! line that a format prints goes through [`mask_secrets`].
 
+mod github;
 mod json;
+mod junit;
 mod sarif;
 mod text;
 
@@ -24,6 +26,10 @@ pub enum OutputFormat {
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
     Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request diff.
+    Github,
+    /// JUnit XML, for GitLab, Jenkins and other CI test reports.
+    Junit,
 }
 
 /// What a renderer needs besides the report.
@@ -54,6 +60,8 @@ pub fn render(report: &Report, format: OutputFormat, opts: &RenderOptions) -> St
         OutputFormat::Text => text::render(report, opts),
         OutputFormat::Json => json::render(report, opts),
         OutputFormat::Sarif => sarif::render(report, opts),
+        OutputFormat::Github => github::render(report, opts),
+        OutputFormat::Junit => junit::render(report, opts),
     }
 }
 
@@ -315,6 +323,7 @@ pub(crate) mod tests {
             references: vec![format!("https://docs.example.com/{slug}")],
             tags: vec!["imds".into(), "ec2".into()],
             precision: "high".into(),
+            equivalents: Default::default(),
         }
     }
 
@@ -454,16 +463,16 @@ pub(crate) mod tests {
     #[test]
     fn suppressed_findings_in_every_format() {
         let mut r = sample_report();
-        r.findings[0].suppressed = Some(crate::doc::Suppression {
-            rule: "IMDS001".into(),
-            reason: "legacy fleet, key AKIAIOSFODNN7EXAMPLE".into(),
-            span: span(MAIN_TF, 2, 3, 2, 30),
-        });
-        r.findings[2].suppressed = Some(crate::doc::Suppression {
-            rule: "TRUST001".into(),
-            reason: String::new(),
-            span: span(TEMPLATE, 3, 9, 3, 17),
-        });
+        r.findings[0].suppressed = Some(crate::doc::Suppression::own(
+            "IMDS001",
+            "legacy fleet, key AKIAIOSFODNN7EXAMPLE",
+            span(MAIN_TF, 2, 3, 2, 30),
+        ));
+        r.findings[2].suppressed = Some(crate::doc::Suppression::own(
+            "TRUST001",
+            "",
+            span(TEMPLATE, 3, 9, 3, 17),
+        ));
         assert_eq!(r.suppressed(), 2);
         assert_eq!(r.count(Severity::High), 0);
 
@@ -516,7 +525,13 @@ pub(crate) mod tests {
     #[test]
     fn every_format_ends_with_a_newline_and_is_deterministic() {
         let r = sample_report();
-        for format in [OutputFormat::Text, OutputFormat::Json, OutputFormat::Sarif] {
+        for format in [
+            OutputFormat::Text,
+            OutputFormat::Json,
+            OutputFormat::Sarif,
+            OutputFormat::Github,
+            OutputFormat::Junit,
+        ] {
             let a = render_sample(&r, format, false);
             assert!(a.ends_with('\n'), "{format:?}");
             assert_eq!(a, render_sample(&r, format, false), "{format:?}");

@@ -30,8 +30,6 @@ const INFORMATION_URI: &str = "https://github.com/rolegraph/rolegraph";
 const SRCROOT: &str = "%SRCROOT%";
 /// The key of `partialFingerprints`; bump the version if the fingerprint recipe changes.
 const FINGERPRINT_KEY: &str = "rolegraph/v1";
-/// The justification of a suppression written without a reason.
-const NO_REASON: &str = "no reason given";
 
 #[derive(Serialize)]
 struct Log<'a> {
@@ -324,11 +322,7 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
             .iter()
             .map(|s| Suppression {
                 kind: "inSource",
-                justification: if s.reason.is_empty() {
-                    NO_REASON.to_string()
-                } else {
-                    mask_secrets(&s.reason)
-                },
+                justification: mask_secrets(&s.justification()),
                 location: physical_location(&s.span)
                     .map(|physical_location| Location { physical_location }),
             })

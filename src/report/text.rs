@@ -56,7 +56,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
 }
 
 /// The last line of the text output.
-fn summary(report: &Report) -> String {
+pub(super) fn summary(report: &Report) -> String {
     let files = plural(report.files_scanned, "file", "files");
     let active = report.active().count();
     let mut s = if active == 0 {

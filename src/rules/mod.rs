@@ -58,6 +58,17 @@ pub fn all() -> Vec<&'static dyn Rule> {
     v
 }
 
+/// Whether `s` names a rule (`IMDS001`, any case) or a family of rules (`IMDS`), as
+/// `--select` and `--ignore` accept.
+pub fn is_rule_or_family(s: &str) -> bool {
+    all().iter().any(|r| {
+        r.id().eq_ignore_ascii_case(s)
+            || (!s.is_empty()
+                && s.chars().all(|c| c.is_ascii_alphabetic())
+                && r.id().starts_with(&s.to_ascii_uppercase()))
+    })
+}
+
 /// The default severity of a rule, from its policy file.
 pub fn severity(id: &str) -> Severity {
     policies::get(id)

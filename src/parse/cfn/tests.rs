@@ -1139,3 +1139,50 @@ Resources:
     assert_eq!(unknown.get("Tokens").unwrap().value, Value::Unknown);
     assert!(unknown.conditions().is_empty());
 }
+
+#[test]
+fn suppressions_of_other_scanners_from_metadata() {
+    let doc = parse(
+        r#"
+Resources:
+  Web:
+    Type: AWS::EC2::LaunchTemplate
+    Metadata:
+      checkov:
+        skip:
+          - id: CKV_AWS_79
+            comment: legacy AMI
+          - CKV_AWS_341
+      cfn_nag:
+        rules_to_suppress:
+          - id: W16
+            reason: denies the rest
+          - {reason: no id}
+      cfn-lint:
+        config:
+          ignore_checks: [W3037, {}]
+      rolegraph:
+        ignore:
+          - id: IMDS001
+            reason: own
+"#,
+    );
+    use crate::doc::SuppressionSyntax::*;
+    let got: Vec<(crate::doc::SuppressionSyntax, &str, &str, u32)> = res(&doc, "Web")
+        .suppressions
+        .iter()
+        .map(|s| (s.syntax, s.rule.as_str(), s.reason.as_str(), s.span.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Rolegraph, "IMDS001", "own", 21),
+            (Checkov, "CKV_AWS_79", "legacy AMI", 8),
+            (Checkov, "CKV_AWS_341", "", 10),
+            (CfnNag, "W16", "denies the rest", 13),
+            (CfnLint, "W3037", "", 18),
+        ]
+    );
+    // Other tools' entries are read leniently: no warning for the ones skipped.
+    assert!(doc.diagnostics.is_empty(), "{:?}", doc.diagnostics);
+}

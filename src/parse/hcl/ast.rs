@@ -132,6 +132,54 @@ pub struct Block {
 pub struct Body {
     pub attributes: Vec<Attribute>,
     pub blocks: Vec<Block>,
+    /// The comments of this body (native syntax only; `.tf.json` has none), in source order.
+    pub comments: Vec<Comment>,
+}
+
+/// A comment (`# ...`, `// ...`, `/* ... */`) and what it belongs to.
+#[derive(Clone, Debug)]
+pub struct Comment {
+    /// The comment's text without its markers, trimmed.
+    pub text: String,
+    pub span: Span,
+    pub target: CommentTarget,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentTarget {
+    /// On the lines above the attribute with this index in [`Body::attributes`], or after
+    /// it on its last line.
+    Attribute(usize),
+    /// Above the block with this index in [`Body::blocks`], or after its opening brace.
+    Block(usize),
+    /// After the last attribute or block (before the closing brace, or at the end of the
+    /// file).
+    End,
+}
+
+/// The comments in `gap` (text that holds only whitespace and comments), which starts at
+/// byte `offset` of its file: `(byte range, text without markers)`.
+fn comments_in(gap: &str, offset: usize) -> Vec<(std::ops::Range<usize>, String)> {
+    let mut out = Vec::new();
+    let b = gap.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &gap[i..];
+        let (len, text) = if rest.starts_with('#') || rest.starts_with("//") {
+            let len = rest.find('\n').unwrap_or(rest.len());
+            let marker = if rest.starts_with('#') { 1 } else { 2 };
+            (len, &rest[marker..len])
+        } else if rest.starts_with("/*") {
+            let len = rest.find("*/").map(|e| e + 2).unwrap_or(rest.len());
+            (len, rest[2..len].trim_end_matches("*/"))
+        } else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        out.push((offset + i..offset + i + len, text.trim().to_string()));
+        i += len;
+    }
+    out
 }
 
 impl Body {
@@ -221,9 +269,68 @@ pub struct Converter<'a> {
 }
 
 impl Converter<'_> {
+    /// Record the comments of a decor string that starts (`Ok`) or ends (`Err`) at one of
+    /// the given offsets: the first place where the source text is the decor's text.
+    fn decor_comments(
+        &self,
+        raw: Option<&hcl_edit::RawString>,
+        at: &[Result<usize, usize>],
+        target: CommentTarget,
+        out: &mut Vec<Comment>,
+    ) {
+        let Some(raw) = raw else { return };
+        let text: &str = raw;
+        if text.is_empty() {
+            return;
+        }
+        let found = at.iter().find_map(|a| {
+            let offset = match *a {
+                Ok(start) => start,
+                Err(end) => end.checked_sub(text.len())?,
+            };
+            (self.idx.text(offset..offset + text.len()) == text).then_some(offset)
+        });
+        // Positions would be wrong anywhere else.
+        let Some(offset) = found else { return };
+        for (range, text) in comments_in(text, offset) {
+            out.push(Comment {
+                text,
+                span: self.idx.span(Some(range)),
+                target,
+            });
+        }
+    }
+
     pub fn body(&self, body: &HBody) -> Body {
+        use hcl_edit::Decorate;
         let mut out = Body::default();
         for s in body.iter() {
+            let span = s.span();
+            let target = match s {
+                Structure::Attribute(_) => CommentTarget::Attribute(out.attributes.len()),
+                Structure::Block(_) => CommentTarget::Block(out.blocks.len()),
+            };
+            if let Some(r) = &span {
+                self.decor_comments(
+                    s.decor().prefix(),
+                    &[Err(r.start)],
+                    target,
+                    &mut out.comments,
+                );
+                self.decor_comments(s.decor().suffix(), &[Ok(r.end)], target, &mut out.comments);
+            }
+            if let (Structure::Block(b), Some(r)) = (s, &span) {
+                // After the opening brace, on the header line.
+                let text = self.idx.text(r.clone());
+                if let Some(brace) = text.find('{') {
+                    self.decor_comments(
+                        b.body.decor().prefix(),
+                        &[Ok(r.start + brace + 1)],
+                        target,
+                        &mut out.comments,
+                    );
+                }
+            }
             match s {
                 Structure::Attribute(a) => out.attributes.push(Attribute {
                     name: a.key.as_str().to_string(),
@@ -248,6 +355,17 @@ impl Converter<'_> {
                 }
             }
         }
+        // Comments after the last structure: the body's own suffix, which ends where the
+        // body does (the closing brace, or the end of the file).
+        if let Some(r) = body.span() {
+            self.decor_comments(
+                body.decor().suffix(),
+                &[Ok(r.end), Err(r.end)],
+                CommentTarget::End,
+                &mut out.comments,
+            );
+        }
+        out.comments.sort_by_key(|c| (c.span.line, c.span.col));
         out
     }
 
@@ -417,5 +535,75 @@ pub fn parse_template_text(file: Arc<str>, text: &str) -> Result<Vec<TPart>, (Sp
             );
             Err((span, format!("template syntax error: {}", e.message())))
         }
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+
+    fn comments(src: &str) -> Body {
+        parse_hcl(Arc::from("c.tf"), src).unwrap()
+    }
+
+    fn summary(b: &Body) -> Vec<(u32, String, CommentTarget)> {
+        b.comments
+            .iter()
+            .map(|c| (c.span.line, c.text.clone(), c.target))
+            .collect()
+    }
+
+    #[test]
+    fn comments_belong_to_what_follows_them() {
+        let src = "\
+# above the resource
+/* block comment */
+resource \"aws_instance\" \"web\" { # after the brace
+  // above ami
+  ami = \"ami-1\" # trailing ami
+  s = \"# not a comment\"
+
+  /* above
+     the block */
+  metadata_options {
+    http_tokens = \"optional\"
+  }
+  # before the closing brace
+}
+# end of file
+";
+        let body = comments(src);
+        assert_eq!(
+            summary(&body),
+            vec![
+                (1, "above the resource".into(), CommentTarget::Block(0)),
+                (2, "block comment".into(), CommentTarget::Block(0)),
+                (3, "after the brace".into(), CommentTarget::Block(0)),
+                (15, "end of file".into(), CommentTarget::End),
+            ]
+        );
+        let inner = &body.blocks[0].body;
+        assert_eq!(
+            summary(inner),
+            vec![
+                (4, "above ami".into(), CommentTarget::Attribute(0)),
+                (5, "trailing ami".into(), CommentTarget::Attribute(0)),
+                (8, "above\n     the block".into(), CommentTarget::Block(0)),
+                (13, "before the closing brace".into(), CommentTarget::End),
+            ]
+        );
+        assert_eq!(inner.comments[1].span.col, 17);
+    }
+
+    #[test]
+    fn scans_only_comment_text() {
+        assert_eq!(
+            comments_in("  # a\n\t// b /* c */\n /* d\n e */ ", 10),
+            vec![
+                (12..15, "a".to_string()),
+                (17..29, "b /* c */".to_string()),
+                (31..41, "d\n e".to_string()),
+            ]
+        );
     }
 }

@@ -6,4 +6,5 @@ pub mod eval;
 pub mod functions;
 pub mod module;
 pub mod policy_doc;
+pub mod suppress;
 pub mod tfjson;

@@ -33,6 +33,8 @@ pub struct ResDef {
     pub span: Span,
     pub count: Option<Expr>,
     pub for_each: Option<Expr>,
+    /// Rules its comments suppress (see [`super::suppress`]).
+    pub suppressions: Vec<crate::doc::Suppression>,
 }
 
 pub struct ModCall {
@@ -508,7 +510,9 @@ fn add_body(def: &mut ModuleDef, body: Body, diags: &mut Vec<Diagnostic>) {
             format!("unexpected top-level attribute \"{}\" ignored", a.name),
         ));
     }
-    for b in body.blocks {
+    let comments = body.comments;
+    let mut today = None;
+    for (index, b) in body.blocks.into_iter().enumerate() {
         let label = |i: usize| b.labels.get(i).cloned();
         match b.kind.as_str() {
             "variable" => {
@@ -538,7 +542,14 @@ fn add_body(def: &mut ModuleDef, body: Body, diags: &mut Vec<Diagnostic>) {
                 let (Some(rtype), Some(name)) = (label(0), label(1)) else {
                     continue;
                 };
+                let own: Vec<&ast::Comment> = comments
+                    .iter()
+                    .filter(|c| c.target == ast::CommentTarget::Block(index))
+                    .collect();
+                let today = today.get_or_insert_with(crate::suppress::today);
+                let suppressions = super::suppress::read(&own, &b.body, today, diags);
                 def.resources.push(ResDef {
+                    suppressions,
                     is_data: b.kind == "data",
                     rtype,
                     name,
@@ -731,8 +742,7 @@ fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<R
                     .iter()
                     .map(|a| (a.name.clone(), a.span.clone()))
                     .collect(),
-                // Terraform has no suppression syntax yet (inline comments will fill this).
-                suppressions: Vec::new(),
+                suppressions: r.suppressions.clone(),
             });
         }
     }

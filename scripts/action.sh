@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# The shell steps of the rolegraph GitHub Action (action.yml), kept here so they are tested
+# (tests/action.rs runs them with a simulated runner environment).
+#
+#   action.sh install   put a rolegraph binary in place; writes `bin` to $GITHUB_OUTPUT
+#   action.sh scan      scan, write SARIF, annotations, the step summary and the outputs
+#                       `findings`, `sarif-file`, `exit-code`; never fails the step itself
+#   action.sh gate      exit with the scan's exit code (after the SARIF upload ran)
+#
+# Inputs come as INPUT_* environment variables (action.yml maps them); the runner provides
+# GITHUB_WORKSPACE, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY. ROLEGRAPH_BIN, when set to an
+# executable, is used instead of downloading or building rolegraph.
+set -euo pipefail
+
+die() {
+  echo "::error title=rolegraph action::$*"
+  exit 2
+}
+
+output() {
+  echo "$1=$2" >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
+}
+
+# The Rust target triple of this runner, for release downloads.
+target_triple() {
+  case "$(uname -s)-$(uname -m)" in
+    Linux-x86_64) echo x86_64-unknown-linux-gnu ;;
+    Linux-aarch64 | Linux-arm64) echo aarch64-unknown-linux-gnu ;;
+    Darwin-x86_64) echo x86_64-apple-darwin ;;
+    Darwin-arm64) echo aarch64-apple-darwin ;;
+    *) return 1 ;;
+  esac
+}
+
+# Download release $1 into $2 (asset rolegraph-v<version>-<target>.tar.gz holding the
+# `rolegraph` binary). Fails quietly when there is no such release.
+download() {
+  local version="${1#v}" dest="$2" target repo url
+  target="$(target_triple)" || return 1
+  repo="${GITHUB_ACTION_REPOSITORY:-rolegraph/rolegraph}"
+  url="https://github.com/${repo}/releases/download/v${version}/rolegraph-v${version}-${target}.tar.gz"
+  mkdir -p "$dest"
+  curl --fail --silent --show-error --location --retry 2 "$url" | tar -xz -C "$dest" || return 1
+  [ -x "$dest/rolegraph" ]
+}
+
+install() {
+  local bin
+  if [ -n "${ROLEGRAPH_BIN:-}" ] && [ -x "${ROLEGRAPH_BIN}" ]; then
+    bin="$ROLEGRAPH_BIN"
+  elif [ -n "${INPUT_VERSION:-}" ] &&
+    download "$INPUT_VERSION" "${RUNNER_TEMP:-/tmp}/rolegraph-${INPUT_VERSION#v}"; then
+    bin="${RUNNER_TEMP:-/tmp}/rolegraph-${INPUT_VERSION#v}/rolegraph"
+  else
+    if [ -n "${INPUT_VERSION:-}" ]; then
+      echo "::warning title=rolegraph action::no release binary of rolegraph ${INPUT_VERSION} for this runner; building from the action's source"
+    fi
+    local src="${ACTION_PATH:?ACTION_PATH is not set}"
+    command -v cargo >/dev/null 2>&1 || die "cargo is needed to build rolegraph (set up a Rust toolchain, or give a released version)"
+    cargo build --release --locked --quiet --manifest-path "$src/Cargo.toml" --target-dir "$src/target"
+    bin="$src/target/release/rolegraph"
+  fi
+  "$bin" --version
+  output bin "$bin"
+}
+
+scan() {
+  local bin="${ROLEGRAPH_BIN:?ROLEGRAPH_BIN is not set (run install first)}"
+  local ws="${GITHUB_WORKSPACE:?GITHUB_WORKSPACE is not set}"
+  local wd="${INPUT_WORKING_DIRECTORY:-.}"
+  wd="${wd%/}"
+  # A relative binary path stays valid after the `cd`.
+  case "$bin" in
+    /*) ;;
+    */*) bin="$PWD/$bin" ;;
+  esac
+  cd "$ws"
+  [ -d "$wd" ] || die "working-directory $wd does not exist"
+
+  # A path of the inputs, relative to the repository root (so annotations and SARIF land
+  # on the right files).
+  at() {
+    case "$1" in
+      /*) echo "$1" ;;
+      *) if [ "$wd" = "." ]; then echo "$1"; else echo "$wd/$1"; fi ;;
+    esac
+  }
+
+  # (`${a[@]+"${a[@]}"}` below: an empty array under `set -u` on the bash 3 of macOS.)
+  local -a paths=() common=() gate=()
+  local p
+  set -f # the paths are not globs
+  for p in ${INPUT_PATHS:-.}; do
+    paths+=("$(at "$p")")
+  done
+  set +f
+  if [ -n "${INPUT_PLAN:-}" ]; then
+    # A plan on its own: the default "." would scan the whole checkout as well.
+    if [ "${INPUT_PATHS:-.}" = "." ]; then
+      paths=()
+    fi
+    common+=(--plan "$(at "$INPUT_PLAN")")
+  fi
+  if [ -n "${INPUT_CONFIG:-}" ]; then
+    common+=(--config "$(at "$INPUT_CONFIG")")
+  fi
+  if [ -n "${INPUT_FAIL_ON:-}" ]; then
+    gate+=(--fail-on "$INPUT_FAIL_ON")
+  fi
+  local sarif
+  sarif="$(at "${INPUT_SARIF_FILE:-rolegraph.sarif}")"
+  mkdir -p "$(dirname "$sarif")"
+
+  # The SARIF report, and the verdict.
+  local rc=0
+  "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} ${gate[@]+"${gate[@]}"} --quiet --format sarif --output "$sarif" || rc=$?
+
+  # Annotations on the pull request diff.
+  "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format github --fail-on none 2>/dev/null || true
+
+  # The report in the job log.
+  local format="${INPUT_FORMAT:-text}"
+  if [ "$format" != github ]; then
+    echo "::group::rolegraph report ($format)"
+    "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format "$format" --fail-on none || true
+    echo "::endgroup::"
+  fi
+
+  # The step summary: the Markdown format where this rolegraph has it, else the text
+  # report's summary line and the report itself.
+  local text summary_line findings
+  text="$("$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format text --fail-on none 2>&1 || true)"
+  summary_line="$(printf '%s\n' "$text" | tail -n 1)"
+  findings="$(printf '%s\n' "$summary_line" | sed -nE 's/^Found ([0-9]+) finding.*/\1/p')"
+  findings="${findings:-0}"
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    if "$bin" scan --help | grep -q 'markdown'; then
+      "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format markdown --fail-on none \
+        >>"$GITHUB_STEP_SUMMARY" 2>/dev/null || true
+    else
+      {
+        echo "## rolegraph"
+        echo
+        echo "$summary_line"
+        echo
+        if [ "$findings" != 0 ] || [ "$rc" = 2 ]; then
+          echo "<details><summary>Report</summary>"
+          echo
+          echo '```text'
+          printf '%s\n' "$text" | head -n 1000
+          echo '```'
+          echo
+          echo "</details>"
+        fi
+      } >>"$GITHUB_STEP_SUMMARY"
+    fi
+  fi
+
+  output findings "$findings"
+  if [ -s "$sarif" ]; then
+    output sarif-file "$sarif"
+  else
+    output sarif-file ""
+  fi
+  output exit-code "$rc"
+}
+
+gate() {
+  local rc="${EXIT_CODE:-2}"
+  case "$rc" in
+    0) echo "rolegraph: no finding at or above the fail-on severity" ;;
+    1) echo "::error title=rolegraph::findings at or above the fail-on severity (see the annotations and the step summary)" ;;
+    *) echo "::error title=rolegraph::the scan failed (exit code $rc): a usage error or a file that could not be parsed" ;;
+  esac
+  exit "$rc"
+}
+
+case "${1:-}" in
+  install) install ;;
+  scan) scan ;;
+  gate) gate ;;
+  *)
+    echo "usage: $0 install|scan|gate" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,463 @@
+//! `rolegraph graph`: the credential graph drawn for people. Workloads (and the Auto Scaling
+//! groups and node groups that launch them) point to the launch templates and instance
+//! profiles they go through, to the roles they run as, and roles to their policies. A node
+//! with findings (not suppressed) is marked, with the rule IDs in its label.
+//!
+//! Three renderings of one [`View`]: Graphviz DOT, Mermaid (a `flowchart`, which GitHub
+//! renders in Markdown) and JSON. Output is deterministic: nodes sorted by ID, edges by
+//! their ends and label.
+
+use crate::doc::{Document, Resource};
+use crate::finding::{Finding, Severity};
+use crate::graph::EdgeKind;
+use crate::model::Model;
+use crate::value::Value;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// What a node stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    Workload,
+    /// An Auto Scaling group, EKS node group ... that launches instances from a template.
+    Launcher,
+    LaunchTemplate,
+    InstanceProfile,
+    Role,
+    Policy,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeFinding {
+    pub rule_id: &'static str,
+    pub severity: Severity,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ViewNode {
+    pub id: String,
+    pub kind: NodeKind,
+    /// The resource address or logical ID; for a policy outside the scan, its ARN.
+    pub label: String,
+    /// The resource type (`aws_instance`, `AWS::IAM::Role`); empty for a policy outside the
+    /// scan.
+    #[serde(rename = "type")]
+    pub rtype: String,
+    pub location: Option<Location>,
+    /// The findings about this resource that are not suppressed, by rule ID.
+    pub findings: Vec<NodeFinding>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ViewEdge {
+    pub from: String,
+    pub to: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct View {
+    pub nodes: Vec<ViewNode>,
+    pub edges: Vec<ViewEdge>,
+}
+
+impl ViewNode {
+    /// The worst severity among its findings.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// Builds a [`View`] from the checked documents of a scan.
+#[derive(Default)]
+pub struct Builder {
+    nodes: BTreeMap<String, ViewNode>,
+    edges: BTreeSet<ViewEdge>,
+    /// Inline policy documents drawn as nodes of their own: where they are written.
+    inline: Vec<(crate::value::Span, String)>,
+}
+
+impl Builder {
+    /// Add one document: its graph, model and the findings of the rules over it.
+    pub fn add(&mut self, doc: Document, rules: &[&'static dyn crate::rules::Rule]) {
+        let (findings, _) = crate::check(doc.clone(), rules, &[]);
+        let model = Model::build(crate::graph::Graph::build(doc.resources));
+        self.add_model(&model, &findings);
+    }
+
+    fn id(r: &Resource) -> String {
+        format!("{}#{}", r.span.file, r.address)
+    }
+
+    fn node(&mut self, model: &Model, i: usize, kind: NodeKind) -> String {
+        let r = model.resource(i);
+        let id = Self::id(r);
+        let entry = self.nodes.entry(id.clone()).or_insert_with(|| ViewNode {
+            id: id.clone(),
+            kind,
+            label: r.address.clone(),
+            rtype: r.rtype.clone(),
+            location: (!r.span.is_none()).then(|| Location {
+                file: r.span.file.to_string(),
+                line: r.span.line,
+            }),
+            findings: Vec::new(),
+        });
+        // A launch template is a workload too; the more specific kind wins.
+        if kind != NodeKind::Workload && entry.kind == NodeKind::Workload {
+            entry.kind = kind;
+        }
+        id
+    }
+
+    fn edge(&mut self, from: &str, to: &str, label: &str) {
+        self.edges.insert(ViewEdge {
+            from: from.to_string(),
+            to: to.to_string(),
+            label: label.to_string(),
+        });
+    }
+
+    fn kind_of(rtype: &str) -> NodeKind {
+        match rtype {
+            "aws_launch_template"
+            | "AWS::EC2::LaunchTemplate"
+            | "aws_launch_configuration"
+            | "AWS::AutoScaling::LaunchConfiguration" => NodeKind::LaunchTemplate,
+            "aws_iam_instance_profile" | "AWS::IAM::InstanceProfile" => NodeKind::InstanceProfile,
+            "aws_iam_role" | "AWS::IAM::Role" => NodeKind::Role,
+            _ => NodeKind::Workload,
+        }
+    }
+
+    fn add_model(&mut self, model: &Model, findings: &[Finding]) {
+        let g = &model.graph;
+        let mut roles = BTreeSet::new();
+        for w in &model.workloads {
+            let wid = self.node(model, w.res, Self::kind_of(&model.resource(w.res).rtype));
+            for u in &w.roles {
+                let mut prev = wid.clone();
+                let mut label = EdgeKind::UsesInstanceProfile.describe();
+                for (step, _) in u.path.iter().skip(1) {
+                    let id = self.node(model, *step, Self::kind_of(&model.resource(*step).rtype));
+                    self.edge(&prev, &id, label);
+                    prev = id;
+                    label = EdgeKind::ProfileHasRole.describe();
+                }
+                if u.path.len() <= 1 {
+                    label = u.kind.describe();
+                }
+                let rid = self.node(model, u.role, NodeKind::Role);
+                self.edge(&prev, &rid, label);
+                roles.insert(u.role);
+            }
+        }
+        // What launches from a template: instances, Auto Scaling groups, node groups.
+        for i in 0..g.resources.len() {
+            for kind in [
+                EdgeKind::UsesLaunchTemplate,
+                EdgeKind::UsesLaunchConfiguration,
+            ] {
+                for (t, _) in g.out(i, kind) {
+                    let kind_here = match Self::kind_of(&g.resources[i].rtype) {
+                        NodeKind::Workload if model.workloads.iter().all(|w| w.res != i) => {
+                            NodeKind::Launcher
+                        }
+                        k => k,
+                    };
+                    let from = self.node(model, i, kind_here);
+                    let to = self.node(model, t, NodeKind::LaunchTemplate);
+                    self.edge(&from, &to, kind.describe());
+                }
+            }
+        }
+        for role in roles {
+            self.policies(model, role);
+        }
+        for f in findings.iter().filter(|f| f.suppressed.is_none()) {
+            let Some(r) = g.resources.iter().find(|r| r.address == f.resource) else {
+                continue;
+            };
+            // A finding inside an inline policy marks that policy, not its role.
+            let within = |s: &crate::value::Span| {
+                s.file == f.span.file && f.span.line >= s.line && f.span.line <= s.end_line
+            };
+            let id = self
+                .inline
+                .iter()
+                .find(|(s, _)| within(s))
+                .map(|(_, id)| id.clone())
+                .unwrap_or_else(|| Self::id(r));
+            if let Some(n) = self.nodes.get_mut(&id)
+                && !n.findings.iter().any(|x| x.rule_id == f.rule_id)
+            {
+                n.findings.push(NodeFinding {
+                    rule_id: f.rule_id,
+                    severity: f.severity,
+                });
+                n.findings.sort_by_key(|x| x.rule_id);
+            }
+        }
+    }
+
+    /// A role's policies: attached and inline policy resources, attachments resolved to
+    /// the policy they attach, inline documents of the role itself, managed policy ARNs.
+    fn policies(&mut self, model: &Model, role: usize) {
+        let g = &model.graph;
+        let rid = Self::id(model.resource(role));
+        for kind in [
+            EdgeKind::AttachedPolicy,
+            EdgeKind::InlinePolicy,
+            EdgeKind::PermissionsBoundary,
+        ] {
+            for (p, _) in g.out(role, kind) {
+                let res = model.resource(p);
+                let arn = match res.rtype.as_str() {
+                    "aws_iam_role_policy_attachment" | "aws_iam_policy_attachment" => {
+                        res.attr(&["policy_arn"])
+                    }
+                    _ => None,
+                };
+                let Some(arn) = arn else {
+                    let pid = self.node(model, p, NodeKind::Policy);
+                    self.edge(&rid, &pid, kind.describe());
+                    continue;
+                };
+                // An attachment: draw the policy it attaches.
+                let targets: Vec<usize> = arn
+                    .refs()
+                    .iter()
+                    .flat_map(|r| g.lookup_ref(&r.target))
+                    .collect();
+                if targets.is_empty() {
+                    match &arn.value {
+                        Value::String(s) => self.external_policy(&rid, s, kind),
+                        _ => {
+                            let pid = self.node(model, p, NodeKind::Policy);
+                            self.edge(&rid, &pid, kind.describe());
+                        }
+                    }
+                }
+                for t in targets {
+                    let pid = self.node(model, t, NodeKind::Policy);
+                    self.edge(&rid, &pid, kind.describe());
+                }
+            }
+        }
+        for ip in model.identity_policies.iter().filter(|p| p.res == role) {
+            let id = format!("{rid}#{}", ip.label);
+            let label = ip
+                .label
+                .split(" of ")
+                .next()
+                .unwrap_or(&ip.label)
+                .to_string();
+            self.nodes.entry(id.clone()).or_insert_with(|| ViewNode {
+                id: id.clone(),
+                kind: NodeKind::Policy,
+                label,
+                rtype: String::new(),
+                location: (!ip.span.is_none()).then(|| Location {
+                    file: ip.span.file.to_string(),
+                    line: ip.span.line,
+                }),
+                findings: Vec::new(),
+            });
+            self.edge(&rid, &id, EdgeKind::InlinePolicy.describe());
+            // The item may be spanned by its first line only; its document runs further.
+            let mut span = ip.span.clone();
+            if ip.doc_node.span.file == span.file {
+                span.end_line = span.end_line.max(ip.doc_node.span.end_line);
+            }
+            self.inline.push((span, id));
+        }
+        let r = model.resource(role);
+        for key in ["managed_policy_arns", "ManagedPolicyArns"] {
+            if let Some(list) = r.attr(&[key]) {
+                for item in list.items() {
+                    if let (Value::String(s), true) = (&item.value, item.refs().is_empty()) {
+                        self.external_policy(&rid, s, EdgeKind::AttachedPolicy);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A policy known only by its ARN (an AWS managed policy, one outside the scan).
+    fn external_policy(&mut self, role_id: &str, arn: &str, kind: EdgeKind) {
+        let id = format!("arn#{arn}");
+        let label = arn.rsplit('/').next().unwrap_or(arn).to_string();
+        self.nodes.entry(id.clone()).or_insert_with(|| ViewNode {
+            id: id.clone(),
+            kind: NodeKind::Policy,
+            label,
+            rtype: String::new(),
+            location: None,
+            findings: Vec::new(),
+        });
+        self.edge(role_id, &id, kind.describe());
+    }
+
+    pub fn finish(self) -> View {
+        View {
+            nodes: self.nodes.into_values().collect(),
+            edges: self.edges.into_iter().collect(),
+        }
+    }
+}
+
+/// Parse and check the inputs of a scan and draw them.
+pub fn view(opts: &crate::ScanOptions) -> (View, Vec<crate::doc::Diagnostic>) {
+    let rules = opts.rules();
+    let (docs, mut diags, _) = crate::load(opts);
+    let mut b = Builder::default();
+    for d in docs {
+        diags.extend(d.diagnostics.iter().cloned());
+        b.add(d, &rules);
+    }
+    diags.sort();
+    diags.dedup();
+    (b.finish(), diags)
+}
+
+fn severity_colors(s: Option<Severity>) -> (&'static str, &'static str) {
+    match s {
+        Some(Severity::Critical | Severity::High) => ("#fde0dd", "#c0392b"),
+        Some(Severity::Medium) => ("#fff1d6", "#d68910"),
+        Some(Severity::Low) => ("#e8f1fb", "#2e6da4"),
+        None => ("#ffffff", "#555555"),
+    }
+}
+
+fn findings_line(n: &ViewNode) -> String {
+    n.findings
+        .iter()
+        .map(|f| format!("{} ({})", f.rule_id, f.severity))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Graphviz DOT.
+pub fn dot(v: &View) -> String {
+    let esc = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let mut out = String::from(
+        "digraph rolegraph {\n  rankdir=LR;\n  node [fontname=\"Helvetica\", fontsize=11, \
+         style=\"filled\", fillcolor=\"#ffffff\", color=\"#555555\"];\n  edge [fontname=\
+         \"Helvetica\", fontsize=9, color=\"#777777\"];\n",
+    );
+    for n in &v.nodes {
+        let shape = match n.kind {
+            NodeKind::Workload | NodeKind::Launcher => "box",
+            NodeKind::LaunchTemplate => "component",
+            NodeKind::InstanceProfile => "ellipse",
+            NodeKind::Role => "hexagon",
+            NodeKind::Policy => "note",
+        };
+        let mut label = esc(&n.label);
+        if !n.rtype.is_empty() {
+            let _ = write!(label, "\\n{}", esc(&n.rtype));
+        }
+        if !n.findings.is_empty() {
+            let _ = write!(label, "\\n{}", esc(&findings_line(n)));
+        }
+        let (fill, stroke) = severity_colors(n.worst());
+        let width = if n.findings.is_empty() { "1" } else { "2" };
+        let _ = writeln!(
+            out,
+            "  \"{}\" [shape={shape}, label=\"{label}\", fillcolor=\"{fill}\", color=\"{stroke}\", \
+             penwidth={width}];",
+            esc(&n.id)
+        );
+    }
+    for e in &v.edges {
+        let _ = writeln!(
+            out,
+            "  \"{}\" -> \"{}\" [label=\"{}\"];",
+            esc(&e.from),
+            esc(&e.to),
+            esc(&e.label)
+        );
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A Mermaid flowchart.
+pub fn mermaid(v: &View) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "#amp;")
+            .replace('"', "#quot;")
+            .replace('<', "#lt;")
+            .replace('>', "#gt;")
+    };
+    let ids: BTreeMap<&str, String> = v
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), format!("n{i}")))
+        .collect();
+    let mut out = String::from("flowchart LR\n");
+    for n in &v.nodes {
+        let mut label = esc(&n.label);
+        if !n.rtype.is_empty() {
+            let _ = write!(label, "<br/><small>{}</small>", esc(&n.rtype));
+        }
+        if !n.findings.is_empty() {
+            let _ = write!(label, "<br/>{}", esc(&findings_line(n)));
+        }
+        let (open, close) = match n.kind {
+            NodeKind::Workload | NodeKind::Launcher | NodeKind::LaunchTemplate => ("[\"", "\"]"),
+            NodeKind::InstanceProfile => ("([\"", "\"])"),
+            NodeKind::Role => ("{{\"", "\"}}"),
+            NodeKind::Policy => ("[/\"", "\"/]"),
+        };
+        let _ = writeln!(out, "  {}{open}{label}{close}", ids[n.id.as_str()]);
+    }
+    for e in &v.edges {
+        if let (Some(a), Some(b)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) {
+            let _ = writeln!(out, "  {a} -->|{}| {b}", esc(&e.label));
+        }
+    }
+    for (class, sev) in [
+        ("high", Severity::High),
+        ("medium", Severity::Medium),
+        ("low", Severity::Low),
+    ] {
+        let members: Vec<&str> = v
+            .nodes
+            .iter()
+            .filter(|n| {
+                n.worst().map(|w| match w {
+                    Severity::Critical => Severity::High,
+                    s => s,
+                }) == Some(sev)
+            })
+            .map(|n| ids[n.id.as_str()].as_str())
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let (fill, stroke) = severity_colors(Some(sev));
+        let _ = writeln!(
+            out,
+            "  classDef {class} fill:{fill},stroke:{stroke},stroke-width:2px\n  class {} {class}",
+            members.join(",")
+        );
+    }
+    out
+}
+
+/// JSON: `{"nodes": [...], "edges": [...]}`.
+pub fn json(v: &View) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

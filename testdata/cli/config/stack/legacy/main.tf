@@ -1,0 +1,8 @@
+# Excluded by the configuration: never scanned.
+resource "aws_instance" "legacy" {
+  ami = "ami-0123456789abcdef0"
+
+  metadata_options {
+    http_tokens = "optional"
+  }
+}
