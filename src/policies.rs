@@ -543,6 +543,17 @@ mod tests {
             ),
             ("EKS001", "eks-node-role-overprivileged", Severity::Medium),
             ("SLR001", "policy-on-service-linked-role", Severity::High),
+            ("TRUST001", "trust-any-principal", Severity::Critical),
+            ("TRUST002", "trust-cross-account-without-external-id", Severity::Medium),
+            ("TRUST003", "trust-oidc-subject-unscoped", Severity::Critical),
+            ("TRUST004", "roles-anywhere-trust-unscoped", Severity::High),
+            ("LAMBDA001", "lambda-permission-public", Severity::High),
+            ("LAMBDA002", "lambda-permission-missing-source", Severity::Medium),
+            ("LAMBDA003", "lambda-url-no-auth", Severity::Medium),
+            ("CRED001", "hardcoded-aws-credentials", Severity::Critical),
+            ("CRED002", "iam-access-key-resource", Severity::Medium),
+            ("CRED003", "policy-attached-to-user", Severity::Low),
+            ("WL002", "role-shared-across-workloads", Severity::Low),
         ];
         for (id, slug, severity) in shipped {
             let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));

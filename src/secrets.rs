@@ -188,9 +188,10 @@ fn find_plain(text: &str) -> Vec<Hit> {
     out
 }
 
-/// `line` with every credential in it masked (for printing source).
+/// `line` with every credential in it masked, and every base64 blob that holds one (for
+/// printing source).
 pub fn redact(line: &str) -> String {
-    let hits = find_plain(line);
+    let hits = find(line);
     if hits.is_empty() {
         return line.to_string();
     }
@@ -201,7 +202,7 @@ pub fn redact(line: &str) -> String {
             continue;
         }
         out.push_str(&line[at..h.start]);
-        out.push_str(&mask(&h.secret));
+        out.push_str(&mask(&line[h.start..h.end]));
         at = h.end;
     }
     out.push_str(&line[at..]);

@@ -185,7 +185,8 @@ impl TextRenderer<'_, '_> {
         if !self.files.contains_key(file) {
             let lines = (self.opts.sources)(file).map(|text| {
                 text.split('\n')
-                    .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+                    // Never print a credential (CRED001), in any snippet.
+                    .map(|l| crate::secrets::redact(l.strip_suffix('\r').unwrap_or(l)))
                     .collect()
             });
             self.files.insert(file.to_string(), lines);
