@@ -72,7 +72,7 @@ fn select_and_ignore_filter_rules() {
     );
     assert_eq!(
         rule_ids(&["scan", "testdata/demo", "--ignore", "IMDS,ECS001"]),
-        ["WL001"]
+        ["WL002", "WL001"]
     );
     let out = rolegraph()
         .args(["scan", "testdata/demo", "--select", "NOPE999"])
@@ -384,6 +384,7 @@ fn terraform_comment_suppressions_end_to_end() {
             "vendor image (checkov:skip=CKV_AWS_79)",
         ),
         ("IMDS002 aws_instance.legacy", "-"),
+        ("WL002 aws_iam_role.web", "-"),
     ];
     let want: Vec<(String, String)> = want
         .iter()

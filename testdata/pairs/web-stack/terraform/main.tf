@@ -225,3 +225,84 @@ resource "aws_iam_role_policy" "es_linked_extra" {
     Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "arn:aws:logs:*:*:log-group:es" }]
   })
 }
+
+# Anyone may assume it (TRUST001); a vendor without an external ID (TRUST002).
+resource "aws_iam_role" "open_role" {
+  assume_role_policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "*" } },
+      { Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = "arn:aws:iam::444455556666:root" } },
+    ]
+  })
+}
+
+# GitHub OIDC with only the audience (TRUST003).
+resource "aws_iam_role" "github_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Principal = { Federated = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com" }
+      Condition = { StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" } }
+    }]
+  })
+}
+
+# Roles Anywhere with no certificate condition (TRUST004).
+resource "aws_iam_role" "anywhere_role" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+      Principal = { Service = "rolesanywhere.amazonaws.com" }
+    }]
+  })
+}
+
+# A public permission (LAMBDA001), an S3 permission without source (LAMBDA002), a public
+# URL (LAMBDA003), a key in the environment (CRED001); the worker's role is shared (WL002).
+resource "aws_lambda_function" "hooks" {
+  function_name = "hooks"
+  role          = aws_iam_role.worker_role.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+  environment {
+    variables = {
+      LEGACY_KEY_ID = "AKIA2E0A8F3B244C9986"
+    }
+  }
+}
+
+resource "aws_lambda_permission" "hooks_public" {
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.hooks.function_name
+  principal     = "*"
+}
+
+resource "aws_lambda_permission" "hooks_s3" {
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.hooks.function_name
+  principal     = "s3.amazonaws.com"
+}
+
+resource "aws_lambda_function_url" "hooks_url" {
+  function_name      = aws_lambda_function.hooks.function_name
+  authorization_type = "NONE"
+}
+
+# A user with a key (CRED002) and a policy of its own (CRED003).
+resource "aws_iam_user" "legacy_user" {
+  name = "legacy"
+}
+
+resource "aws_iam_access_key" "legacy_key" {
+  user = aws_iam_user.legacy_user.name
+}
+
+resource "aws_iam_user_policy" "legacy_user_policy" {
+  user = aws_iam_user.legacy_user.name
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::web-assets/*" }]
+  })
+}
