@@ -566,6 +566,7 @@ mod tests {
             ("CRED002", "iam-access-key-resource", Severity::Medium),
             ("CRED003", "policy-attached-to-user", Severity::Low),
             ("WL002", "role-shared-across-workloads", Severity::Low),
+            ("WL005", "workload-missing-permission", Severity::Medium),
         ];
         for (id, slug, severity) in shipped {
             let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));

@@ -44,6 +44,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &slr::policy_on_service_linked_role::Slr001,
         &wl::workload_admin_access::Wl003,
         &wl::workload_privilege_escalation::Wl004,
+        &wl::workload_missing_permission::Wl005,
         &imds::imdsv2_not_required::Imds001,
         &imds::imds_hop_limit_too_high::Imds002,
         &privilege::policy_full_admin::Priv001,
