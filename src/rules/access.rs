@@ -278,3 +278,38 @@ pub fn escalation_fix(found: &Found) -> &'static str {
         "scope the IAM actions to the resources they must manage, or remove them"
     }
 }
+
+/// A finding about a role granted more than its job needs: at the first extra grant, with
+/// the other grants and the workloads as related locations. The message reads "`role` is the
+/// `users` and is granted N actions `beyond`: `list``tail`".
+#[allow(clippy::too_many_arguments)]
+pub fn extras_finding(
+    m: &Model,
+    id: &'static str,
+    severity: crate::finding::Severity,
+    role_i: usize,
+    uses: &Uses,
+    extras: &[Extra],
+    beyond: &str,
+    tail: &str,
+) -> Option<Finding> {
+    let first = extras.first()?;
+    let role = m.resource(role_i);
+    let (text, total) = extras_text(extras, 4);
+    let mut f = Finding::new(
+        id,
+        severity,
+        first.span.clone(),
+        &role.address,
+        format!(
+            "{} is the {} and is granted {total} action{} {beyond}: {text}{tail}",
+            role.address,
+            users_text(m, uses),
+            if total == 1 { "" } else { "s" },
+        ),
+    );
+    for e in extras.iter().skip(1) {
+        f = f.related(e.span.clone(), format!("also grants {}", e.text));
+    }
+    Some(with_uses(m, uses, f))
+}

@@ -16,7 +16,7 @@
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::model::Model;
-use crate::rules::access::{Extra, beyond, extras_text, managed_actions, users_text, with_uses};
+use crate::rules::access::{Extra, beyond, extras_finding, managed_actions};
 use crate::rules::{Rule, severity};
 
 pub struct Ecs002;
@@ -65,27 +65,16 @@ impl Rule for Ecs002 {
             let pp = m.principal_policies(role_i);
             let extras: Vec<Extra> =
                 beyond(&pp, &|a| needed.contains(&a.name.to_ascii_lowercase()));
-            let Some(first) = extras.first() else {
-                continue;
-            };
-            let role = m.resource(role_i);
-            let (text, total) = extras_text(&extras, 4);
-            let mut f = Finding::new(
+            out.extend(extras_finding(
+                m,
                 ID,
                 severity(ID),
-                first.span.clone(),
-                &role.address,
-                format!(
-                    "{} is the {} and is granted {total} action{} the ECS agent does not use: {text}. The agent only pulls images, writes logs and reads the secrets it injects; move the application's permissions to the task role",
-                    role.address,
-                    users_text(m, &uses),
-                    if total == 1 { "" } else { "s" },
-                ),
-            );
-            for e in extras.iter().skip(1) {
-                f = f.related(e.span.clone(), format!("also grants {}", e.text));
-            }
-            out.push(with_uses(m, &uses, f));
+                role_i,
+                &uses,
+                &extras,
+                "the ECS agent does not use",
+                ". The agent only pulls images, writes logs and reads the secrets it injects; move the application's permissions to the task role",
+            ));
         }
         out
     }

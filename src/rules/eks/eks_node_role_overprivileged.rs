@@ -14,7 +14,7 @@
 use crate::finding::{Finding, Severity};
 use crate::graph::EdgeKind;
 use crate::model::Model;
-use crate::rules::access::{Extra, beyond, extras_text, managed_actions, users_text, with_uses};
+use crate::rules::access::{Extra, beyond, extras_finding, managed_actions};
 use crate::rules::imds::{imds_hop_limit_too_high::Imds002, imdsv2_not_required::Imds001};
 use crate::rules::{Rule, severity};
 use std::collections::BTreeSet;
@@ -67,17 +67,15 @@ impl Rule for Eks001 {
             let pp = m.principal_policies(role_i);
             let extras: Vec<Extra> =
                 beyond(&pp, &|a| needed.contains(&a.name.to_ascii_lowercase()));
-            let Some(first) = extras.first() else {
+            if extras.is_empty() {
                 continue;
-            };
+            }
             let exposed: Vec<&str> = uses
                 .iter()
                 .flat_map(|(w, _)| m.graph.out(*w, EdgeKind::UsesLaunchTemplate))
                 .map(|(t, _)| m.resource(t).address.as_str())
                 .filter(|a| open_imds.contains(*a))
                 .collect();
-            let role = m.resource(role_i);
-            let (text, total) = extras_text(&extras, 4);
             let (sev, imds) = match exposed.first() {
                 Some(lt) => (
                     Severity::High,
@@ -90,22 +88,16 @@ impl Rule for Eks001 {
                     "; pods reach them through the instance metadata service unless IMDS is locked down (http_tokens = \"required\", hop limit 1)".to_string(),
                 ),
             };
-            let mut f = Finding::new(
+            out.extend(extras_finding(
+                m,
                 ID,
                 sev,
-                first.span.clone(),
-                &role.address,
-                format!(
-                    "{} is the {} and is granted {total} action{} beyond the EKS node policies: {text}{imds}. Give pods their own roles (IRSA or EKS Pod Identity) and keep the node role to the node policies",
-                    role.address,
-                    users_text(m, &uses),
-                    if total == 1 { "" } else { "s" },
-                ),
-            );
-            for e in extras.iter().skip(1) {
-                f = f.related(e.span.clone(), format!("also grants {}", e.text));
-            }
-            out.push(with_uses(m, &uses, f));
+                role_i,
+                &uses,
+                &extras,
+                "beyond the EKS node policies",
+                &format!("{imds}. Give pods their own roles (IRSA or EKS Pod Identity) and keep the node role to the node policies"),
+            ));
         }
         out
     }

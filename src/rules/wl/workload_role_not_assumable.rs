@@ -71,16 +71,7 @@ impl Rule for Wl001 {
                 ),
             )
             .key(service);
-            for (w, ru) in &uses {
-                for (step, span) in &ru.path {
-                    let what = if step == w {
-                        format!("{} attaches it", m.resource(*step).address)
-                    } else {
-                        format!("via {}", m.resource(*step).address)
-                    };
-                    f = f.related(span.clone(), what);
-                }
-            }
+            f = crate::rules::access::with_uses(m, &uses, f);
             // A policy written elsewhere (aws_iam_policy_document, a variable, a file).
             if let crate::value::Value::Json(inner) = &trust.value
                 && inner.span.line != trust.span.line
