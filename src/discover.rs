@@ -138,3 +138,18 @@ fn is_template_candidate(p: &Path) -> bool {
 pub fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
+
+/// Is this file a Terraform plan (`terraform show -json PLANFILE`), whatever its name? A
+/// JSON document with `format_version` and `planned_values` or `resource_changes` is one
+/// (a state file has no planned values; a template has no format version). This is the
+/// quick test on the text; the parser checks the keys are at the top level.
+pub fn looks_like_plan(p: &Path, text: &str) -> bool {
+    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+    ext.eq_ignore_ascii_case("json")
+        && text
+            .trim_start_matches('\u{FEFF}')
+            .trim_start()
+            .starts_with('{')
+        && text.contains("\"format_version\"")
+        && (text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
+}

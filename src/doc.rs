@@ -223,4 +223,18 @@ impl Diagnostic {
 pub struct Document {
     pub resources: Vec<Resource>,
     pub diagnostics: Vec<Diagnostic>,
+    /// For a plan: what it changes (`--changed-only` reports only findings about that).
+    /// `None` for other inputs.
+    pub changes: Option<Changes>,
+}
+
+/// What a plan changes.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    /// The resources it creates, updates or replaces.
+    pub addresses: std::collections::BTreeSet<String>,
+    /// Where it changes something: every location of a resource it creates or replaces, the
+    /// attributes an update changes. A finding whose path through the graph passes there
+    /// is this change's business too (a new instance that attaches an existing role).
+    pub spans: std::collections::HashSet<Span>,
 }

@@ -124,6 +124,8 @@ pub struct Report {
     /// The rules that ran (findings of rules left out by `--select`/`--ignore` are not
     /// here at all).
     pub rules_run: Vec<&'static str>,
+    /// Findings left out because a baseline (`--baseline`) records them.
+    pub baselined: usize,
 }
 
 impl Report {

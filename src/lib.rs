@@ -3,6 +3,7 @@
 //! The pipeline (see DESIGN.md): discover -> parse -> resolve -> graph -> model -> rules ->
 //! report. [`scan`] runs all of it.
 
+pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod doc;
@@ -47,6 +48,12 @@ pub struct ScanOptions {
     /// The AWS account IDs that belong to the organisation (`.rolegraph.yaml`
     /// `account-ids`).
     pub account_ids: Vec<String>,
+    /// Terraform plans given with `--plan` (plans under `paths` are found by content).
+    pub plans: Vec<PathBuf>,
+    /// Where the configuration of the plans is (`--tf-dir`).
+    pub plan_locations: parse::plan::Locations,
+    /// Report only findings about what a plan creates, updates or replaces.
+    pub changed_only: bool,
 }
 
 impl ScanOptions {
@@ -83,7 +90,14 @@ pub fn load_with_progress(
     progress: Progress,
 ) -> (Vec<Document>, Vec<Diagnostic>, Vec<std::sync::Arc<str>>) {
     let inputs = discover::discover(&opts.paths, opts.exclude.as_ref());
-    let total = inputs.terraform_roots.len() + inputs.template_candidates.len();
+    // Plans given with --plan first, then the files that may be plans or templates.
+    let candidates: Vec<(&PathBuf, bool)> = opts
+        .plans
+        .iter()
+        .map(|p| (p, true))
+        .chain(inputs.template_candidates.iter().map(|p| (p, false)))
+        .collect();
+    let total = inputs.terraform_roots.len() + candidates.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = || {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -99,11 +113,10 @@ pub fn load_with_progress(
             r
         })
         .collect();
-    let templates: Vec<Option<Document>> = inputs
-        .template_candidates
+    let templates: Vec<Option<Document>> = candidates
         .par_iter()
-        .map(|p| {
-            let d = load_template(p);
+        .map(|(p, explicit)| {
+            let d = load_template(p, &opts.plan_locations, *explicit);
             tick();
             d
         })
@@ -114,7 +127,7 @@ pub fn load_with_progress(
         files.extend(f);
         docs.push(d);
     }
-    for (d, p) in templates.into_iter().zip(&inputs.template_candidates) {
+    for (d, (p, _)) in templates.into_iter().zip(&candidates) {
         if let Some(d) = d {
             files.insert(std::sync::Arc::from(discover::display(p).as_str()));
             docs.push(d);
@@ -123,9 +136,14 @@ pub fn load_with_progress(
     (docs, inputs.diagnostics, files.into_iter().collect())
 }
 
-/// Read a file that may be a CloudFormation template: `None` when it is not one (other YAML
-/// and JSON is skipped silently).
-fn load_template(p: &std::path::Path) -> Option<Document> {
+/// Read a file that may be a Terraform plan or a CloudFormation template: `None` when it is
+/// neither (other YAML and JSON is skipped silently). A file given with `--plan`
+/// (`explicit_plan`) must be a plan.
+fn load_template(
+    p: &std::path::Path,
+    plans: &parse::plan::Locations,
+    explicit_plan: bool,
+) -> Option<Document> {
     let file: std::sync::Arc<str> = std::sync::Arc::from(discover::display(p).as_str());
     let whole = value::Span::new(file.clone(), 1, 1, 1, 1);
     let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
@@ -136,11 +154,14 @@ fn load_template(p: &std::path::Path) -> Option<Document> {
         Ok(b) => String::from_utf8(b).ok()?,
         Err(e) => {
             return Some(Document {
-                resources: vec![],
                 diagnostics: vec![Diagnostic::error(whole, format!("cannot read file: {e}"))],
+                ..Default::default()
             });
         }
     };
+    if explicit_plan || discover::looks_like_plan(p, &text) {
+        return parse::plan::load(p, &text, plans, explicit_plan);
+    }
     if !parse::cfn::detect::is_template(p, &text) {
         return None;
     }
@@ -198,6 +219,14 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
             .par_iter()
             .filter_map(|f| {
                 let text = std::fs::read_to_string(&**f).ok()?;
+                // A plan holds the values Terraform will write, secrets from a vault
+                // included: none of them is written in the code.
+                let path = std::path::Path::new(&**f);
+                if discover::looks_like_plan(path, &text)
+                    || opts.plans.iter().any(|p| discover::display(p) == **f)
+                {
+                    return None;
+                }
                 let here = declared.get(&**f).map(Vec::as_slice).unwrap_or(&[]);
                 Some(rules::cred::hardcoded_aws_credentials::scan_file(
                     f, &text, here,
@@ -207,14 +236,54 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
             .collect();
     }
     let files_scanned = files.len();
-    let checked: Vec<(Vec<Finding>, Vec<Diagnostic>)> = docs
+    let any_plan = docs.iter().any(|d| d.changes.is_some());
+    let checked: Vec<(Vec<Finding>, Vec<Diagnostic>, bool)> = docs
         .into_par_iter()
-        .map(|d| check(d, &rules, &opts.account_ids))
+        .map(|d| {
+            let changes = d.changes.clone();
+            let (mut findings, diags) = check(d, &rules, &opts.account_ids);
+            if opts.changed_only
+                && let Some(c) = &changes
+            {
+                findings.retain(|f| {
+                    c.addresses.contains(&f.resource)
+                        || f.related.iter().any(|r| c.spans.contains(&r.span))
+                });
+            }
+            (findings, diags, changes.is_some())
+        })
         .collect();
-    let mut findings = credentials;
-    for (f, d) in checked {
-        findings.extend(f);
+    let mut findings = Vec::new();
+    let mut left_out = 0;
+    // With --changed-only, a plan says what changes: the findings of configurations and
+    // templates scanned beside it (and of credentials written in files) are not this
+    // change's.
+    if opts.changed_only && any_plan {
+        left_out += credentials.len();
+    } else {
+        findings.extend(credentials);
+    }
+    for (f, d, is_plan) in checked {
+        if opts.changed_only && any_plan && !is_plan {
+            left_out += f.len();
+        } else {
+            findings.extend(f);
+        }
         diagnostics.extend(d);
+    }
+    if opts.changed_only && !any_plan {
+        diagnostics.push(Diagnostic::note(
+            value::Span::none(),
+            "--changed-only: no Terraform plan was scanned, so every finding is reported",
+        ));
+    }
+    if left_out > 0 {
+        diagnostics.push(Diagnostic::note(
+            value::Span::none(),
+            format!(
+                "--changed-only: {left_out} finding(s) of configurations and templates that are not plans are not reported"
+            ),
+        ));
     }
     for f in &mut findings {
         if let Some(s) = opts
@@ -276,6 +345,7 @@ pub fn finish(
         diagnostics,
         files_scanned,
         rules_run: rules.iter().map(|r| r.id()).collect(),
+        baselined: 0,
     }
 }
 

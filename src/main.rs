@@ -78,13 +78,197 @@ enum GraphFormat {
     Json,
 }
 
+/// What to scan and how: shared by `scan` and `baseline`.
+#[derive(clap::Args)]
+struct Inputs {
+    /// Files or directories (default: the current directory, unless --plan is given).
+    paths: Vec<PathBuf>,
+    /// A Terraform plan as JSON (`terraform show -json PLANFILE`), of any name;
+    /// repeatable. `.json` files under PATHs that are plans are found by their content.
+    #[arg(long = "plan", value_name = "FILE")]
+    plans: Vec<PathBuf>,
+    /// The directory of the configuration a plan was made from, so findings point at the
+    /// .tf files (default: the plan file's directory, then the current directory).
+    #[arg(long = "tf-dir", value_name = "DIR")]
+    tf_dir: Option<PathBuf>,
+    /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these rules (IDs or families, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Set a Terraform root variable (repeatable): --var name=value.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// Load Terraform variables from a .tfvars or .tfvars.json file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
+    #[arg(long)]
+    allow_parse_errors: bool,
+    /// One of your own AWS account IDs (repeatable): trust in it is not cross-account.
+    #[arg(long = "account-id", value_name = "ID", value_parser = parse_account_id)]
+    account_ids: Vec<String>,
+    /// Read this configuration file instead of looking for `.rolegraph.yaml` from the
+    /// scan root up.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// No progress bar (it is only drawn when standard error is a terminal anyway).
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// The scan the inputs ask for, with what the configuration file adds.
+struct Prepared {
+    opts: ScanOptions,
+    /// `fail-on` of the configuration file.
+    fail_on: Option<FailOn>,
+    allow_parse_errors: bool,
+    quiet: bool,
+}
+
+impl Inputs {
+    /// The scan options (flags over the configuration file), or a usage error.
+    fn prepare(self) -> Result<Prepared, String> {
+        let paths = if self.paths.is_empty() && self.plans.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths
+        };
+        // The configuration: given, or found from the scan root (or the plan) up.
+        let config_path = self.config.or_else(|| {
+            paths
+                .first()
+                .or(self.plans.first())
+                .and_then(|p| rolegraph::config::discover(p))
+        });
+        let loaded = match config_path.as_deref().map(rolegraph::config::load) {
+            Some(Ok(l)) => Some(l),
+            Some(Err(e)) => return Err(e.to_string()),
+            None => None,
+        };
+        let cfg = loaded
+            .as_ref()
+            .map(|l| l.config.clone())
+            .unwrap_or_default();
+        // Flags override the configuration.
+        let select = if self.select.is_empty() {
+            cfg.select.clone()
+        } else {
+            self.select
+        };
+        let ignore = if self.ignore.is_empty() {
+            cfg.ignore.clone()
+        } else {
+            self.ignore
+        };
+        let mut var_files = loaded.as_ref().map(|l| l.var_files()).unwrap_or_default();
+        var_files.extend(self.var_files);
+        let exclude = match loaded.as_ref().map(|l| l.exclude()) {
+            Some(Ok(x)) => x,
+            Some(Err(e)) => return Err(e.to_string()),
+            None => None,
+        };
+        let parsed_vars = parse_vars(self.vars)?;
+        for f in &var_files {
+            if !f.is_file() {
+                return Err(format!("--var-file {}: no such file", f.display()));
+            }
+        }
+        for f in &self.plans {
+            if !f.is_file() {
+                return Err(format!("--plan {}: no such file", f.display()));
+            }
+        }
+        if let Some(d) = &self.tf_dir
+            && !d.is_dir()
+        {
+            return Err(format!("--tf-dir {}: no such directory", d.display()));
+        }
+        for s in select.iter().chain(ignore.iter()) {
+            if !rolegraph::rules::is_rule_or_family(s) {
+                return Err(format!(
+                    "unknown rule or family {s:?}; `rolegraph rules` lists them"
+                ));
+            }
+        }
+        let mut account_ids = cfg.account_ids.clone();
+        account_ids.extend(self.account_ids);
+        Ok(Prepared {
+            opts: ScanOptions {
+                paths,
+                vars: VarInputs {
+                    var_files,
+                    vars: parsed_vars,
+                },
+                select,
+                ignore,
+                severity: cfg.severity.clone(),
+                exclude,
+                account_ids,
+                plans: self.plans,
+                plan_locations: rolegraph::parse::plan::Locations {
+                    tf_dir: self.tf_dir,
+                },
+                changed_only: false,
+            },
+            fail_on: cfg.fail_on,
+            allow_parse_errors: self.allow_parse_errors,
+            quiet: self.quiet,
+        })
+    }
+}
+
+/// Run a scan, with a progress bar when standard error is a terminal.
+fn run_scan(opts: &ScanOptions, quiet: bool) -> rolegraph::finding::Report {
+    if !quiet && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} parsing {bar:30} {pos}/{len} inputs ({elapsed})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let report = rolegraph::scan_with_progress(opts, &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        });
+        bar.finish_and_clear();
+        report
+    } else {
+        rolegraph::scan(opts)
+    }
+}
+
+/// Print the error-level diagnostics on standard error (the gate's reason stays visible
+/// when the report goes elsewhere).
+fn print_errors(report: &rolegraph::finding::Report) {
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+    {
+        eprintln!("error: {}: {}", d.span, d.message);
+    }
+}
+
+/// Links from a report to the source on GitHub, when run in GitHub Actions.
+fn github_link_base() -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Scan Terraform under the given paths.
+    /// Scan Terraform (configurations and plans) and CloudFormation under the given paths.
     Scan {
-        /// Files or directories (default: the current directory).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        inputs: Inputs,
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
         /// Write the report to this file instead of standard output.
@@ -94,31 +278,21 @@ enum Command {
         /// source never count) [default: high, or `fail-on` of the configuration].
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
-        /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
-        #[arg(long, value_delimiter = ',')]
-        select: Vec<String>,
-        /// Do not run these rules (IDs or families, comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        ignore: Vec<String>,
-        /// Set a Terraform root variable (repeatable): --var name=value.
-        #[arg(long = "var", value_name = "NAME=VALUE")]
-        vars: Vec<String>,
-        /// Load Terraform variables from a .tfvars or .tfvars.json file (repeatable).
-        #[arg(long = "var-file", value_name = "FILE")]
-        var_files: Vec<PathBuf>,
-        /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
+        /// Report only findings about resources a plan creates, updates or replaces (or
+        /// whose path goes through one).
         #[arg(long)]
-        allow_parse_errors: bool,
-        /// One of your own AWS account IDs (repeatable): trust in it is not cross-account.
-        #[arg(long = "account-id", value_name = "ID", value_parser = parse_account_id)]
-        account_ids: Vec<String>,
-        /// Read this configuration file instead of looking for `.rolegraph.yaml` from the
-        /// scan root up.
+        changed_only: bool,
+        /// Leave out the findings recorded in this baseline (see `rolegraph baseline`).
         #[arg(long, value_name = "FILE")]
-        config: Option<PathBuf>,
-        /// No progress bar (it is only drawn when standard error is a terminal anyway).
+        baseline: Option<PathBuf>,
+    },
+    /// Record the findings of a scan in a baseline file, for `scan --baseline`.
+    Baseline {
+        #[command(flatten)]
+        inputs: Inputs,
+        /// The baseline file to write.
         #[arg(long, short)]
-        quiet: bool,
+        output: PathBuf,
     },
     /// List the rules, or show one rule's full documentation.
     Rules {
@@ -255,111 +429,71 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Scan {
-            paths,
-            format,
-            output,
-            fail_on,
-            select,
-            ignore,
-            vars,
-            var_files,
-            allow_parse_errors,
-            account_ids,
-            config,
-            quiet,
-        } => {
-            // The configuration: given, or found from the scan root up.
-            let config_path =
-                config.or_else(|| paths.first().and_then(|p| rolegraph::config::discover(p)));
-            let loaded = match config_path.as_deref().map(rolegraph::config::load) {
-                Some(Ok(l)) => Some(l),
-                Some(Err(e)) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-                None => None,
-            };
-            let cfg = loaded
-                .as_ref()
-                .map(|l| l.config.clone())
-                .unwrap_or_default();
-            // Flags override the configuration.
-            let fail_on = fail_on.or(cfg.fail_on).unwrap_or(FailOn::High);
-            let select = if select.is_empty() {
-                cfg.select.clone()
-            } else {
-                select
-            };
-            let ignore = if ignore.is_empty() {
-                cfg.ignore.clone()
-            } else {
-                ignore
-            };
-            let mut all_var_files = loaded.as_ref().map(|l| l.var_files()).unwrap_or_default();
-            all_var_files.extend(var_files);
-            let var_files = all_var_files;
-            let exclude = match loaded.as_ref().map(|l| l.exclude()) {
-                Some(Ok(x)) => x,
-                Some(Err(e)) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-                None => None,
-            };
-
-            let parsed_vars = match parse_vars(vars) {
-                Ok(v) => v,
+        Command::Baseline { inputs, output } => {
+            let p = match inputs.prepare() {
+                Ok(p) => p,
                 Err(e) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(2);
                 }
             };
-            for f in &var_files {
-                if !f.is_file() {
-                    eprintln!("error: --var-file {}: no such file", f.display());
-                    return ExitCode::from(2);
-                }
-            }
-            for s in select.iter().chain(ignore.iter()) {
-                if !rolegraph::rules::is_rule_or_family(s) {
-                    eprintln!("error: unknown rule or family {s:?}; `rolegraph rules` lists them");
-                    return ExitCode::from(2);
-                }
-            }
-            let opts = ScanOptions {
-                paths,
-                vars: VarInputs {
-                    var_files,
-                    vars: parsed_vars,
-                },
-                select,
-                ignore,
-                severity: cfg.severity.clone(),
-                exclude,
-                account_ids: {
-                    let mut ids = cfg.account_ids.clone();
-                    ids.extend(account_ids);
-                    ids
-                },
-            };
-            let report = if !quiet && std::io::stderr().is_terminal() {
-                let bar = indicatif::ProgressBar::new(0);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} parsing {bar:30} {pos}/{len} inputs ({elapsed})",
-                    )
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            let report = run_scan(&p.opts, p.quiet);
+            print_errors(&report);
+            if report.has_parse_errors() && !p.allow_parse_errors {
+                eprintln!(
+                    "error: not writing {}: some files could not be parsed (pass --allow-parse-errors to record the rest)",
+                    output.display()
                 );
-                let report = rolegraph::scan_with_progress(&opts, &|done, total| {
-                    bar.set_length(total as u64);
-                    bar.set_position(done as u64);
-                });
-                bar.finish_and_clear();
-                report
-            } else {
-                rolegraph::scan(&opts)
+                return ExitCode::from(2);
+            }
+            if let Err(e) = std::fs::write(&output, rolegraph::baseline::render(&report)) {
+                eprintln!("error: cannot write {}: {e}", output.display());
+                return ExitCode::from(2);
+            }
+            let n = report.active().count();
+            eprintln!(
+                "recorded {n} finding{} in {}",
+                if n == 1 { "" } else { "s" },
+                output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Scan {
+            inputs,
+            format,
+            output,
+            fail_on,
+            changed_only,
+            baseline,
+        } => {
+            let p = match inputs.prepare() {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(2);
+                }
             };
+            let fail_on = fail_on.or(p.fail_on).unwrap_or(FailOn::High);
+            let allow_parse_errors = p.allow_parse_errors;
+            let mut opts = p.opts;
+            opts.changed_only = changed_only;
+            let baseline = match &baseline {
+                None => None,
+                Some(path) => match std::fs::read_to_string(path)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| rolegraph::baseline::Baseline::parse(&t))
+                {
+                    Ok(b) => Some(b),
+                    Err(e) => {
+                        eprintln!("error: --baseline {}: {e}", path.display());
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            let mut report = run_scan(&opts, p.quiet);
+            if let Some(b) = &baseline {
+                b.apply(&mut report);
+            }
             let metas: Vec<&policies::RuleMeta> = report
                 .rules_run
                 .iter()
@@ -368,6 +502,7 @@ fn main() -> ExitCode {
             let to_terminal = output.is_none() && std::io::stdout().is_terminal();
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
             let sources = |f: &str| std::fs::read_to_string(f).ok();
+            let link_base = github_link_base();
             let text = rolegraph::report::render(
                 &report,
                 format,
@@ -377,6 +512,7 @@ fn main() -> ExitCode {
                     ruleset_version: policies::RULESET_VERSION,
                     rules: &metas,
                     sources: &sources,
+                    link_base: link_base.as_deref(),
                 },
             );
             let written = match &output {
@@ -392,14 +528,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             if output.is_some() || format != OutputFormat::Text {
-                // Keep the gate's reason visible when the report goes elsewhere.
-                for d in report
-                    .diagnostics
-                    .iter()
-                    .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
-                {
-                    eprintln!("error: {}: {}", d.span, d.message);
-                }
+                print_errors(&report);
             }
             if report.has_parse_errors() && !allow_parse_errors {
                 return ExitCode::from(2);

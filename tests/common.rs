@@ -37,6 +37,7 @@ pub fn render(report: &Report, format: OutputFormat) -> String {
             ruleset_version: policies::RULESET_VERSION,
             rules: &metas,
             sources: &sources,
+            link_base: None,
         },
     )
 }

@@ -55,6 +55,14 @@ fn every_fixture_gives_schema_valid_sarif() {
         .map(|(_, _, _, d)| d.to_string_lossy().replace('\\', "/"))
         .collect();
     dirs.extend(["testdata/demo".into(), "testdata/cli/parse-error".into()]);
+    // Terraform plans: mapped to their configuration, and not (one-line JSON).
+    dirs.extend([
+        "testdata/plan/modules".into(),
+        "testdata/plan/update".into(),
+        "testdata/plan/one-line".into(),
+        "testdata/plan/registry".into(),
+        "testdata/pairs/web-stack/plan".into(),
+    ]);
     for d in dirs {
         let errors = schema_errors(&sarif_of(&d));
         assert!(

@@ -3,3 +3,4 @@
 pub mod cfn;
 pub mod hcl;
 pub mod json;
+pub mod plan;

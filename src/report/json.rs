@@ -27,6 +27,7 @@ struct Summary {
     medium: usize,
     low: usize,
     suppressed: usize,
+    baselined: usize,
     parse_errors: usize,
 }
 
@@ -137,6 +138,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             medium: report.count(Severity::Medium),
             low: report.count(Severity::Low),
             suppressed: report.suppressed(),
+            baselined: report.baselined,
             parse_errors: unparsed_files(report),
         },
         findings: report.findings.iter().map(|f| finding(f, opts)).collect(),

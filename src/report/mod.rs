@@ -9,6 +9,7 @@
 mod github;
 mod json;
 mod junit;
+mod markdown;
 mod sarif;
 mod text;
 
@@ -30,6 +31,8 @@ pub enum OutputFormat {
     Github,
     /// JUnit XML, for GitLab, Jenkins and other CI test reports.
     Junit,
+    /// A compact Markdown summary for a pull-request comment.
+    Markdown,
 }
 
 /// What a renderer needs besides the report.
@@ -45,6 +48,9 @@ pub struct RenderOptions<'a> {
     /// The text of a file by [`crate::value::Span::file`], for source snippets; `None` when
     /// it cannot be read (the snippet is then left out).
     pub sources: &'a dyn Fn(&str) -> Option<String>,
+    /// Where a file's lines can be linked to (`https://github.com/o/r/blob/SHA`): the
+    /// Markdown summary links `file:line` to `{link_base}/{file}#L{line}`. `None`: plain text.
+    pub link_base: Option<&'a str>,
 }
 
 impl RenderOptions<'_> {
@@ -62,6 +68,7 @@ pub fn render(report: &Report, format: OutputFormat, opts: &RenderOptions) -> St
         OutputFormat::Sarif => sarif::render(report, opts),
         OutputFormat::Github => github::render(report, opts),
         OutputFormat::Junit => junit::render(report, opts),
+        OutputFormat::Markdown => markdown::render(report, opts),
     }
 }
 
@@ -440,6 +447,7 @@ pub(crate) mod tests {
             ],
             files_scanned: 12,
             rules_run: vec!["IMDS001", "IMDS002", "TRUST001"],
+            baselined: 0,
         }
     }
 
@@ -456,6 +464,7 @@ pub(crate) mod tests {
                 ruleset_version: "1.0.0",
                 rules: &rules,
                 sources: &source,
+                link_base: None,
             },
         )
     }
@@ -531,6 +540,7 @@ pub(crate) mod tests {
             OutputFormat::Sarif,
             OutputFormat::Github,
             OutputFormat::Junit,
+            OutputFormat::Markdown,
         ] {
             let a = render_sample(&r, format, false);
             assert!(a.ends_with('\n'), "{format:?}");

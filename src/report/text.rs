@@ -28,6 +28,10 @@ use std::fmt::Write as _;
 const TAB: &str = "    ";
 /// The most source lines one snippet shows.
 const MAX_SNIPPET_LINES: u32 = 3;
+/// Longer source lines are shown in part: the marked part with [`LINE_CONTEXT`] characters
+/// on each side.
+const MAX_LINE_CHARS: usize = 160;
+const LINE_CONTEXT: usize = 40;
 
 const RED_BOLD: &str = "1;31";
 const YELLOW: &str = "33";
@@ -74,6 +78,9 @@ pub(super) fn summary(report: &Report) -> String {
     let suppressed = report.suppressed();
     if suppressed > 0 {
         let _ = write!(s, "; {suppressed} suppressed in source");
+    }
+    if report.baselined > 0 {
+        let _ = write!(s, "; {} in the baseline", report.baselined);
     }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
@@ -216,13 +223,42 @@ impl TextRenderer<'_, '_> {
         let end = end.max(start + 1);
         let last = end_line.min(span.line + MAX_SNIPPET_LINES - 1) as usize;
         let last = last.min(lines.len());
-        let shown = (first..=last)
+        let mut shown: Vec<(u32, String)> = (first..=last)
             .map(|n| (n as u32, lines[n - 1].clone()))
             .collect();
+        // A very long line (a one-line JSON plan, a policy in a string) is shown around
+        // the mark; other long lines are cut.
+        let mut mark = (start, end);
+        for (i, (_, line)) in shown.iter_mut().enumerate() {
+            let chars: Vec<char> = line.chars().collect();
+            if chars.len() <= MAX_LINE_CHARS {
+                continue;
+            }
+            let (from, to) = if i == 0 {
+                let from = start.saturating_sub(LINE_CONTEXT);
+                let mark_end = end.min(start + MAX_LINE_CHARS - 2 * LINE_CONTEXT);
+                mark = (start - from, mark_end - from);
+                (from, (mark_end + LINE_CONTEXT).min(chars.len()))
+            } else {
+                (0, MAX_LINE_CHARS)
+            };
+            let mut cut = String::new();
+            if from > 0 {
+                cut.push('…');
+                if i == 0 {
+                    mark = (mark.0 + 1, mark.1 + 1);
+                }
+            }
+            cut.extend(&chars[from..to]);
+            if to < chars.len() {
+                cut.push('…');
+            }
+            *line = cut;
+        }
         Some(Snippet {
             lines: shown,
             truncated: end_line as usize > last,
-            mark: (start, end),
+            mark,
         })
     }
 
@@ -383,6 +419,43 @@ mod tests {
         assert!(out.contains(
             "critical[TRUST001]: AppRole can be assumed by any AWS principal\n  --> templates/app.yaml:14:11\n   = help: Set the property in the template.\n"
         ));
+    }
+
+    #[test]
+    fn long_lines_are_shown_around_the_mark() {
+        // A one-line JSON plan: 300 characters before the value, 300 after.
+        let line = format!(
+            "{{\"a\":\"{}\",\"http_tokens\":\"optional\",\"b\":\"{}\"}}",
+            "x".repeat(300),
+            "y".repeat(300)
+        );
+        let col = line.find("\"optional\"").unwrap() as u32 + 1;
+        let mut r = sample_report();
+        r.findings.truncate(1);
+        r.findings[0].related.clear();
+        r.findings[0].span = Span::new(Arc::from("plan.json"), 1, col, 1, col + 10);
+        let metas = super::super::tests::metas();
+        let rules: Vec<&crate::policies::RuleMeta> = metas.iter().collect();
+        let sources = |f: &str| (f == "plan.json").then(|| line.clone());
+        let out = super::super::render(
+            &r,
+            OutputFormat::Text,
+            &RenderOptions {
+                color: false,
+                tool_version: "0.1.0",
+                ruleset_version: "1.0.0",
+                rules: &rules,
+                sources: &sources,
+                link_base: None,
+            },
+        );
+        let shown = format!(
+            "1 | …{}\",\"http_tokens\":\"optional\",\"b\":\"{}…\n  |  {}^^^^^^^^^^\n",
+            "x".repeat(24),
+            "y".repeat(34),
+            " ".repeat(40)
+        );
+        assert!(out.contains(&shown), "{out}");
     }
 
     #[test]

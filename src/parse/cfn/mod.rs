@@ -48,14 +48,14 @@ pub fn parse_template(_path: &Path, file: Arc<str>, text: &str) -> Document {
         Ok(r) => r,
         Err(d) => {
             return Document {
-                resources: Vec::new(),
                 diagnostics: vec![d],
+                ..Default::default()
             };
         }
     };
     let mut doc = Document {
-        resources: Vec::new(),
         diagnostics: warnings,
+        ..Default::default()
     };
     if !root.is_map() {
         doc.diagnostics.push(Diagnostic::error(
