@@ -254,7 +254,7 @@ fn scan_plan_gates_on_its_findings() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let text = stdout(&out);
     assert!(
-        text.ends_with("Found 3 findings (0 critical, 3 high, 0 medium, 0 low) in 1 file.\n"),
+        text.ends_with("Found 4 findings (0 critical, 3 high, 0 medium, 1 low) in 1 file.\n"),
         "{text}"
     );
     assert!(
@@ -281,6 +281,7 @@ fn changed_only_reports_what_the_plan_changes() {
         findings(&["scan", "--plan", plan]),
         [
             "WL001 data.aws_iam_role.legacy testdata/plan/update/main.tf:7",
+            "WL002 data.aws_iam_role.legacy testdata/plan/update/main.tf:7",
             "IMDS001 aws_instance.app testdata/plan/update/main.tf:22",
             "IMDS001 aws_instance.batch testdata/plan/update/main.tf:31",
         ]
@@ -289,6 +290,7 @@ fn changed_only_reports_what_the_plan_changes() {
     // the new aws_instance.worker attaches it.
     let changed = [
         "WL001 data.aws_iam_role.legacy testdata/plan/update/main.tf:7",
+        "WL002 data.aws_iam_role.legacy testdata/plan/update/main.tf:7",
         "IMDS001 aws_instance.app testdata/plan/update/main.tf:22",
     ];
     assert_eq!(
@@ -309,7 +311,7 @@ fn changed_only_reports_what_the_plan_changes() {
     assert!(
         text.contains(
             "note: --changed-only: no Terraform plan was scanned, so every finding is reported"
-        ) && text.contains("Found 2 findings"),
+        ) && text.contains("Found 3 findings"),
         "{text}"
     );
 }
@@ -415,7 +417,7 @@ fn baseline_suppresses_recorded_findings_only() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stderr(&out), format!("recorded 2 findings in {base_s}\n"));
+    assert_eq!(stderr(&out), format!("recorded 3 findings in {base_s}\n"));
     let recorded = std::fs::read_to_string(&base).unwrap();
     insta::assert_snapshot!("baseline_file", recorded);
     // ...then gate the plan on what it adds: the findings of the configuration match by
@@ -436,7 +438,7 @@ fn baseline_suppresses_recorded_findings_only() {
     assert!(!text.contains("[IMDS001]"), "{text}");
     assert!(
         text.ends_with(
-            "Found 1 finding (0 critical, 1 high, 0 medium, 0 low) in 1 file; 2 in the baseline.\n"
+            "Found 1 finding (0 critical, 1 high, 0 medium, 0 low) in 1 file; 3 in the baseline.\n"
         ),
         "{text}"
     );
