@@ -226,6 +226,9 @@ pub struct Document {
     /// For a plan: what it changes (`--changed-only` reports only findings about that).
     /// `None` for other inputs.
     pub changes: Option<Changes>,
+    /// Other files the document was read with (the configuration a plan was made from):
+    /// they count as scanned, and are searched for credentials like the rest.
+    pub other_files: std::collections::BTreeSet<std::sync::Arc<str>>,
 }
 
 /// What a plan changes.

@@ -130,6 +130,7 @@ pub fn load_with_progress(
     for (d, (p, _)) in templates.into_iter().zip(&candidates) {
         if let Some(d) = d {
             files.insert(std::sync::Arc::from(discover::display(p).as_str()));
+            files.extend(d.other_files.iter().cloned());
             docs.push(d);
         }
     }

@@ -12,8 +12,9 @@
 //! | high | **IMDS001** EC2 instance metadata accepts IMDSv1 | `aws_instance.web` | [main.tf:12](https://github.com/o/r/blob/SHA/main.tf#L12) |
 //! ```
 //!
-//! Findings suppressed in source and those recorded in a baseline are not listed (the
-//! summary line counts them): the table holds what this change brings.
+//! The findings' messages follow, folded in a `<details>` element. Findings suppressed in
+//! source and those recorded in a baseline are not listed (the summary line counts them):
+//! the table holds what this change brings.
 
 use super::{RenderOptions, mask_secrets, unparsed_files};
 use crate::finding::{Finding, Report, Severity};
@@ -98,6 +99,19 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             active.len() - MAX_ROWS
         );
     }
+    // What each finding says, folded away under the table.
+    out.push_str("\n<details><summary>Messages</summary>\n\n");
+    for f in active.iter().take(MAX_ROWS) {
+        let _ = writeln!(
+            out,
+            "- **{}** `{}` at {}: {}",
+            f.rule_id,
+            cell(&f.resource).replace('`', "'"),
+            cell(&format!("{}:{}", f.span.file, f.span.line)),
+            cell(&f.message),
+        );
+    }
+    out.push_str("\n</details>\n");
     out
 }
 
@@ -171,7 +185,15 @@ mod tests {
              | --- | --- | --- | --- |\n\
              | critical | **TRUST001** A trust policy lets anyone assume the role | `AppRole` | templates/app.yaml:14 |\n\
              | high | **IMDS001** EC2 instance metadata accepts IMDSv1 requests | `aws_instance.web` | testdata/demo dir/main.tf:5 |\n\
-             | medium | **IMDS002** Metadata hop limit lets containers reach the instance role | `aws_instance.web` | testdata/demo dir/main.tf:4 |\n"
+             | medium | **IMDS002** Metadata hop limit lets containers reach the instance role | `aws_instance.web` | testdata/demo dir/main.tf:4 |\n\
+             \n\
+             <details><summary>Messages</summary>\n\
+             \n\
+             - **TRUST001** `AppRole` at templates/app.yaml:14: AppRole can be assumed by any AWS principal\n\
+             - **IMDS001** `aws_instance.web` at testdata/demo dir/main.tf:5: aws_instance.web accepts IMDSv1: http_tokens is \"optional\"\n\
+             - **IMDS002** `aws_instance.web` at testdata/demo dir/main.tf:4: aws_instance.web lets containers reach IMDS: hop limit is 3 (set by AKIA****************)\n\
+             \n\
+             </details>\n"
         );
     }
 
@@ -190,7 +212,13 @@ mod tests {
              \n\
              | Severity | Rule | Resource | Location |\n\
              | --- | --- | --- | --- |\n\
-             | high | **IMDS001** EC2 instance metadata accepts IMDSv1 requests | `aws_instance.web` | [testdata/demo dir/main.tf:5](https://github.com/o/r/blob/abc/testdata/demo%20dir/main.tf#L5) |\n"
+             | high | **IMDS001** EC2 instance metadata accepts IMDSv1 requests | `aws_instance.web` | [testdata/demo dir/main.tf:5](https://github.com/o/r/blob/abc/testdata/demo%20dir/main.tf#L5) |\n\
+             \n\
+             <details><summary>Messages</summary>\n\
+             \n\
+             - **IMDS001** `aws_instance.web` at testdata/demo dir/main.tf:5: aws_instance.web accepts IMDSv1: http_tokens is \"optional\"\n\
+             \n\
+             </details>\n"
         );
         r.findings.clear();
         assert_eq!(

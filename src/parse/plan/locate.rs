@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 /// The evaluated configuration of a plan.
 pub struct Config {
     pub dir: PathBuf,
+    /// The files of the configuration (its modules and variable files included).
+    pub files: std::collections::BTreeSet<std::sync::Arc<str>>,
     resources: Vec<Resource>,
     by_address: HashMap<String, usize>,
     by_stripped: HashMap<String, usize>,
@@ -35,7 +37,7 @@ impl Config {
             var_files: Vec::new(),
             vars,
         };
-        let (doc, _) = scan_root_module(dir, dir, &inputs);
+        let (doc, files) = scan_root_module(dir, dir, &inputs);
         let mut by_address = HashMap::new();
         let mut by_stripped = HashMap::new();
         for (i, r) in doc.resources.iter().enumerate() {
@@ -44,6 +46,7 @@ impl Config {
         }
         Some(Config {
             dir: dir.to_path_buf(),
+            files,
             resources: doc.resources,
             by_address,
             by_stripped,

@@ -174,6 +174,9 @@ pub fn parse_plan(path: &Path, text: &str, root: &Node, locations: &Locations) -
         }
         doc.resources.push(res);
     }
+    if let Some(c) = &config {
+        doc.other_files = c.files.clone();
+    }
     if config.is_none() && !doc.resources.is_empty() {
         let looked: Vec<String> = candidate_dirs(path, locations)
             .iter()
