@@ -125,6 +125,8 @@ struct Prepared {
     fail_on: Option<FailOn>,
     allow_parse_errors: bool,
     quiet: bool,
+    /// `baseline` of the configuration file (relative to the file's directory).
+    baseline: Option<PathBuf>,
 }
 
 impl Inputs {
@@ -213,6 +215,7 @@ impl Inputs {
                 changed_only: false,
             },
             fail_on: cfg.fail_on,
+            baseline: loaded.as_ref().and_then(|l| l.baseline()),
             allow_parse_errors: self.allow_parse_errors,
             quiet: self.quiet,
         })
@@ -477,6 +480,8 @@ fn main() -> ExitCode {
             let allow_parse_errors = p.allow_parse_errors;
             let mut opts = p.opts;
             opts.changed_only = changed_only;
+            // The flag, else the configuration file's.
+            let baseline = baseline.or(p.baseline.clone());
             let baseline = match &baseline {
                 None => None,
                 Some(path) => match std::fs::read_to_string(path)

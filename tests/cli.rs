@@ -634,3 +634,35 @@ fn no_progress_output_when_not_a_terminal_or_quiet() {
         );
     }
 }
+
+#[test]
+fn the_config_file_names_a_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata/IMDS002/terraform/fail/main.tf"),
+        dir.path().join("main.tf"),
+    )
+    .unwrap();
+    let d = dir.path().to_string_lossy().to_string();
+    let base = dir.path().join("known.json").to_string_lossy().to_string();
+    let out = rolegraph()
+        .args(["baseline", "-o", &base, &d])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // Without the configuration the medium findings fail a `low` gate...
+    let out = rolegraph()
+        .args(["scan", &d, "--fail-on", "low"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    // ...with `baseline:` in .rolegraph.yaml (relative to the file) they are known.
+    std::fs::write(dir.path().join(".rolegraph.yaml"), "baseline: known.json\n").unwrap();
+    let out = rolegraph()
+        .args(["scan", &d, "--fail-on", "low"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("in the baseline"), "{}", stdout(&out));
+}
