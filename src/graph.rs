@@ -84,7 +84,9 @@ const LC: &[&str] = &[
     "AWS::AutoScaling::LaunchConfiguration",
 ];
 const POLICY: &[&str] = &["aws_iam_policy", "AWS::IAM::ManagedPolicy"];
-const AMI: &[&str] = &["aws_ami"];
+/// Where an image ID comes from: an AMI registered or looked up (`aws_ami`, `data.aws_ami`),
+/// or a Parameter Store parameter holding one (`data.aws_ssm_parameter`).
+const AMI: &[&str] = &["aws_ami", "aws_ssm_parameter"];
 
 macro_rules! link {
     ($from:expr, [$($p:expr),*], $kind:ident, $to:expr, $by:ident) => {

@@ -56,6 +56,13 @@ impl fmt::Display for Span {
     }
 }
 
+/// Is the text a CloudFormation dynamic reference (`{{resolve:ssm:/name}}`,
+/// `{{resolve:secretsmanager:...}}`), whose value CloudFormation reads at deploy time? An
+/// `AWS::SSM::Parameter::Value<...>` parameter evaluates to one.
+pub fn is_dynamic_reference(s: &str) -> bool {
+    s.contains("{{resolve:")
+}
+
 /// A symbolic reference to (an attribute of) another resource, e.g. `aws_iam_role.app.arn`
 /// or, in CloudFormation, `!GetAtt AppRole.Arn`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

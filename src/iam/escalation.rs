@@ -8,7 +8,8 @@
 //!   `lambda:CreateFunction`, ...): the new workload runs with any role in the account;
 //! - **direct**: one action that changes IAM in the caller's favour
 //!   (`iam:CreatePolicyVersion`, `iam:AttachRolePolicy`, ...), or `sts:AssumeRole` /
-//!   `lambda:UpdateFunctionCode` on `"*"`.
+//!   `lambda:UpdateFunctionCode` on `"*"`; an access key or a console password for a user
+//!   other than the caller (`user/${aws:username}` is the caller's own).
 //!
 //! The catalogue is data; [`find`] checks it against any [`Permissions`], so the caller
 //! decides how a grant is known (one document, or a role's effective permissions). Not yet
@@ -23,6 +24,9 @@ pub enum Scope {
     AnyResource,
     /// Only a grant on `Resource: "*"` counts (`iam:PassRole` on `*` passes every role).
     Star,
+    /// A grant on some resource other than the caller's own IAM user counts: an ARN ending
+    /// in `user/${aws:username}` lets each user manage only its own keys and password.
+    OtherPrincipal,
 }
 
 /// What the catalogue asks of a set of permissions.
@@ -130,14 +134,14 @@ pub static CATALOGUE: &[Path] = &[
     Path {
         id: "create-access-key",
         summary: "create an access key for another user and act as that user",
-        requires: &[(&["iam:CreateAccessKey"], Scope::AnyResource)],
+        requires: &[(&["iam:CreateAccessKey"], Scope::OtherPrincipal)],
     },
     Path {
         id: "login-profile",
         summary: "set a console password for another user and sign in as that user",
         requires: &[(
             &["iam:CreateLoginProfile", "iam:UpdateLoginProfile"],
-            Scope::AnyResource,
+            Scope::OtherPrincipal,
         )],
     },
     Path {
@@ -218,9 +222,10 @@ mod tests {
 
     impl Permissions for Grants {
         fn allows(&self, action: &str, scope: Scope) -> Tri {
-            let hit = self.known.iter().any(|(p, star)| {
-                pattern_matches(p, action) && (*star || scope == Scope::AnyResource)
-            });
+            let hit = self
+                .known
+                .iter()
+                .any(|(p, star)| pattern_matches(p, action) && (*star || scope != Scope::Star));
             if hit {
                 Tri::Yes
             } else if self.unknown.iter().any(|p| pattern_matches(p, action)) {

@@ -16,7 +16,7 @@
 
 use super::escalation::{Permissions, Scope};
 use crate::model::policy::{PolicyDocument, Statement, Tri};
-use crate::value::{Node, Value};
+use crate::value::{Node, Piece, Value};
 
 /// Does a `Resource` pattern cover every resource an action can name? `*`, or an ARN whose
 /// resource part is all wildcards after its type (`arn:aws:iam::*:role/*`,
@@ -42,6 +42,32 @@ pub fn is_broad_resource(pattern: &str) -> bool {
     tail == "*" && !resource[..resource.len() - 1].contains('*')
 }
 
+/// Does a `Resource` entry name only the calling user itself (an ARN ending in
+/// `user/${aws:username}`, the policy variable IAM replaces with the caller's user name)?
+/// `Unknown` when the entry is not statically known.
+pub fn self_only(item: &Node) -> Tri {
+    let text = match &item.value {
+        Value::String(s) => s.clone(),
+        // `arn:aws:iam::${AWS::AccountId}:user/${aws:username}`: the account may stay a
+        // reference, the user part must be literal.
+        Value::Interp(pieces) if matches!(pieces.last(), Some(Piece::Lit(_))) => pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(l) => l.as_str(),
+                _ => "?",
+            })
+            .collect(),
+        _ => return Tri::Unknown,
+    };
+    let text = text.to_ascii_lowercase();
+    let user_part = text.rsplit_once(":user/").map(|(_, u)| u);
+    if user_part.is_some_and(|u| u == "${aws:username}" || u.ends_with("/${aws:username}")) {
+        Tri::Yes
+    } else {
+        Tri::No
+    }
+}
+
 fn field<'a>(st: &'a Statement, name: &str) -> Option<&'a Node> {
     st.node.get_ci(name).filter(|n| !n.is_null())
 }
@@ -55,7 +81,7 @@ pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
             return Tri::No;
         }
         return match scope {
-            Scope::AnyResource => Tri::Yes,
+            Scope::AnyResource | Scope::OtherPrincipal => Tri::Yes,
             Scope::Star if items.iter().any(|i| !matches!(i.value, Value::String(_))) => {
                 Tri::Unknown
             }
@@ -73,6 +99,17 @@ pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
     match scope {
         Scope::AnyResource if !items.is_empty() => Tri::Yes,
         Scope::AnyResource => Tri::No,
+        Scope::OtherPrincipal => {
+            let mut result = Tri::No;
+            for i in items {
+                match self_only(i) {
+                    Tri::No => return Tri::Yes,
+                    Tri::Unknown => result = Tri::Unknown,
+                    Tri::Yes => {}
+                }
+            }
+            result
+        }
         Scope::Star => {
             let mut result = Tri::No;
             for i in items {
@@ -262,6 +299,40 @@ mod tests {
     }
 
     const ADMIN: &str = r#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#;
+
+    #[test]
+    fn own_user_resources() {
+        let own = doc(
+            r#"{"Statement":[{"Effect":"Allow","Action":["iam:*AccessKey*","iam:*LoginProfile"],"Resource":["arn:aws:iam::111122223333:user/${aws:username}","arn:aws:iam::111122223333:user/*/${aws:username}"]}]}"#,
+        );
+        let s = set(&[&own]);
+        assert_eq!(
+            s.allows("iam:CreateAccessKey", Scope::AnyResource),
+            Tri::Yes
+        );
+        assert_eq!(
+            s.allows("iam:CreateAccessKey", Scope::OtherPrincipal),
+            Tri::No
+        );
+        assert_eq!(
+            s.allows("iam:UpdateLoginProfile", Scope::OtherPrincipal),
+            Tri::No
+        );
+        let others = doc(
+            r#"{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":["arn:aws:iam::111122223333:user/${aws:username}","arn:aws:iam::111122223333:user/ci-*"]}]}"#,
+        );
+        assert_eq!(
+            set(&[&others]).allows("iam:CreateAccessKey", Scope::OtherPrincipal),
+            Tri::Yes
+        );
+        let star = doc(
+            r#"{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"*"}]}"#,
+        );
+        assert_eq!(
+            set(&[&star]).allows("iam:CreateAccessKey", Scope::OtherPrincipal),
+            Tri::Yes
+        );
+    }
 
     #[test]
     fn broad_resources() {

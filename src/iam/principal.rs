@@ -243,6 +243,72 @@ pub fn narrows(tests: &[Test], keys: &[&str]) -> Tri {
     result
 }
 
+/// Condition keys that limit which resources an `Allow` on `Resource: "*"` reaches: tags of
+/// the resource or of the request (attribute-based access control), calls an AWS service
+/// makes on the principal's behalf (the service picks the resources), KMS keys named by
+/// alias or used through one service.
+const RESOURCE_SCOPING_KEYS: &[&str] = &[
+    "aws:calledvia",
+    "aws:calledviafirst",
+    "aws:calledvialast",
+    "kms:requestalias",
+    "kms:resourcealiases",
+    "kms:viaservice",
+];
+
+/// Is `key` a tag key of the resource or the request (`aws:ResourceTag/team`,
+/// `ec2:ResourceTag/team`, `aws:RequestTag/team`)?
+fn is_tag_scope_key(key: &str) -> bool {
+    key.split_once(':')
+        .is_some_and(|(_, k)| k.starts_with("resourcetag/") || k.starts_with("requesttag/"))
+}
+
+/// Do the tests limit the resources a statement reaches: a positive match (not
+/// `...IfExists`) on a resource or request tag, a KMS alias or `kms:ViaService`,
+/// `aws:CalledVia*`, or `aws:ViaAWSService` true? Values that are all wildcards do not
+/// count; `Unknown` when such a test's values are not statically known.
+pub fn scopes_resources(tests: &[Test]) -> Tri {
+    let mut result = Tri::No;
+    for t in tests {
+        if t.if_exists {
+            continue;
+        }
+        let known = |v: &Node| !v.has_unknown() && (v.as_str().is_some() || !v.refs().is_empty());
+        if t.key == "aws:viaawsservice" {
+            if !t.operator.eq_ignore_ascii_case("Bool") {
+                continue;
+            }
+            let truthy = |v: &Node| {
+                matches!(v.value, Value::Bool(true))
+                    || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+            };
+            if t.values.iter().any(|v| v.has_unknown()) {
+                result = Tri::Unknown;
+            } else if !t.values.is_empty() && t.values.iter().all(truthy) {
+                return Tri::Yes;
+            }
+            continue;
+        }
+        if !(RESOURCE_SCOPING_KEYS.contains(&t.key.as_str()) || is_tag_scope_key(&t.key))
+            || !t.is_positive_match()
+        {
+            continue;
+        }
+        if !t.values.iter().all(known) {
+            result = Tri::Unknown;
+            continue;
+        }
+        let wildcard = |v: &Node| {
+            v.as_str()
+                .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c == '*'))
+        };
+        if !t.values.is_empty() && !t.values.iter().all(wildcard) {
+            return Tri::Yes;
+        }
+    }
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,5 +382,32 @@ mod tests {
             assert_eq!(narrows(&t, CALLER_KEYS), Tri::No, "{j}");
         }
         assert!(tests(Some(&Node::unknown(crate::value::Span::none()))).is_none());
+    }
+
+    #[test]
+    fn conditions_that_scope_resources() {
+        let scope = |j: &str| scopes_resources(&tests(Some(&node(j))).unwrap());
+        for j in [
+            r#"{"StringEquals": {"aws:ResourceTag/team": "payments"}}"#,
+            r#"{"StringEquals": {"ec2:ResourceTag/team": "payments"}}"#,
+            r#"{"StringEquals": {"aws:RequestTag/cluster": "${aws:PrincipalTag/cluster}"}, "StringLike": {"aws:RequestTag/pool": "*"}}"#,
+            r#"{"Bool": {"aws:ViaAWSService": true}}"#,
+            r#"{"Bool": {"aws:ViaAWSService": "true"}}"#,
+            r#"{"ForAnyValue:StringEquals": {"aws:CalledVia": "cloudformation.amazonaws.com"}}"#,
+            r#"{"StringEquals": {"kms:RequestAlias": "alias/replication"}}"#,
+            r#"{"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}"#,
+        ] {
+            assert_eq!(scope(j), Tri::Yes, "{j}");
+        }
+        for j in [
+            r#"{"StringLike": {"aws:ResourceTag/team": "*"}}"#,
+            r#"{"StringNotEquals": {"aws:ResourceTag/team": "payments"}}"#,
+            r#"{"StringEqualsIfExists": {"aws:ResourceTag/team": "payments"}}"#,
+            r#"{"Bool": {"aws:ViaAWSService": "false"}}"#,
+            r#"{"ForAllValues:StringEquals": {"aws:TagKeys": ["team"]}}"#,
+            r#"{"Bool": {"aws:SecureTransport": "true"}}"#,
+        ] {
+            assert_eq!(scope(j), Tri::No, "{j}");
+        }
     }
 }

@@ -215,10 +215,12 @@ fn metadata(r: &Resource) -> Metadata {
         _ => &["metadata_options"],
     };
     let Some(raw) = r.attr(path) else {
-        // A launch template whose data is not known at all.
+        // A launch template whose data is not known as a whole (a condition picks it, an
+        // intrinsic builds it): its options may be there. Unknown values elsewhere in the
+        // data (an instance type from a parameter) say nothing about them.
         if r.rtype == "AWS::EC2::LaunchTemplate"
             && r.attr(&["LaunchTemplateData"])
-                .is_some_and(Node::has_unknown)
+                .is_some_and(|d| !matches!(d.value, Value::Map(_)))
         {
             return Metadata::Unknown;
         }

@@ -1,8 +1,10 @@
 //! Intrinsic functions resolved into the shared value model.
 //!
 //! - `Ref` to a parameter is its `Default` (a list for `CommaDelimitedList` / `List<...>`),
-//!   or `Unknown` without one (and always for `AWS::SSM::Parameter::Value<...>`, whose value
-//!   is read at deploy time).
+//!   or `Unknown` without one. An `AWS::SSM::Parameter::Value<...>` parameter is read from
+//!   Parameter Store at deploy time: its value is the dynamic reference
+//!   `{{resolve:ssm:<default>}}` (what CloudFormation resolves it to), `Unknown` without a
+//!   default or for a list type.
 //! - `Ref` / `Fn::GetAtt` to a resource, and the pseudo parameters (`AWS::AccountId`,
 //!   `AWS::Partition`, `AWS::Region`, ...), stay symbolic: [`Value::Ref`].
 //!   `AWS::NoValue` removes the key or list element it is in.
@@ -43,6 +45,9 @@ enum ParamKind {
     List,
     /// `AWS::SSM::Parameter::Value<...>`: resolved from Parameter Store at deploy time.
     Ssm,
+    /// `AWS::SSM::Parameter::Value<List<...>>` or `<CommaDelimitedList>`: a list from
+    /// Parameter Store.
+    SsmList,
 }
 
 struct Param {
@@ -76,7 +81,11 @@ impl<'a> Evaluator<'a> {
                     .get("Type")
                     .and_then(Raw::as_str)
                     .unwrap_or("String");
-                let kind = if ty.starts_with("AWS::SSM::Parameter::Value<") {
+                let kind = if ty.starts_with("AWS::SSM::Parameter::Value<List<")
+                    || ty.starts_with("AWS::SSM::Parameter::Value<CommaDelimitedList")
+                {
+                    ParamKind::SsmList
+                } else if ty.starts_with("AWS::SSM::Parameter::Value<") {
                     ParamKind::Ssm
                 } else if ty == "CommaDelimitedList" || ty.starts_with("List<") {
                     ParamKind::List
@@ -240,7 +249,15 @@ impl<'a> Evaluator<'a> {
         }
         if let Some(p) = self.params.get(target) {
             return Some(match (&p.default, p.kind) {
-                (_, ParamKind::Ssm) | (None, _) => Node::unknown(span.clone()),
+                // The value of a Parameter Store parameter whose name is the default: the
+                // same as a dynamic reference to it, and written as one.
+                (Some(d), ParamKind::Ssm) => match d.scalar_text() {
+                    Some(name) if !name.is_empty() => {
+                        Node::string(format!("{{{{resolve:ssm:{name}}}}}"), span.clone())
+                    }
+                    _ => Node::unknown(span.clone()),
+                },
+                (_, ParamKind::Ssm | ParamKind::SsmList) | (None, _) => Node::unknown(span.clone()),
                 (Some(d), kind) => {
                     let (d, string) = (d.clone(), p.string);
                     // Reported where the template uses it, like a Terraform variable.

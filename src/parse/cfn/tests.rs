@@ -189,8 +189,12 @@ fn refs_params_and_pseudo_parameters() {
         attr(&doc, "Instance", &["IamInstanceProfile"]).value,
         r("Profile", "")
     );
-    // SSM parameter types are resolved at deploy time.
-    assert_eq!(attr(&doc, "Instance", &["ImageId"]).value, Value::Unknown);
+    // SSM parameter types are resolved at deploy time: the value is the dynamic reference
+    // to the parameter the default names.
+    assert_eq!(
+        attr(&doc, "Instance", &["ImageId"]).value,
+        s("{{resolve:ssm:/aws/service/ami}}")
+    );
     // A list parameter: split and trimmed.
     assert_eq!(attr(&doc, "Instance", &["SubnetId"]).value, s("subnet-b"));
     // A Ref to a parameter is reported where the template uses it (like a Terraform

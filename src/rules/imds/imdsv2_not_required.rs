@@ -3,9 +3,10 @@
 //! What it does: finds EC2 instances, spot requests, launch templates and launch
 //! configurations whose instances answer IMDSv1 requests: metadata `http_tokens` is not
 //! `required` while the endpoint is enabled. An instance without options of its own is
-//! judged by its launch template; an AMI declared with `imds_support = "v2.0"` or an
-//! account default (`aws_ec2_instance_metadata_defaults`) that requires tokens makes it
-//! clean. Values that are not statically known never fire.
+//! judged by its launch template; an AMI declared with `imds_support = "v2.0"`, an Amazon
+//! Linux 2023 AMI (see [`image_requires_v2`]) or an account default
+//! (`aws_ec2_instance_metadata_defaults`) that requires tokens makes it clean. Values that
+//! are not statically known never fire.
 //!
 //! Why is this bad? IMDSv1 answers a plain GET. Any server-side request forgery in software
 //! on the instance turns into the instance role's credentials.
@@ -56,7 +57,7 @@ impl Rule for Imds001 {
                     if !l.launch_templates.is_empty() || l.launch_template_unresolved {
                         continue;
                     }
-                    match ami_requires_v2(m, &l.amis) {
+                    match image_requires_v2(m, l) {
                         Tri::Yes | Tri::Unknown => continue,
                         Tri::No => {}
                     }
@@ -87,18 +88,107 @@ impl Rule for Imds001 {
     }
 }
 
-/// Does an AMI declared in the configuration require IMDSv2 (`imds_support = "v2.0"`)?
-fn ami_requires_v2(m: &Model, amis: &[usize]) -> Tri {
-    if amis.is_empty() {
+/// The Parameter Store path prefix of the Amazon Linux 2023 AMIs AWS publishes
+/// (`/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64`, ...). AWS
+/// documents that instances launched from the AL2023 AMI require IMDSv2 by default: the AMIs
+/// are registered with `ImdsSupport` `v2.0`.
+const AL2023_PARAMETER: &str = "/aws/service/ami-amazon-linux-latest/al2023-ami-";
+
+/// The account that owns the Amazon Linux AMIs (`owners = ["amazon"]` names it too).
+const AMAZON_OWNERS: &[&str] = &["amazon", "137112412989"];
+
+/// The parameter an image ID reads from Parameter Store: a CloudFormation dynamic reference
+/// `{{resolve:ssm:NAME}}` (an `AWS::SSM::Parameter::Value<...>` parameter evaluates to
+/// one) or a launch template's `resolve:ssm:NAME`, without a `:version` suffix.
+fn ssm_image_parameter(s: &str) -> Option<&str> {
+    let inner = s
+        .strip_prefix("{{resolve:ssm:")
+        .and_then(|r| r.strip_suffix("}}"))
+        .or_else(|| s.strip_prefix("resolve:ssm:"))?;
+    Some(inner.split_once(':').map_or(inner, |(name, _)| name))
+}
+
+fn is_al2023_parameter(name: &str) -> bool {
+    name.starts_with(AL2023_PARAMETER)
+}
+
+/// Does the launch's image require IMDSv2 by default? `Yes` for an AMI declared in the
+/// configuration with `imds_support = "v2.0"`, and for an Amazon Linux 2023 AMI: read from
+/// AWS's public `al2023-ami-*` parameter (a dynamic reference, an SSM-typed parameter's
+/// default, `resolve:ssm:`, a `data.aws_ssm_parameter`), or looked up with a `data.aws_ami`
+/// owned by Amazon whose name filter only matches `al2023-ami-*`. Any other image (one
+/// that is not known included) leaves the default, `optional`.
+fn image_requires_v2(m: &Model, l: &crate::model::Ec2Launch) -> Tri {
+    let r = m.resource(l.res);
+    let path: &[&str] = match r.rtype.as_str() {
+        "AWS::EC2::LaunchTemplate" => &["LaunchTemplateData", "ImageId"],
+        "AWS::EC2::Instance" | "AWS::AutoScaling::LaunchConfiguration" => &["ImageId"],
+        "aws_instance" | "aws_spot_instance_request" => &["ami"],
+        _ => &["image_id"],
+    };
+    if let Some(s) = r.attr(path).and_then(|n| n.as_str())
+        && ssm_image_parameter(s).is_some_and(is_al2023_parameter)
+    {
+        return Tri::Yes;
+    }
+    if l.amis.is_empty() {
         return Tri::No;
     }
     let mut all = Tri::Yes;
-    for a in amis {
-        match m.resource(*a).attr(&["imds_support"]) {
-            Some(v) if v.as_str() == Some("v2.0") => {}
-            Some(v) if v.has_unknown() => all = Tri::Unknown,
-            _ => return Tri::No,
+    for a in &l.amis {
+        let ami = m.resource(*a);
+        let verdict = match (ami.mode, ami.rtype.as_str()) {
+            (crate::doc::Mode::Data, "aws_ssm_parameter") => {
+                match ami.attr(&["name"]).and_then(|n| n.as_str()) {
+                    Some(name) if is_al2023_parameter(name) => Tri::Yes,
+                    _ => Tri::No,
+                }
+            }
+            (crate::doc::Mode::Data, "aws_ami") => al2023_lookup(ami),
+            (_, "aws_ami") => match ami.attr(&["imds_support"]) {
+                Some(v) if v.as_str() == Some("v2.0") => Tri::Yes,
+                Some(v) if v.has_unknown() => Tri::Unknown,
+                _ => Tri::No,
+            },
+            _ => Tri::No,
+        };
+        match verdict {
+            Tri::Yes => {}
+            Tri::Unknown => all = Tri::Unknown,
+            Tri::No => return Tri::No,
         }
     }
     all
+}
+
+/// Does a `data.aws_ami` look up an Amazon Linux 2023 AMI: owned by Amazon, with a `name`
+/// filter whose every value starts with `al2023-ami-` or a `name_regex` anchored on it?
+fn al2023_lookup(ami: &crate::doc::Resource) -> Tri {
+    let owned_by_amazon = ami.attr(&["owners"]).is_some_and(|o| {
+        let items = o.items();
+        !items.is_empty()
+            && items
+                .iter()
+                .all(|i| i.as_str().is_some_and(|s| AMAZON_OWNERS.contains(&s)))
+    });
+    if !owned_by_amazon {
+        return Tri::No;
+    }
+    let mut names = Vec::new();
+    if let Some(filters) = ami.attr(&["filter"]) {
+        for f in filters.items() {
+            if f.get("name").and_then(|n| n.as_str()) == Some("name") {
+                names.extend(f.get("values").map(|v| v.items()).unwrap_or_default());
+            }
+        }
+    }
+    let regex = ami
+        .attr(&["name_regex"])
+        .and_then(|n| n.as_str())
+        .is_some_and(|r| r.starts_with("^al2023-ami-"));
+    let filtered = !names.is_empty()
+        && names
+            .iter()
+            .all(|n| n.as_str().is_some_and(|s| s.starts_with("al2023-ami-")));
+    if regex || filtered { Tri::Yes } else { Tri::No }
 }

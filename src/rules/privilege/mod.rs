@@ -49,14 +49,14 @@ fn field<'a>(st: &'a Statement, name: &str) -> Option<&'a Node> {
 }
 
 /// The literal strings of a list-or-string element, with their nodes. Items not statically
-/// known are left out: they never make a rule fire.
+/// known (dynamic references included) are left out: they never make a rule fire.
 pub fn literals<'a>(st: &'a Statement, name: &str) -> Vec<(&'a str, &'a Node)> {
     field(st, name)
         .map(|n| n.items())
         .unwrap_or_default()
         .into_iter()
         .filter_map(|n| match &n.value {
-            Value::String(s) => Some((s.as_str(), n)),
+            Value::String(s) if !crate::value::is_dynamic_reference(s) => Some((s.as_str(), n)),
             _ => None,
         })
         .collect()
@@ -88,6 +88,17 @@ impl Stmt<'_> {
             }
         }
         result
+    }
+
+    /// Does the statement's `Condition` limit the resources it reaches (a resource or
+    /// request tag, `aws:ViaAWSService`, `aws:CalledVia`, a KMS alias or `kms:ViaService`),
+    /// or might it (a condition block that is not statically known)? Such a statement on
+    /// `"*"` is scoped another way than by ARN.
+    pub fn scoped_by_condition(&self) -> bool {
+        match crate::iam::principal::tests(self.st.condition()) {
+            None => true,
+            Some(tests) => crate::iam::principal::scopes_resources(&tests) != Tri::No,
+        }
     }
 
     /// The resources of the statement as a message shows them (`"*"`, `arn:...`, `2

@@ -5,7 +5,9 @@
 //! messages, stream records, log events, database logins (the list is [`DATA_READ`]).
 //! Patterns count by what they match (`s3:Get*` includes `s3:GetObject`). One finding per
 //! statement, listing the actions. `*` and whole-service wildcards are PRIV001's and
-//! PRIV002's findings.
+//! PRIV002's findings. A statement whose `Condition` limits the resources another way (a
+//! resource tag, a KMS alias or `kms:ViaService`, `aws:CalledVia*`, `aws:ViaAWSService`)
+//! does not fire.
 //!
 //! Why is this bad? The principal can read every object, secret or table in the account,
 //! not only its own: one compromised workload exposes everyone's data.
@@ -58,7 +60,8 @@ impl Rule for Priv006 {
     fn check(&self, m: &Model) -> Vec<Finding> {
         let mut out = Vec::new();
         for stmt in statements(m) {
-            if !stmt.is_allow() || stmt.on_any_resource() != Tri::Yes {
+            if !stmt.is_allow() || stmt.on_any_resource() != Tri::Yes || stmt.scoped_by_condition()
+            {
                 continue;
             }
             let mut listed = Vec::new();

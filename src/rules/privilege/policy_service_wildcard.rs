@@ -10,7 +10,7 @@
 
 use super::{location, statements, whole_service};
 use crate::finding::Finding;
-use crate::iam::dataset;
+use crate::iam::dataset::{self, AccessLevel};
 use crate::model::Model;
 use crate::rules::Rule;
 
@@ -41,8 +41,32 @@ impl Rule for Priv002 {
             }
             let names: Vec<&str> = hits.iter().map(|(p, _)| *p).collect();
             let nodes: Vec<_> = hits.iter().map(|(_, n)| *n).collect();
+            // What the wildcards grant today, by access level.
+            let (mut write, mut perms) = (0, 0);
+            for name in &names {
+                for a in data.expand(name) {
+                    match a.level {
+                        AccessLevel::Write => write += 1,
+                        AccessLevel::PermissionsManagement => perms += 1,
+                        _ => {}
+                    }
+                }
+            }
+            let plural = |n: usize, what: &str| {
+                format!("{n} {what} action{}", if n == 1 { "" } else { "s" })
+            };
+            let granted = match (write, perms) {
+                (0, 0) => String::new(),
+                (w, 0) => format!("{}, and ", plural(w, "Write")),
+                (0, p) => format!("{}, and ", plural(p, "Permissions management")),
+                (w, p) => format!(
+                    "{} and {}, and ",
+                    plural(w, "Write"),
+                    plural(p, "Permissions management")
+                ),
+            };
             let message = format!(
-                "{} allows every action of {} on {}: {} the deleting and permission-changing actions, and every action AWS adds later; list the actions the principal uses",
+                "{} allows every action of {} on {}: {} {granted}every action AWS adds later; list the actions the principal uses",
                 stmt.describe(),
                 if names.len() == 1 {
                     format!("a service ({})", names[0])

@@ -4,6 +4,11 @@
 //! IAM action dataset does not have (`s3:GetObjekt`), or a pattern that matches no action
 //! (`s3:GetObjekt*`, `lamda:*`). One finding per statement, listing the entries.
 //!
+//! A pattern that matches nothing is not reported when another entry of the same list names
+//! the same service and matches: a generic verb list written once for many services
+//! (`${svc}:List*`, `${svc}:Get*`, `${svc}:View*`) still grants what it meant to, and the
+//! verbs a service lacks are not typos.
+//!
 //! Why is this bad? IAM accepts the policy and ignores the entry. In an `Allow` the call
 //! the author meant stays denied; in a `Deny` it stays allowed; in `NotAction` the
 //! exception excepts nothing.
@@ -16,6 +21,19 @@ use crate::model::Model;
 use crate::rules::Rule;
 
 pub struct Priv005;
+
+/// Is `entry` a pattern over a literal service prefix (`acm:View*`) while another entry of
+/// the same list names that service and matches something (`acm:List*`)?
+fn sibling_matches<N>(entry: &str, entries: &[(&str, N, bool)]) -> bool {
+    let service = |e: &str| e.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
+    let Some(svc) = service(entry).filter(|s| !is_pattern(s)) else {
+        return false;
+    };
+    is_pattern(entry)
+        && entries
+            .iter()
+            .any(|(other, _, known)| *known && service(other).as_deref() == Some(svc.as_str()))
+}
 
 const ID: &str = "PRIV005";
 
@@ -31,16 +49,23 @@ impl Rule for Priv005 {
             let mut bad = Vec::new();
             let mut in_not_action = false;
             for element in ["Action", "NotAction"] {
-                for (entry, node) in literals(&stmt.st, element) {
-                    let known = if is_pattern(entry) {
-                        !data.expand(entry).is_empty()
-                    } else {
-                        data.get(entry).is_some()
-                    };
-                    if !known {
-                        in_not_action |= element == "NotAction";
-                        bad.push((entry, node));
+                let entries: Vec<(&str, _, bool)> = literals(&stmt.st, element)
+                    .into_iter()
+                    .map(|(entry, node)| {
+                        let known = if is_pattern(entry) {
+                            !data.expand(entry).is_empty()
+                        } else {
+                            data.get(entry).is_some()
+                        };
+                        (entry, node, known)
+                    })
+                    .collect();
+                for (entry, node, known) in &entries {
+                    if *known || sibling_matches(entry, &entries) {
+                        continue;
                     }
+                    in_not_action |= element == "NotAction";
+                    bad.push((*entry, *node));
                 }
             }
             if bad.is_empty() {

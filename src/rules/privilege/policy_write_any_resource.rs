@@ -5,7 +5,9 @@
 //! action dataset). Actions that only work with `"*"` never fire, nor do List, Read and
 //! Tagging actions (`ec2:Describe*`, `s3:ListAllMyBuckets`). One finding per statement, listing the
 //! actions. `*` and whole-service wildcards are PRIV001's and PRIV002's findings; data
-//! reads (`kms:Decrypt`) are PRIV006's.
+//! reads (`kms:Decrypt`) are PRIV006's. A statement whose `Condition` limits the resources
+//! another way (a resource or request tag, `aws:ViaAWSService`, `aws:CalledVia*`, a KMS
+//! alias or `kms:ViaService`) does not fire.
 //!
 //! Why is this bad? The principal can change or delete every such resource in the account,
 //! not only the ones it works with.
@@ -40,7 +42,8 @@ impl Rule for Priv003 {
     fn check(&self, m: &Model) -> Vec<Finding> {
         let mut out = Vec::new();
         for stmt in statements(m) {
-            if !stmt.is_allow() || stmt.on_any_resource() != Tri::Yes {
+            if !stmt.is_allow() || stmt.on_any_resource() != Tri::Yes || stmt.scoped_by_condition()
+            {
                 continue;
             }
             let mut listed = Vec::new();

@@ -8,6 +8,11 @@
 //! to one GitHub organization (`repo:org/*`) or one namespace is accepted. SAML providers and
 //! Cognito identity pools (which scope by `aud` and `amr`) are not judged here.
 //!
+//! A provider whose issuer belongs to one tenant (CircleCI `oidc.circleci.com/org/<org>`,
+//! Bitbucket Pipelines `api.bitbucket.org/2.0/workspaces/<workspace>/...`) only issues
+//! tokens to that organization's projects: with or without a `:sub` condition it is scoped
+//! like `repo:org/*` and does not fire.
+//!
 //! Why is this bad? The provider issues tokens to everyone who uses it: every GitHub
 //! repository, every pod of the cluster. Without a subject condition, any of them can assume
 //! the role.
@@ -34,6 +39,22 @@ fn admits_anyone(value: &str, wildcards: bool) -> bool {
         || v == "repo:"
 }
 
+/// Is the provider's issuer one organization's own (CircleCI, Bitbucket Pipelines), so
+/// that every token it issues comes from that organization?
+fn tenant_issuer(provider: &str) -> bool {
+    let p = provider.to_ascii_lowercase();
+    let Some((_, issuer)) = p.split_once("oidc-provider/") else {
+        return false;
+    };
+    let tenant = |prefix: &str| {
+        issuer
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('/').next())
+            .is_some_and(|t| !t.is_empty() && !t.contains(['*', '?', '$']))
+    };
+    tenant("oidc.circleci.com/org/") || tenant("api.bitbucket.org/2.0/workspaces/")
+}
+
 fn is_oidc(provider: &str) -> bool {
     !provider.contains(":saml-provider/") && !provider.starts_with("cognito-identity.")
 }
@@ -56,6 +77,9 @@ impl Rule for Trust003 {
             }) else {
                 continue;
             };
+            if tenant_issuer(&provider) {
+                continue;
+            }
             let subs: Vec<&Test> = tests
                 .iter()
                 .filter(|t| t.key.ends_with(":sub") && t.is_positive_match())
@@ -118,6 +142,20 @@ impl Rule for Trust003 {
 #[cfg(test)]
 mod tests {
     use super::admits_anyone;
+
+    #[test]
+    fn tenant_issuers() {
+        use super::tenant_issuer;
+        let arn = |i: &str| format!("arn:aws:iam::111122223333:oidc-provider/{i}");
+        assert!(tenant_issuer(&arn("oidc.circleci.com/org/0f5b1b9e-2c4d")));
+        assert!(tenant_issuer(&arn(
+            "api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc"
+        )));
+        assert!(!tenant_issuer(&arn("oidc.circleci.com/org/")));
+        assert!(!tenant_issuer(&arn("oidc.circleci.com/org/*")));
+        assert!(!tenant_issuer(&arn("token.actions.githubusercontent.com")));
+        assert!(!tenant_issuer(&arn("gitlab.com")));
+    }
 
     #[test]
     fn open_subjects() {
