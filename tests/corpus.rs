@@ -5,7 +5,8 @@ mod common;
 
 use rolegraph::doc::DiagLevel;
 use rolegraph::parse::hcl::module::read_body;
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 
 fn corpus() -> std::path::PathBuf {
     match common::shared_corpus() {
@@ -39,14 +40,22 @@ fn every_terraform_file_of_the_corpus_parses() {
     );
 }
 
+/// The scan of the whole corpus with every rule, as `rolegraph scan ../shared/corpus` runs
+/// it; done once for the tests that read it.
+fn corpus_report() -> &'static rolegraph::finding::Report {
+    static REPORT: OnceLock<rolegraph::finding::Report> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        rolegraph::scan(&rolegraph::ScanOptions {
+            paths: vec![corpus()],
+            ..Default::default()
+        })
+    })
+}
+
 #[test]
 fn scanning_the_whole_corpus_finishes_without_parse_errors() {
     // Terraform and CloudFormation alike; other YAML and JSON is skipped silently.
-    let root = corpus();
-    let report = rolegraph::scan(&rolegraph::ScanOptions {
-        paths: vec![root],
-        ..Default::default()
-    });
+    let report = corpus_report();
     let errors: Vec<_> = report
         .diagnostics
         .iter()
@@ -55,6 +64,58 @@ fn scanning_the_whole_corpus_finishes_without_parse_errors() {
     assert!(errors.is_empty(), "{errors:#?}");
     // 377 Terraform files and 482 CloudFormation templates.
     assert_eq!(report.files_scanned, 377 + 482);
+}
+
+/// The per-rule table of docs/precision.md: `| ID | findings | ...` rows.
+fn documented_counts() -> BTreeMap<String, usize> {
+    common::at_root();
+    let doc = std::fs::read_to_string("docs/precision.md").expect("docs/precision.md");
+    let ids: Vec<&str> = rolegraph::rules::all().iter().map(|r| r.id()).collect();
+    let mut out = BTreeMap::new();
+    for line in doc.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // `| [IMDS001](../policies/IMDS001.yaml) | 164 | ...`: the rule (linked to its
+        // policy: other tables name rules without a link), then its number of findings.
+        if let [_, rule, count, tp, fp, debatable, ..] = cells.as_slice()
+            && let Some(linked) = rule.strip_prefix('[')
+        {
+            let id = linked.split(']').next().unwrap_or_default();
+            // Every finding is triaged: true positive, false positive or debatable.
+            let n = |c: &str| c.parse::<usize>().unwrap_or(usize::MAX / 4);
+            assert_eq!(
+                n(tp) + n(fp) + n(debatable),
+                n(count),
+                "docs/precision.md: {id}'s TP + FP + debatable is not its number of findings"
+            );
+            if ids.contains(&id)
+                && let Ok(n) = count.parse::<usize>()
+                && out.insert(id.to_string(), n).is_some()
+            {
+                panic!("docs/precision.md counts {id} twice");
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn per_rule_counts_on_the_corpus_match_docs_precision() {
+    // A change in what a rule reports on real code shows up here: triage the difference,
+    // then update the table (and the triage) in docs/precision.md.
+    let mut found: BTreeMap<String, usize> = rolegraph::rules::all()
+        .iter()
+        .map(|r| (r.id().to_string(), 0))
+        .collect();
+    for f in &corpus_report().findings {
+        *found.get_mut(f.rule_id).expect("a known rule") += 1;
+    }
+    let documented = documented_counts();
+    assert_eq!(
+        documented.keys().collect::<Vec<_>>(),
+        found.keys().collect::<Vec<_>>(),
+        "docs/precision.md must have one row per rule"
+    );
+    assert_eq!(found, documented, "findings per rule on ../shared/corpus");
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
