@@ -27,7 +27,7 @@ fn main() {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let Some(rounds) = rounds else {
         for p in &patterns {
-            let actions: Vec<&str> = data.expand(p).iter().map(|a| a.name.as_str()).collect();
+            let actions: Vec<&str> = data.expand(p).iter().map(|a| a.name).collect();
             let row = serde_json::json!({ "pattern": p, "actions": actions });
             writeln!(out, "{row}").expect("standard output is writable");
         }

@@ -10,6 +10,7 @@ pub mod doc;
 pub mod draw;
 pub mod explain;
 pub mod finding;
+pub mod fuzzing;
 pub mod graph;
 pub mod iam;
 pub mod model;

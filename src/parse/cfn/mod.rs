@@ -62,7 +62,7 @@ pub fn read_template(path: &Path, file: Arc<str>, text: &str) -> Option<Document
 }
 
 /// The document of a loaded template (or the diagnostic of one that could not be read).
-fn document(loaded: Result<(Raw, Vec<Diagnostic>), Diagnostic>) -> Document {
+pub fn document(loaded: Result<(Raw, Vec<Diagnostic>), Diagnostic>) -> Document {
     let (root, warnings) = match loaded {
         Ok(r) => r,
         Err(d) => {

@@ -754,6 +754,34 @@ pub fn scan_root_module(
     (doc, files)
 }
 
+/// Evaluate one Terraform file given as text (`name` ends in `.tf` or `.tf.json`) as the only
+/// file of a root module with no directory on disk: modules it calls and files it reads are
+/// missing (with diagnostics). Used by the fuzz targets.
+pub fn scan_text(name: &str, text: &str) -> Document {
+    let dir = PathBuf::from("/nonexistent/rolegraph-in-memory-module");
+    let ws = Workspace::new(dir.clone(), dir.clone());
+    let file: Arc<str> = Arc::from(name);
+    let mut diags = Vec::new();
+    let mut def = ModuleDef {
+        dir: dir.clone(),
+        ..Default::default()
+    };
+    if let Some(body) = parse_text(&file, text, &mut diags) {
+        def.files.push(file);
+        add_body(&mut def, body, &mut diags);
+    }
+    for d in diags {
+        ws.diag(d);
+    }
+    let def = Rc::new(def);
+    ws.defs.borrow_mut().insert(dir, def.clone());
+    let root = ws.instance(def, String::new(), String::new(), HashMap::new(), vec![]);
+    let mut doc = Document::default();
+    collect_resources(&ws, &root, &mut doc.resources);
+    doc.diagnostics = ws.take_diagnostics();
+    doc
+}
+
 fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<Resource>) {
     for r in &inst.def.resources {
         // Policy documents are evaluated into the references to them.
