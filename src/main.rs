@@ -546,3 +546,7 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// mimalloc: the scan allocates many small nodes across threads.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
