@@ -4,7 +4,9 @@
 //!
 //! Prepares the IAM action dataset: decompresses `src/iam/actions.tsv.gz` into
 //! `$OUT_DIR/actions.tsv` with its rows sorted by lowercase action name (duplicates
-//! dropped), which `src/iam/dataset.rs` embeds and reads without decompressing or sorting.
+//! dropped), which `src/iam/dataset.rs` embeds and reads without decompressing or sorting;
+//! and `src/iam/managed_policies.tsv.gz` into `$OUT_DIR/managed_policies.tsv` for
+//! `src/iam/managed.rs`.
 
 use std::env;
 use std::fmt::Write as _;
@@ -61,15 +63,24 @@ fn main() {
         &manifest_dir.join("src/iam/actions.tsv.gz"),
         &out_dir.join("actions.tsv"),
     );
+    let managed = manifest_dir.join("src/iam/managed_policies.tsv.gz");
+    let target = out_dir.join("managed_policies.tsv");
+    fs::write(&target, gunzip(&managed))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
 }
 
-fn iam_dataset(gz: &Path, target: &Path) {
+fn gunzip(gz: &Path) -> String {
     println!("cargo:rerun-if-changed={}", gz.display());
     let file = fs::File::open(gz).unwrap_or_else(|e| panic!("cannot read {}: {e}", gz.display()));
     let mut text = String::new();
     flate2::read::GzDecoder::new(file)
         .read_to_string(&mut text)
         .unwrap_or_else(|e| panic!("{} is not gzip-compressed UTF-8: {e}", gz.display()));
+    text
+}
+
+fn iam_dataset(gz: &Path, target: &Path) {
+    let text = gunzip(gz);
     let mut lines = text.lines();
     let header = lines.next().unwrap_or_default();
     let mut rows: Vec<(String, &str)> = lines
