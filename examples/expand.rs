@@ -43,7 +43,7 @@ fn main() {
     let per_round = total / rounds.max(1);
     writeln!(
         out,
-        "dataset: {} actions, decompressed and indexed in {:.1} ms",
+        "dataset: {} actions, indexed in {:.1} ms",
         data.len(),
         load.as_secs_f64() * 1e3
     )
