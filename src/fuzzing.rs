@@ -40,6 +40,19 @@ pub fn cloudformation_json(text: &str) -> String {
     report("template.json", text, parse::cfn::document(loaded))
 }
 
+/// A Terraform plan (the JSON of `terraform show -json PLANFILE`) given as text, with no
+/// configuration beside it (findings point into the plan).
+pub fn terraform_plan(text: &str) -> String {
+    let locations = parse::plan::Locations {
+        tf_dir: Some(std::path::PathBuf::from(
+            "/nonexistent/rolegraph-in-memory-plan",
+        )),
+    };
+    let path = std::path::Path::new("plan.json");
+    let doc = parse::plan::load(path, text, &locations, true).unwrap_or_default();
+    report("plan.json", text, doc)
+}
+
 /// Check the document (with one account ID of the organisation), render it in every
 /// format (text with snippets of `text`), and return the JSON.
 fn report(name: &str, text: &str, doc: Document) -> String {

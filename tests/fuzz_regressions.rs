@@ -13,6 +13,7 @@ fn run(target: &str, text: &str) -> Value {
         "tf_json" => rolegraph::fuzzing::terraform_json(text),
         "cfn_yaml" => rolegraph::fuzzing::cloudformation_yaml(text),
         "cfn_json" => rolegraph::fuzzing::cloudformation_json(text),
+        "plan" => rolegraph::fuzzing::terraform_plan(text),
         other => panic!("no fuzz target {other}"),
     };
     serde_json::from_str(&json).unwrap()
@@ -33,7 +34,7 @@ fn rule_ids(report: &Value) -> Vec<String> {
 fn every_saved_input_runs_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz");
     let mut n = 0;
-    for target in ["hcl", "tf_json", "cfn_yaml", "cfn_json"] {
+    for target in ["hcl", "tf_json", "cfn_yaml", "cfn_json", "plan"] {
         let Ok(rd) = std::fs::read_dir(root.join(target)) else {
             continue;
         };
@@ -81,4 +82,15 @@ fn the_entry_points_find_what_a_scan_finds() {
     };
     assert!(rule_ids(&yaml).contains(&"WL001".to_string()));
     assert_eq!(both, scan_ids("testdata/WL001/cloudformation/fail"));
+    // A plan alone, without its configuration: findings point into the plan.
+    let plan = run("plan", &text("testdata/plan/one-line/plan.json"));
+    assert!(!rule_ids(&plan).is_empty());
+    assert!(
+        plan["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["location"]["file"] == "plan.json"),
+        "{plan:#}"
+    );
 }
