@@ -546,7 +546,3 @@ fn main() -> ExitCode {
         }
     }
 }
-
-// mimalloc: the scan allocates many small nodes across threads.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
