@@ -1,11 +1,18 @@
 //! Embeds the rule documentation: lists `policies/*.yaml` (sorted by file name) and writes
 //! `$OUT_DIR/policies.rs`, a table of `(file stem, include_str!(absolute path))` that
 //! `src/policies.rs` includes and parses.
+//!
+//! Prepares the IAM action dataset: decompresses `src/iam/actions.tsv.gz` into
+//! `$OUT_DIR/actions.tsv` with its rows sorted by lowercase action name (duplicates
+//! dropped), which `src/iam/dataset.rs` embeds and reads without decompressing or sorting;
+//! and `src/iam/managed_policies.tsv.gz` into `$OUT_DIR/managed_policies.tsv` for
+//! `src/iam/managed.rs`.
 
 use std::env;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::PathBuf;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
 
 fn main() {
     let manifest_dir =
@@ -51,4 +58,43 @@ fn main() {
     code.push_str("];\n");
     let target = out_dir.join("policies.rs");
     fs::write(&target, code).unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
+
+    iam_dataset(
+        &manifest_dir.join("src/iam/actions.tsv.gz"),
+        &out_dir.join("actions.tsv"),
+    );
+    let managed = manifest_dir.join("src/iam/managed_policies.tsv.gz");
+    let target = out_dir.join("managed_policies.tsv");
+    fs::write(&target, gunzip(&managed))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
+}
+
+fn gunzip(gz: &Path) -> String {
+    println!("cargo:rerun-if-changed={}", gz.display());
+    let file = fs::File::open(gz).unwrap_or_else(|e| panic!("cannot read {}: {e}", gz.display()));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{} is not gzip-compressed UTF-8: {e}", gz.display()));
+    text
+}
+
+fn iam_dataset(gz: &Path, target: &Path) {
+    let text = gunzip(gz);
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default();
+    let mut rows: Vec<(String, &str)> = lines
+        .filter(|l| !l.is_empty())
+        .map(|l| (l.split('\t').next().unwrap_or("").to_ascii_lowercase(), l))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.dedup_by(|a, b| a.0 == b.0);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(header);
+    out.push('\n');
+    for (_, l) in rows {
+        out.push_str(l);
+        out.push('\n');
+    }
+    fs::write(target, out).unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
 }

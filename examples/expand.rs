@@ -27,7 +27,7 @@ fn main() {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let Some(rounds) = rounds else {
         for p in &patterns {
-            let actions: Vec<&str> = data.expand(p).iter().map(|a| a.name.as_str()).collect();
+            let actions: Vec<&str> = data.expand(p).iter().map(|a| a.name).collect();
             let row = serde_json::json!({ "pattern": p, "actions": actions });
             writeln!(out, "{row}").expect("standard output is writable");
         }
@@ -43,7 +43,7 @@ fn main() {
     let per_round = total / rounds.max(1);
     writeln!(
         out,
-        "dataset: {} actions, decompressed and indexed in {:.1} ms",
+        "dataset: {} actions, indexed in {:.1} ms",
         data.len(),
         load.as_secs_f64() * 1e3
     )

@@ -6,7 +6,8 @@
 use crate::doc::Diagnostic;
 use crate::parse::hcl::module::{is_tf_file, local_module_dirs, normalize};
 use crate::value::Span;
-use std::collections::{BTreeSet, HashSet};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -79,7 +80,11 @@ pub fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclude>) -> 
             match entry {
                 Ok(e) => {
                     // Symlinks are never followed (a link could lead out of the root).
-                    if e.file_type().is_some_and(|t| t.is_file()) {
+                    if e.path_is_symlink() {
+                        inputs
+                            .diagnostics
+                            .extend(symlink_warning(&normalize(e.path())));
+                    } else if e.file_type().is_some_and(|t| t.is_file()) {
                         if is_tf_file(e.path()) {
                             let dir = e.path().parent().map(normalize).unwrap_or_default();
                             module_dirs.insert((dir, p.clone()));
@@ -104,21 +109,88 @@ pub fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclude>) -> 
     // A module directory that another scanned module calls is scanned through that call
     // (with the caller's inputs), not on its own.
     let dirs: HashSet<PathBuf> = module_dirs.iter().map(|(d, _)| d.clone()).collect();
-    let mut called: HashSet<PathBuf> = HashSet::new();
-    for (d, _) in &module_dirs {
-        for c in local_module_dirs(d) {
-            if c != *d && dirs.contains(&c) {
-                called.insert(c);
+    let mut unique: Vec<&PathBuf> = dirs.iter().collect();
+    unique.sort();
+    let calls: HashMap<PathBuf, Vec<PathBuf>> = unique
+        .par_iter()
+        .map(|d| {
+            let called: Vec<PathBuf> = local_module_dirs(d)
+                .into_iter()
+                .filter(|c| c != *d && dirs.contains(c))
+                .collect();
+            (d.to_path_buf(), called)
+        })
+        .collect();
+    let called: HashSet<&PathBuf> = calls.values().flatten().collect();
+    let mut roots: BTreeSet<&PathBuf> = unique
+        .iter()
+        .copied()
+        .filter(|d| !called.contains(d))
+        .collect();
+    // Modules that only call each other (a -> b -> a) have no caller outside the cycle:
+    // the first of them in path order is scanned as a root, so none goes unread.
+    let mut reached: HashSet<&PathBuf> = HashSet::new();
+    fn reach<'a>(
+        calls: &'a HashMap<PathBuf, Vec<PathBuf>>,
+        from: &PathBuf,
+        reached: &mut HashSet<&'a PathBuf>,
+    ) {
+        let mut stack = vec![from];
+        while let Some(d) = stack.pop() {
+            if let Some((k, next)) = calls.get_key_value(d)
+                && reached.insert(k)
+            {
+                stack.extend(next.iter());
             }
+        }
+    }
+    for r in &roots {
+        reach(&calls, r, &mut reached);
+    }
+    for d in &unique {
+        if !reached.contains(d) {
+            roots.insert(d);
+            reach(&calls, d, &mut reached);
         }
     }
     inputs.template_candidates.sort();
     inputs.template_candidates.dedup();
     inputs.terraform_roots = module_dirs
-        .into_iter()
-        .filter(|(d, _)| !called.contains(d))
+        .iter()
+        .filter(|(d, _)| roots.contains(d))
+        .cloned()
         .collect();
     inputs
+}
+
+/// A symbolic link met while walking is not followed; one that cannot be resolved (a loop,
+/// or a missing target with a name rolegraph reads) or that points back to a directory
+/// containing it gets a warning, so nothing is skipped silently.
+fn symlink_warning(link: &Path) -> Option<Diagnostic> {
+    let shown = display(link);
+    let at = Span::new(Arc::from(shown.as_str()), 0, 0, 0, 0);
+    match std::fs::metadata(link) {
+        Err(e) => {
+            let relevant = is_tf_file(link) || is_template_candidate(link);
+            (relevant || e.kind() != std::io::ErrorKind::NotFound).then(|| {
+                Diagnostic::warning(
+                    at,
+                    format!("symbolic link cannot be followed: {e}; skipped"),
+                )
+            })
+        }
+        Ok(m) if m.is_dir() => {
+            let target = std::fs::canonicalize(link).ok()?;
+            let parent = std::fs::canonicalize(link.parent()?).ok()?;
+            parent.starts_with(&target).then(|| {
+                Diagnostic::warning(
+                    at,
+                    "symbolic link to a directory that contains it (a loop): not followed",
+                )
+            })
+        }
+        Ok(_) => None,
+    }
 }
 
 /// A file that may hold a CloudFormation template (its content decides).

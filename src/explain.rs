@@ -209,21 +209,21 @@ fn permissions(pp: &PrincipalPolicies) -> BTreeMap<String, BTreeMap<String, Gran
             };
             let resources = resource_text(st);
             for a in candidates {
-                if statement_allows(st, &a.name, Scope::AnyResource) == Tri::No {
+                if statement_allows(st, a.name, Scope::AnyResource) == Tri::No {
                     continue;
                 }
-                let verdict = set.decide(&a.name, Scope::AnyResource).verdict;
+                let verdict = set.decide(a.name, Scope::AnyResource).verdict;
                 if verdict == Tri::No {
                     continue;
                 }
                 let key = (a.service().to_string(), level_name(a.level).to_string());
                 let e = seen.entry(key.clone()).or_default();
-                e.0.insert(a.name.clone());
+                e.0.insert(a.name.to_string());
                 e.1.extend(resources.iter().cloned());
                 let g = out.entry(key.0).or_default().entry(key.1).or_default();
                 // A condition (or an unknown part) of the statement itself; what unknown
                 // policies might change is said once, for the whole principal.
-                if statement_allows(st, &a.name, Scope::AnyResource) == Tri::Unknown {
+                if statement_allows(st, a.name, Scope::AnyResource) == Tri::Unknown {
                     g.conditional = true;
                 }
             }

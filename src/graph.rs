@@ -599,6 +599,26 @@ pub struct Graph {
     pub g: DiGraph<usize, EdgeInfo>,
     by_address: HashMap<String, usize>,
     by_ref: HashMap<String, Vec<usize>>,
+    /// Resources by the literal value of their name attribute (see [`name_attr`]), in
+    /// resource order: a literal name or ARN finds its target without a pass over all
+    /// resources.
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+/// The link rows of each source resource type.
+fn links_from(rtype: &str) -> &'static [&'static Link] {
+    static BY_TYPE: std::sync::OnceLock<HashMap<&'static str, Vec<&'static Link>>> =
+        std::sync::OnceLock::new();
+    BY_TYPE
+        .get_or_init(|| {
+            let mut m: HashMap<&'static str, Vec<&'static Link>> = HashMap::new();
+            for l in LINKS {
+                m.entry(l.from).or_default().push(l);
+            }
+            m
+        })
+        .get(rtype)
+        .map_or(&[], Vec::as_slice)
 }
 
 impl Graph {
@@ -606,20 +626,25 @@ impl Graph {
         let mut g = DiGraph::new();
         let mut by_address = HashMap::new();
         let mut by_ref: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in resources.iter().enumerate() {
             g.add_node(i);
             by_address.insert(r.address.clone(), i);
             by_ref.entry(r.ref_address.clone()).or_default().push(i);
+            if let Some(name) = r.attr(&[name_attr(&r.rtype)]).and_then(|n| n.as_str()) {
+                by_name.entry(name.to_string()).or_default().push(i);
+            }
         }
         let mut graph = Graph {
             resources,
             g,
             by_address,
             by_ref,
+            by_name,
         };
         let mut edges = Vec::new();
         for (i, r) in graph.resources.iter().enumerate() {
-            for link in LINKS.iter().filter(|l| l.from == r.rtype) {
+            for link in links_from(&r.rtype) {
                 let Some(value) = r.attr(link.path) else {
                     continue;
                 };
@@ -682,17 +707,10 @@ impl Graph {
             && let Some(name) = literal_name(v)
         {
             out = self
-                .resources
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| of_type(i))
-                .filter(|(_, r)| {
-                    r.attr(&[name_attr(&r.rtype)])
-                        .and_then(|n| n.as_str())
-                        .is_some_and(|n| n == name)
-                })
-                .map(|(i, _)| i)
-                .collect();
+                .by_name
+                .get(name)
+                .map(|v| v.iter().copied().filter(of_type).collect())
+                .unwrap_or_default();
         }
         out.sort_unstable();
         out.dedup();

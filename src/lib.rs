@@ -10,6 +10,7 @@ pub mod doc;
 pub mod draw;
 pub mod explain;
 pub mod finding;
+pub mod fuzzing;
 pub mod graph;
 pub mod iam;
 pub mod model;
@@ -145,28 +146,67 @@ fn load_template(
     plans: &parse::plan::Locations,
     explicit_plan: bool,
 ) -> Option<Document> {
+    use parse::cfn::detect::may_be_template;
+    use parse::hcl::module::{MAX_FILE_SIZE, MAX_PLAN_SIZE};
     let file: std::sync::Arc<str> = std::sync::Arc::from(discover::display(p).as_str());
     let whole = value::Span::new(file.clone(), 1, 1, 1, 1);
+    let error = |span: value::Span, message: String| {
+        Some(Document {
+            diagnostics: vec![Diagnostic::error(span, message)],
+            ..Default::default()
+        })
+    };
+    let is_json = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    // A JSON file may be a plan, which can be larger than any template.
+    let limit = if explicit_plan || is_json {
+        MAX_PLAN_SIZE
+    } else {
+        MAX_FILE_SIZE
+    };
+    let too_large = |limit: u64| format!("file is larger than {} MiB: not parsed", limit >> 20);
     let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
-    if size > parse::hcl::module::MAX_FILE_SIZE {
+    if size > limit {
+        // Reported only when it is named as a plan or its beginning looks like a template
+        // or a plan.
+        let mut head = Vec::new();
+        if let Ok(f) = std::fs::File::open(p) {
+            use std::io::Read;
+            let _ = f.take(64 * 1024).read_to_end(&mut head);
+        }
+        let head = String::from_utf8_lossy(&head);
+        if explicit_plan || may_be_template(p, &head) || head.contains("\"format_version\"") {
+            return error(whole, too_large(limit));
+        }
         return None;
     }
-    let text = match std::fs::read(p) {
-        Ok(b) => String::from_utf8(b).ok()?,
+    let bytes = match std::fs::read(p) {
+        Ok(b) => b,
+        Err(e) => return error(whole, format!("cannot read file: {e}")),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
         Err(e) => {
-            return Some(Document {
-                diagnostics: vec![Diagnostic::error(whole, format!("cannot read file: {e}"))],
-                ..Default::default()
-            });
+            // Other YAML and JSON is skipped silently, even when it is not UTF-8.
+            let lossy = String::from_utf8_lossy(e.as_bytes());
+            if explicit_plan || discover::looks_like_plan(p, &lossy) || may_be_template(p, &lossy) {
+                return error(
+                    parse::utf8_error_span(&file, &e),
+                    "file is not valid UTF-8".into(),
+                );
+            }
+            return None;
         }
     };
     if explicit_plan || discover::looks_like_plan(p, &text) {
         return parse::plan::load(p, &text, plans, explicit_plan);
     }
-    if !parse::cfn::detect::is_template(p, &text) {
-        return None;
+    if size > MAX_FILE_SIZE {
+        return may_be_template(p, &text).then(|| error(whole, too_large(MAX_FILE_SIZE)))?;
     }
-    Some(parse::cfn::parse_template(p, file, &text))
+    parse::cfn::read_template(p, file, &text)
 }
 
 /// Check one document: build its graph and model, run the rules (once per choice of the
@@ -198,24 +238,102 @@ pub fn scan(opts: &ScanOptions) -> Report {
 }
 
 /// [`scan`], telling `progress` how parsing goes.
+///
+/// Each input (a Terraform root module with its modules, a template, a plan) is read and
+/// checked in one parallel task, and its document dropped once checked: no barrier
+/// between parsing and checking, and memory holds the documents being worked on, not all
+/// of them.
 pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
     let rules = opts.rules();
-    let (docs, mut diagnostics, files) = load_with_progress(opts, progress);
-    let mut credentials = Vec::new();
-    if rules
+    let inputs = discover::discover(&opts.paths, opts.exclude.as_ref());
+    // Plans given with --plan first, then the files that may be plans or templates.
+    let jobs: Vec<Input> = inputs
+        .terraform_roots
         .iter()
-        .any(|r| r.id() == rules::cred::hardcoded_aws_credentials::ID)
-    {
-        // Each file's resources by line, for naming the one a credential is in.
-        let mut declared: std::collections::HashMap<&str, Vec<(u32, String)>> = Default::default();
-        for d in &docs {
-            for r in &d.resources {
-                declared
-                    .entry(&r.span.file)
-                    .or_default()
-                    .push((r.span.line, r.address.clone()));
+        .map(|(dir, root)| Input::Root(dir, root))
+        .chain(opts.plans.iter().map(|p| Input::File(p, true)))
+        .chain(
+            inputs
+                .template_candidates
+                .iter()
+                .map(|p| Input::File(p, false)),
+        )
+        .collect();
+    let total = jobs.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let tick = || {
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress(n, total);
+    };
+    progress(0, total);
+    let want_credentials = rules
+        .iter()
+        .any(|r| r.id() == rules::cred::hardcoded_aws_credentials::ID);
+    let checked: Vec<Checked> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut files = BTreeSet::new();
+            let doc = match job {
+                Input::Root(dir, root) => {
+                    let (d, f) = parse::hcl::module::scan_root_module(dir, root, &opts.vars);
+                    files = f;
+                    Some(d)
+                }
+                Input::File(p, explicit) => {
+                    let d = load_template(p, &opts.plan_locations, *explicit);
+                    if let Some(d) = &d {
+                        files.insert(std::sync::Arc::from(discover::display(p).as_str()));
+                        files.extend(d.other_files.iter().cloned());
+                    }
+                    d
+                }
+            };
+            tick();
+            let Some(doc) = doc else {
+                return Checked::default();
+            };
+            let declared = if want_credentials {
+                doc.resources
+                    .iter()
+                    .map(|r| (r.span.file.clone(), r.span.line, r.address.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let changes = doc.changes.clone();
+            let (mut findings, diagnostics) = check(doc, &rules, &opts.account_ids);
+            if opts.changed_only
+                && let Some(c) = &changes
+            {
+                findings.retain(|f| {
+                    c.addresses.contains(&f.resource)
+                        || f.related.iter().any(|r| c.spans.contains(&r.span))
+                });
             }
+            Checked {
+                findings,
+                diagnostics,
+                is_plan: changes.is_some(),
+                files,
+                declared,
+            }
+        })
+        .collect();
+    let mut files = BTreeSet::new();
+    // Each file's resources by line, for naming the one a credential is in.
+    let mut declared: std::collections::HashMap<&str, Vec<(u32, String)>> = Default::default();
+    for c in &checked {
+        files.extend(c.files.iter().cloned());
+        for (file, line, address) in &c.declared {
+            declared
+                .entry(&**file)
+                .or_default()
+                .push((*line, address.clone()));
         }
+    }
+    let files: Vec<std::sync::Arc<str>> = files.into_iter().collect();
+    let mut credentials = Vec::new();
+    if want_credentials {
         credentials = files
             .par_iter()
             .filter_map(|f| {
@@ -237,23 +355,8 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
             .collect();
     }
     let files_scanned = files.len();
-    let any_plan = docs.iter().any(|d| d.changes.is_some());
-    let checked: Vec<(Vec<Finding>, Vec<Diagnostic>, bool)> = docs
-        .into_par_iter()
-        .map(|d| {
-            let changes = d.changes.clone();
-            let (mut findings, diags) = check(d, &rules, &opts.account_ids);
-            if opts.changed_only
-                && let Some(c) = &changes
-            {
-                findings.retain(|f| {
-                    c.addresses.contains(&f.resource)
-                        || f.related.iter().any(|r| c.spans.contains(&r.span))
-                });
-            }
-            (findings, diags, changes.is_some())
-        })
-        .collect();
+    let any_plan = checked.iter().any(|c| c.is_plan);
+    let mut diagnostics = inputs.diagnostics;
     let mut findings = Vec::new();
     let mut left_out = 0;
     // With --changed-only, a plan says what changes: the findings of configurations and
@@ -264,13 +367,13 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
     } else {
         findings.extend(credentials);
     }
-    for (f, d, is_plan) in checked {
-        if opts.changed_only && any_plan && !is_plan {
-            left_out += f.len();
+    for c in checked {
+        if opts.changed_only && any_plan && !c.is_plan {
+            left_out += c.findings.len();
         } else {
-            findings.extend(f);
+            findings.extend(c.findings);
         }
-        diagnostics.extend(d);
+        diagnostics.extend(c.diagnostics);
     }
     if opts.changed_only && !any_plan {
         diagnostics.push(Diagnostic::note(
@@ -296,6 +399,27 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
         }
     }
     finish(findings, diagnostics, files_scanned, &rules)
+}
+
+/// One unit of parallel work.
+enum Input<'a> {
+    /// A Terraform root module directory and the scan root it was found under.
+    Root(&'a PathBuf, &'a PathBuf),
+    /// A file that may be a plan or a template; `true` when given with `--plan`.
+    File(&'a PathBuf, bool),
+}
+
+/// What the task of one input hands back.
+#[derive(Default)]
+struct Checked {
+    findings: Vec<Finding>,
+    diagnostics: Vec<Diagnostic>,
+    /// The input is a plan.
+    is_plan: bool,
+    /// The files it was read from.
+    files: BTreeSet<std::sync::Arc<str>>,
+    /// Its resources: file, line, address (for naming the resource a credential is in).
+    declared: Vec<(std::sync::Arc<str>, u32, String)>,
 }
 
 /// Sort, de-duplicate and fingerprint findings; sort diagnostics.

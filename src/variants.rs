@@ -71,6 +71,8 @@ pub fn check(
     // Per finding identity, in the order first seen: per group index, the choices (bit i
     // set: condition i of the group is true) it appears for, with the finding of each.
     let mut seen: Vec<(Identity, ByGroup)> = Vec::new();
+    // Where each identity is in `seen` (no linear search per finding).
+    let mut slots: std::collections::HashMap<Identity, usize> = std::collections::HashMap::new();
     let (groups, first_use): (Vec<Vec<String>>, Vec<Span>) = groups.into_iter().unzip();
     let mut budget = MAX_VARIANTS;
     for (gi, group) in groups.iter().enumerate() {
@@ -100,9 +102,10 @@ pub fn check(
                 if base.contains(&id) {
                     continue;
                 }
-                let slot = match seen.iter().position(|(i, _)| *i == id) {
-                    Some(p) => p,
+                let slot = match slots.get(&id) {
+                    Some(p) => *p,
                     None => {
+                        slots.insert(id.clone(), seen.len());
                         seen.push((id, BTreeMap::new()));
                         seen.len() - 1
                     }

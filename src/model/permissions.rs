@@ -44,7 +44,7 @@ pub struct Attached {
 impl Attached {
     pub fn managed_name(&self) -> Option<&'static str> {
         match &self.origin {
-            Origin::Managed(p) => Some(p.name.as_str()),
+            Origin::Managed(p) => Some(p.name),
             _ => None,
         }
     }

@@ -176,7 +176,7 @@ pub fn beyond(pp: &PrincipalPolicies, allowed: &dyn Fn(&Action) -> bool) -> Vec<
                     let grants = data
                         .actions()
                         .iter()
-                        .filter(|a| !excluded.iter().any(|p| pattern_matches(p, &a.name)))
+                        .filter(|a| !excluded.iter().any(|p| pattern_matches(p, a.name)))
                         .collect();
                     let text = format!("NotAction {}", excluded.join(", "));
                     vec![(text, st.node.span.clone(), grants)]
@@ -194,8 +194,8 @@ pub fn beyond(pp: &PrincipalPolicies, allowed: &dyn Fn(&Action) -> bool) -> Vec<
                 let extra: Vec<&Action> = grants
                     .into_iter()
                     .filter(|a| !allowed(a))
-                    .filter(|a| statement_allows(st, &a.name, Scope::AnyResource) == Tri::Yes)
-                    .filter(|a| set.allows(&a.name, Scope::AnyResource) == Tri::Yes)
+                    .filter(|a| statement_allows(st, a.name, Scope::AnyResource) == Tri::Yes)
+                    .filter(|a| set.allows(a.name, Scope::AnyResource) == Tri::Yes)
                     .collect();
                 if extra.is_empty() {
                     continue;

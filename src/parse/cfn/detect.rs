@@ -19,15 +19,7 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "template"];
 /// A file that cannot be parsed counts as a template only when it names
 /// `AWSTemplateFormatVersion` as a key, so its syntax error gets reported.
 pub fn is_template(path: &Path, text: &str) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !EXTENSIONS.contains(&ext.as_str()) {
-        return false;
-    }
-    if !precheck(text) {
+    if !may_be_template(path, text) {
         return false;
     }
     let file: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
@@ -35,6 +27,16 @@ pub fn is_template(path: &Path, text: &str) -> bool {
         Ok((root, _)) => is_template_tree(&root),
         Err(_) => names_format_version(text),
     }
+}
+
+/// The checks before parsing: a template's extension, and the words every template has.
+pub fn may_be_template(path: &Path, text: &str) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    EXTENSIONS.contains(&ext.as_str()) && precheck(text)
 }
 
 /// A cheap look at the text before parsing: the words every template has.
@@ -47,7 +49,7 @@ fn precheck(text: &str) -> bool {
 
 /// `AWSTemplateFormatVersion` written as a key (`AWSTemplateFormatVersion:` in YAML,
 /// `"AWSTemplateFormatVersion" :` in JSON).
-fn names_format_version(text: &str) -> bool {
+pub fn names_format_version(text: &str) -> bool {
     text.match_indices("AWSTemplateFormatVersion")
         .any(|(i, w)| {
             let rest = text[i + w.len()..].trim_start_matches(['"', '\'']);

@@ -44,7 +44,26 @@ pub fn load(text: &str, file: &Arc<str>) -> Result<(Raw, Vec<Diagnostic>), Diagn
 /// Parse a template into resources with evaluated, spanned properties. Never panics; a file
 /// that cannot be read as YAML/JSON gives one error diagnostic and no resources.
 pub fn parse_template(_path: &Path, file: Arc<str>, text: &str) -> Document {
-    let (root, warnings) = match load(text, &file) {
+    document(load(text, &file))
+}
+
+/// Read a file that may be a template, parsing it once: `None` when it is not a template
+/// (the same decision as [`is_template`]), else the document.
+pub fn read_template(path: &Path, file: Arc<str>, text: &str) -> Option<Document> {
+    if !detect::may_be_template(path, text) {
+        return None;
+    }
+    let loaded = load(text, &file);
+    let is = match &loaded {
+        Ok((root, _)) => detect::is_template_tree(root),
+        Err(_) => detect::names_format_version(text),
+    };
+    is.then(|| document(loaded))
+}
+
+/// The document of a loaded template (or the diagnostic of one that could not be read).
+pub fn document(loaded: Result<(Raw, Vec<Diagnostic>), Diagnostic>) -> Document {
+    let (root, warnings) = match loaded {
         Ok(r) => r,
         Err(d) => {
             return Document {

@@ -155,7 +155,9 @@ pub fn expand(
     scope: &Scope,
 ) -> Result<Vec<InstanceKey>, String> {
     if let Some(c) = count {
-        let v = inst.eval_or_unknown(c, scope);
+        let v = inst
+            .eval(c, scope)
+            .map_err(|e| format!("count cannot be evaluated ({}): treated as unknown", e.0))?;
         return match &v.value {
             Value::Number(n) if *n >= 0.0 && (*n as usize) <= MAX_INSTANCES => {
                 Ok((0..*n as usize).map(InstanceKey::Index).collect())
@@ -173,7 +175,9 @@ pub fn expand(
         };
     }
     if let Some(fe) = for_each {
-        let v = inst.eval_or_unknown(fe, scope);
+        let v = inst
+            .eval(fe, scope)
+            .map_err(|e| format!("for_each cannot be evaluated ({}): treated as unknown", e.0))?;
         let keys = match &v.value {
             Value::Map(m) => m
                 .iter()
@@ -244,6 +248,7 @@ impl<'w> Instance<'w> {
     }
 
     pub fn eval(&self, e: &Expr, scope: &Scope) -> EvalResult {
+        self.ws.step(e.span())?;
         {
             let mut d = self.depth.borrow_mut();
             if *d >= MAX_EVAL_DEPTH {

@@ -14,8 +14,13 @@ use std::sync::Arc;
 
 /// Modules nested deeper than this are not loaded.
 const MAX_MODULE_DEPTH: usize = 24;
-/// Files larger than this are not parsed.
-pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
+/// Terraform and CloudFormation files larger than this are not parsed (with an error
+/// diagnostic): CloudFormation accepts templates of at most 1 MB and hand-written Terraform
+/// stays far below, while parsing a file costs several times its size in memory.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+/// Terraform plan JSON larger than this is not parsed (a plan of a large configuration is
+/// far larger than its source).
+pub const MAX_PLAN_SIZE: u64 = 64 * 1024 * 1024;
 
 pub struct VarDef {
     pub name: String,
@@ -91,7 +96,14 @@ pub struct Workspace {
     /// `.terraform/modules/modules.json`: module key -> directory.
     installed: HashMap<String, PathBuf>,
     pub files_read: RefCell<BTreeSet<Arc<str>>>,
+    /// Expression evaluations left for this root module (see [`MAX_EVAL_STEPS`]).
+    pub steps_left: std::cell::Cell<u64>,
 }
+
+/// Most expression evaluations for one root module with all its modules: for-expressions
+/// nested over large collections stop here (their values become unknown, with a warning)
+/// instead of exhausting memory.
+pub const MAX_EVAL_STEPS: u64 = 2_000_000;
 
 impl Workspace {
     pub fn new(root_dir: PathBuf, scan_root: PathBuf) -> Workspace {
@@ -104,11 +116,33 @@ impl Workspace {
             noted: RefCell::new(BTreeSet::new()),
             installed,
             files_read: RefCell::new(BTreeSet::new()),
+            steps_left: std::cell::Cell::new(MAX_EVAL_STEPS),
         }
     }
 
     pub fn diag(&self, d: Diagnostic) {
         self.diags.borrow_mut().push(d);
+    }
+
+    /// Take one step of the evaluation budget ([`MAX_EVAL_STEPS`]); past it, every
+    /// evaluation fails (its value becomes unknown) and one warning says so.
+    pub fn step(&self, span: &Span) -> Result<(), super::eval::EvalError> {
+        let left = self.steps_left.get();
+        if left == 0 {
+            return Err(super::eval::EvalError(format!(
+                "evaluation stopped after {MAX_EVAL_STEPS} steps"
+            )));
+        }
+        self.steps_left.set(left - 1);
+        if left == 1 {
+            self.diag(Diagnostic::warning(
+                span.first_line(),
+                format!(
+                    "evaluation of this configuration stopped after {MAX_EVAL_STEPS} steps (a for expression or module calls over large collections?): what was not evaluated yet is unknown"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// A note given once per message and file.
@@ -201,6 +235,9 @@ impl Workspace {
             ));
             return Child::Opaque;
         }
+        if self.step(&call.span).is_err() {
+            return Child::Opaque;
+        }
         let def = self.module_def(&dir);
         let keys = match expand(
             parent,
@@ -241,6 +278,10 @@ impl Workspace {
         }
         let mut many = BTreeMap::new();
         for k in &keys {
+            // Module instances count against the evaluation budget, inputs or not.
+            if self.step(&call.span).is_err() {
+                return Child::Opaque;
+            }
             let key = match k {
                 InstanceKey::Index(i) => i.to_string(),
                 InstanceKey::Key(s, _) => s.clone(),
@@ -399,6 +440,17 @@ fn links_outside(p: &Path, dir: &Path) -> bool {
     }
 }
 
+/// The `.tf` / `.tf.json` files of a module directory, sorted.
+fn module_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| is_tf_file(p) && p.is_file() && !links_outside(p, dir))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
 /// Parse every `.tf` / `.tf.json` file of a directory into a module definition.
 pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
     let mut def = ModuleDef {
@@ -406,12 +458,8 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
         ..Default::default()
     };
     let mut diags = Vec::new();
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| is_tf_file(p) && p.is_file() && !links_outside(p, dir))
-            .collect(),
+    let files = match module_files(dir) {
+        Ok(f) => f,
         Err(e) => {
             diags.push(Diagnostic::error(
                 Span::new(Arc::from(dir.to_string_lossy().as_ref()), 0, 0, 0, 0),
@@ -420,7 +468,6 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
             return (def, diags);
         }
     };
-    files.sort();
     for path in files {
         let file: Arc<str> = Arc::from(path.to_string_lossy().replace('\\', "/").as_str());
         let Some(body) = read_body(&path, &file, &mut diags) else {
@@ -434,6 +481,12 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
 
 /// Read and parse one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
 pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> Option<Body> {
+    let text = read_text(path, file, diags)?;
+    parse_text(file, &text, diags)
+}
+
+/// Read a file as UTF-8 text, within the size limit.
+fn read_text(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> Option<String> {
     let whole = Span::new(file.clone(), 1, 1, 1, 1);
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE_SIZE => {
@@ -462,27 +515,23 @@ pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> O
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let off = e.utf8_error().valid_up_to();
-            let valid = std::str::from_utf8(&e.as_bytes()[..off]).unwrap_or("");
-            let line = valid.matches('\n').count() as u32 + 1;
-            let col = valid
-                .rsplit('\n')
-                .next()
-                .map(|l| l.chars().count())
-                .unwrap_or(0) as u32
-                + 1;
             diags.push(Diagnostic::error(
-                Span::new(file.clone(), line, col, line, col + 1),
+                crate::parse::utf8_error_span(file, &e),
                 "file is not valid UTF-8",
             ));
             return None;
         }
     };
+    Some(text)
+}
+
+/// Parse the text of a file (HCL, or JSON for `.json` names).
+fn parse_text(file: &Arc<str>, text: &str, diags: &mut Vec<Diagnostic>) -> Option<Body> {
     let name = file.as_ref();
     let parsed = if name.ends_with(".json") {
-        super::tfjson::parse(file.clone(), &text)
+        super::tfjson::parse(file.clone(), text)
     } else {
-        if let Some(d) = super::depth::too_deep(&text) {
+        if let Some(d) = super::depth::too_deep(text) {
             diags.push(Diagnostic::error(
                 Span::new(file.clone(), d.0, d.1, d.0, d.1 + 1),
                 format!(
@@ -492,7 +541,7 @@ pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> O
             ));
             return None;
         }
-        ast::parse_hcl(file.clone(), &text)
+        ast::parse_hcl(file.clone(), text)
     };
     match parsed {
         Ok(b) => Some(b),
@@ -705,6 +754,34 @@ pub fn scan_root_module(
     (doc, files)
 }
 
+/// Evaluate one Terraform file given as text (`name` ends in `.tf` or `.tf.json`) as the only
+/// file of a root module with no directory on disk: modules it calls and files it reads are
+/// missing (with diagnostics). Used by the fuzz targets.
+pub fn scan_text(name: &str, text: &str) -> Document {
+    let dir = PathBuf::from("/nonexistent/rolegraph-in-memory-module");
+    let ws = Workspace::new(dir.clone(), dir.clone());
+    let file: Arc<str> = Arc::from(name);
+    let mut diags = Vec::new();
+    let mut def = ModuleDef {
+        dir: dir.clone(),
+        ..Default::default()
+    };
+    if let Some(body) = parse_text(&file, text, &mut diags) {
+        def.files.push(file);
+        add_body(&mut def, body, &mut diags);
+    }
+    for d in diags {
+        ws.diag(d);
+    }
+    let def = Rc::new(def);
+    ws.defs.borrow_mut().insert(dir, def.clone());
+    let root = ws.instance(def, String::new(), String::new(), HashMap::new(), vec![]);
+    let mut doc = Document::default();
+    collect_resources(&ws, &root, &mut doc.resources);
+    doc.diagnostics = ws.take_diagnostics();
+    doc
+}
+
 fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<Resource>) {
     for r in &inst.def.resources {
         // Policy documents are evaluated into the references to them.
@@ -762,7 +839,25 @@ fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<R
 /// The local module sources a module directory calls (for deciding which directories are
 /// roots).
 pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
-    let (def, _) = load_module(dir);
+    let mut def = ModuleDef {
+        dir: dir.to_path_buf(),
+        ..Default::default()
+    };
+    // Diagnostics are reported when the module is scanned, not here.
+    let mut diags = Vec::new();
+    for path in module_files(dir).unwrap_or_default() {
+        let file: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+        let Some(text) = read_text(&path, &file, &mut diags) else {
+            continue;
+        };
+        // Only a file that can call a local module (`source = "./..."`) is parsed here.
+        if !(text.contains("module") && text.contains("./")) {
+            continue;
+        }
+        if let Some(body) = parse_text(&file, &text, &mut diags) {
+            add_body(&mut def, body, &mut diags);
+        }
+    }
     def.modules
         .iter()
         .filter_map(|m| m.source.as_ref())

@@ -69,7 +69,7 @@ impl Rule for Priv008 {
             }
             let Some(v) = r.attr(&[attr]) else { continue };
             if let ArnKind::Managed(p) = classify(v)
-                && ADMIN_POLICIES.contains(&p.name.as_str())
+                && ADMIN_POLICIES.contains(&p.name)
             {
                 let principal = ["role", "user", "group", "roles", "users", "groups"]
                     .iter()
@@ -78,7 +78,7 @@ impl Rule for Priv008 {
                     .filter_map(|n| n.display_text())
                     .collect::<Vec<_>>();
                 sites
-                    .entry((v.span.clone(), p.name.as_str()))
+                    .entry((v.span.clone(), p.name))
                     .or_insert((i, principal.into_iter().collect()));
             }
         }

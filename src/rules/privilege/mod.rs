@@ -237,7 +237,7 @@ pub fn entry_text(entry: &str, matched: &[&Action], what: &str) -> String {
     } else {
         matched
             .first()
-            .map(|a| a.name.clone())
+            .map(|a| a.name.to_string())
             .unwrap_or_else(|| entry.to_string())
     }
 }

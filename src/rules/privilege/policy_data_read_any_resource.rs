@@ -49,7 +49,7 @@ pub const DATA_READ: &[&str] = &[
 
 /// Does the action read data or secrets (and accept specific resources)?
 pub fn is_data_read(a: &Action) -> bool {
-    a.has_resource_types() && DATA_READ.iter().any(|d| d.eq_ignore_ascii_case(&a.name))
+    a.has_resource_types() && DATA_READ.iter().any(|d| d.eq_ignore_ascii_case(a.name))
 }
 
 impl Rule for Priv006 {
@@ -74,10 +74,7 @@ impl Rule for Priv006 {
                 listed.push(if crate::iam::pattern::is_pattern(entry) {
                     format!(
                         "{entry} (includes {})",
-                        hits.iter()
-                            .map(|a| a.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        hits.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
                     )
                 } else {
                     entry_text(entry, &hits, "data-read")

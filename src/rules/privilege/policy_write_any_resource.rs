@@ -56,7 +56,7 @@ impl Rule for Priv003 {
                     continue;
                 }
                 for a in &hits {
-                    types.extend(a.resource_types.iter().map(String::as_str));
+                    types.extend(a.resource_types());
                 }
                 listed.push(entry_text(entry, &hits, "Write or Permissions management"));
                 nodes.push(node);

@@ -1,0 +1,11 @@
+//! Terraform plan JSON: JSON parser, plan reader (resource changes, unknown values,
+//! module addresses, configuration references), graph, rules, every output format.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        rolegraph::fuzzing::terraform_plan(text);
+    }
+});
