@@ -156,6 +156,48 @@ fn boundary_attr(rtype: &str) -> Option<&'static str> {
     }
 }
 
+/// The kinds of principal a policy names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalKind {
+    Role,
+    User,
+    Group,
+}
+
+impl PrincipalKind {
+    fn of(rtype: &str) -> Option<PrincipalKind> {
+        Some(match rtype {
+            "aws_iam_role"
+            | "AWS::IAM::Role"
+            | "aws_iam_service_linked_role"
+            | "AWS::IAM::ServiceLinkedRole" => PrincipalKind::Role,
+            "aws_iam_user" | "AWS::IAM::User" => PrincipalKind::User,
+            "aws_iam_group" | "AWS::IAM::Group" => PrincipalKind::Group,
+            _ => return None,
+        })
+    }
+}
+
+/// The attribute of a policy or attachment resource that names its principals of a kind.
+fn names_attr(rtype: &str, kind: PrincipalKind) -> Option<&'static str> {
+    use PrincipalKind::*;
+    Some(match (rtype, kind) {
+        ("aws_iam_role_policy" | "aws_iam_role_policy_attachment", Role) => "role",
+        ("aws_iam_user_policy" | "aws_iam_user_policy_attachment", User) => "user",
+        ("aws_iam_group_policy" | "aws_iam_group_policy_attachment", Group) => "group",
+        ("aws_iam_policy_attachment", Role) => "roles",
+        ("aws_iam_policy_attachment", User) => "users",
+        ("aws_iam_policy_attachment", Group) => "groups",
+        ("AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy", Role) => "Roles",
+        ("AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy", User) => "Users",
+        ("AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy", Group) => "Groups",
+        ("AWS::IAM::RolePolicy", Role) => "RoleName",
+        ("AWS::IAM::UserPolicy", User) => "UserName",
+        ("AWS::IAM::GroupPolicy", Group) => "GroupName",
+        _ => return None,
+    })
+}
+
 /// Is the resource a principal identity policies attach to?
 pub fn is_principal(rtype: &str) -> bool {
     matches!(
@@ -336,6 +378,21 @@ impl Model {
             documents,
             boundary_doc,
         }
+    }
+
+    /// The principals of `kind` that policy or attachment resource `i` names only by text
+    /// (a name or ARN of something outside the scan): the items of its attribute for that
+    /// kind, when no principal of that kind in the scan is linked to it.
+    pub fn unlinked_principals(&self, i: usize, kind: PrincipalKind) -> Vec<&Node> {
+        let r = self.resource(i);
+        let Some(v) = names_attr(&r.rtype, kind).and_then(|a| r.attr(&[a])) else {
+            return Vec::new();
+        };
+        let linked = [EdgeKind::AttachedPolicy, EdgeKind::InlinePolicy]
+            .iter()
+            .flat_map(|k| self.graph.incoming(i, *k))
+            .any(|(p, _)| PrincipalKind::of(&self.resource(p).rtype) == Some(kind));
+        if linked { Vec::new() } else { v.items() }
     }
 
     /// The roles workloads run as, each with the workloads (and how they reach it), in

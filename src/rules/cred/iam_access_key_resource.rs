@@ -27,16 +27,7 @@ impl Rule for Cred002 {
             .iter()
             .filter(|r| matches!(r.rtype.as_str(), "aws_iam_access_key" | "AWS::IAM::AccessKey"))
             .map(|r| {
-                let user = ["user", "UserName"]
-                    .iter()
-                    .filter_map(|k| r.attr(&[k]))
-                    .find_map(|n| {
-                        n.refs()
-                            .first()
-                            .map(|x| x.target.clone())
-                            .or_else(|| n.display_text())
-                    })
-                    .unwrap_or_else(|| "a user".into());
+                let user = crate::rules::named(r, &["user", "UserName"], "a user");
                 Finding::new(
                     ID,
                     severity(ID),

@@ -10,23 +10,13 @@
 //! people) and roles (for workloads) keep permissions in one place and away from keys.
 
 use crate::finding::Finding;
-use crate::graph::EdgeKind;
 use crate::model::Model;
+use crate::model::permissions::PrincipalKind;
 use crate::rules::{Rule, severity};
 
 pub struct Cred003;
 
 const ID: &str = "CRED003";
-
-fn user_attr(rtype: &str) -> Option<&'static str> {
-    Some(match rtype {
-        "aws_iam_user_policy" | "aws_iam_user_policy_attachment" => "user",
-        "aws_iam_policy_attachment" => "users",
-        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => "Users",
-        "AWS::IAM::UserPolicy" => "UserName",
-        _ => return None,
-    })
-}
 
 impl Rule for Cred003 {
     fn id(&self) -> &'static str {
@@ -56,37 +46,20 @@ impl Rule for Cred003 {
                 }
             }
             // A user named by text only.
-            if let Some(attr) = user_attr(&r.rtype)
-                && let Some(v) = r.attr(&[attr]).filter(|v| !v.is_null())
-            {
-                let linked = [EdgeKind::AttachedPolicy, EdgeKind::InlinePolicy]
-                    .iter()
-                    .any(|k| {
-                        m.graph.incoming(i, *k).iter().any(|(p, _)| {
-                            matches!(
-                                m.resource(*p).rtype.as_str(),
-                                "aws_iam_user" | "AWS::IAM::User"
-                            )
-                        })
-                    });
-                if linked {
+            for item in m.unlinked_principals(i, PrincipalKind::User) {
+                let Some(name) = item.display_text() else {
                     continue;
-                }
-                for item in v.items() {
-                    let Some(name) = item.display_text() else {
-                        continue;
-                    };
-                    out.push(
-                        Finding::new(
-                            ID,
-                            severity(ID),
-                            item.span.clone(),
-                            &r.address,
-                            message(&r.address, &name),
-                        )
-                        .key(name),
-                    );
-                }
+                };
+                out.push(
+                    Finding::new(
+                        ID,
+                        severity(ID),
+                        item.span.clone(),
+                        &r.address,
+                        message(&r.address, &name),
+                    )
+                    .key(name),
+                );
             }
         }
         out

@@ -33,16 +33,11 @@ impl Rule for Lambda003 {
             if auth.as_str() != Some("NONE") {
                 continue;
             }
-            let target = ["function_name", "TargetFunctionArn", "TargetFunctionRef"]
-                .iter()
-                .filter_map(|k| r.attr(&[k]))
-                .find_map(|n| {
-                    n.refs()
-                        .first()
-                        .map(|x| x.target.clone())
-                        .or_else(|| n.display_text())
-                })
-                .unwrap_or_else(|| "the function".into());
+            let target = crate::rules::named(
+                r,
+                &["function_name", "TargetFunctionArn", "TargetFunctionRef"],
+                "the function",
+            );
             out.push(Finding::new(
                 ID,
                 severity(ID),

@@ -35,12 +35,5 @@ pub fn is_permission(r: &Resource) -> bool {
 
 /// The function a permission is for, as a message names it.
 pub fn function_text(r: &Resource) -> String {
-    perm_attr(r, "function_name")
-        .and_then(|n| {
-            n.refs()
-                .first()
-                .map(|r| r.target.clone())
-                .or_else(|| n.display_text())
-        })
-        .unwrap_or_else(|| "the function".into())
+    crate::rules::named(r, &["function_name", "FunctionName"], "the function")
 }

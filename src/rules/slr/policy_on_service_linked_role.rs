@@ -11,7 +11,7 @@
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::model::Model;
-use crate::model::permissions::is_principal;
+use crate::model::permissions::{PrincipalKind, is_principal};
 use crate::rules::{Rule, severity};
 use crate::value::Node;
 
@@ -36,17 +36,6 @@ fn is_slr(m: &Model, i: usize) -> bool {
         }
         _ => false,
     }
-}
-
-/// Resources that name a role for a policy, and the attribute that names it.
-fn role_attr(rtype: &str) -> Option<&'static str> {
-    Some(match rtype {
-        "aws_iam_role_policy_attachment" | "aws_iam_role_policy" => "role",
-        "aws_iam_policy_attachment" => "roles",
-        "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => "Roles",
-        "AWS::IAM::RolePolicy" => "RoleName",
-        _ => return None,
-    })
 }
 
 impl Rule for Slr001 {
@@ -85,27 +74,18 @@ impl Rule for Slr001 {
                 }
             }
             // A role named by text only, not in the scan.
-            if let Some(attr) = role_attr(&r.rtype)
-                && let Some(v) = r.attr(&[attr])
-            {
-                let linked = !m.graph.incoming(i, EdgeKind::AttachedPolicy).is_empty()
-                    || !m.graph.incoming(i, EdgeKind::InlinePolicy).is_empty();
-                if linked {
-                    continue;
-                }
-                for item in v.items() {
-                    if let Some(name) = item.as_str().filter(|s| slr_name(s)) {
-                        out.push(
-                            Finding::new(
-                                ID,
-                                severity(ID),
-                                item.span.clone(),
-                                &r.address,
-                                message(&r.address, crate::graph::arn_name(name)),
-                            )
-                            .key(name.to_string()),
-                        );
-                    }
+            for item in m.unlinked_principals(i, PrincipalKind::Role) {
+                if let Some(name) = item.as_str().filter(|s| slr_name(s)) {
+                    out.push(
+                        Finding::new(
+                            ID,
+                            severity(ID),
+                            item.span.clone(),
+                            &r.address,
+                            message(&r.address, crate::graph::arn_name(name)),
+                        )
+                        .key(name.to_string()),
+                    );
                 }
             }
         }
