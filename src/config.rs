@@ -278,7 +278,7 @@ fn check(l: &Loaded) -> Result<(), String> {
         }
     }
     for id in c.severity.keys() {
-        if crate::policies::get(&id.to_ascii_uppercase()).is_none() {
+        if crate::rules::meta::get(&id.to_ascii_uppercase()).is_none() {
             return Err(format!(
                 "{file}: severity: unknown rule {id:?}; `rolegraph rules` lists them"
             ));

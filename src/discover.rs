@@ -3,7 +3,7 @@
 //! root modules (a directory of `.tf` / `.tf.json` files that no other scanned module calls
 //! as a local module), and other files for the other parsers.
 
-use crate::doc::Diagnostic;
+use crate::document::Diagnostic;
 use crate::parse::hcl::module::{is_tf_file, local_module_dirs, normalize};
 use crate::value::Span;
 use rayon::prelude::*;

@@ -3,7 +3,7 @@
 //! service and access level with the resources they apply to. A role, user or group can be
 //! explained too: its policies, its permissions, and the workloads that run as it.
 
-use crate::doc::Resource;
+use crate::document::Resource;
 use crate::graph::{EdgeKind, Graph};
 use crate::iam::dataset::{self, AccessLevel};
 use crate::iam::escalation::Scope;

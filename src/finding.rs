@@ -1,6 +1,6 @@
 //! Findings, severities and the report every output format renders.
 
-use crate::doc::{Diagnostic, Suppression};
+use crate::document::{Diagnostic, Suppression};
 use crate::value::Span;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -132,7 +132,7 @@ impl Report {
     pub fn has_parse_errors(&self) -> bool {
         self.diagnostics
             .iter()
-            .any(|d| d.level == crate::doc::DiagLevel::Error)
+            .any(|d| d.level == crate::document::DiagLevel::Error)
     }
     /// Number of findings of a severity that are not suppressed.
     pub fn count(&self, sev: Severity) -> usize {

@@ -3,9 +3,10 @@
 //! output format, with no file system involved. Each returns the JSON report, so a target
 //! (or a regression test) can look at what came out.
 
-use crate::doc::Document;
+use crate::document::Document;
 use crate::report::{OutputFormat, RenderOptions};
-use crate::{check, finish, parse, policies, rules};
+use crate::rules::meta;
+use crate::{check, finish, parse, rules};
 use std::sync::Arc;
 
 /// A Terraform file (`main.tf`) given as text.
@@ -59,16 +60,16 @@ fn report(name: &str, text: &str, doc: Document) -> String {
     let rules = rules::all();
     let (findings, diagnostics) = check(doc, &rules, &["123456789012".to_string()]);
     let report = finish(findings, diagnostics, 1, &rules);
-    let metas: Vec<&policies::RuleMeta> = report
+    let metas: Vec<&meta::RuleMeta> = report
         .rules_run
         .iter()
-        .filter_map(|id| policies::get(id))
+        .filter_map(|id| meta::get(id))
         .collect();
     let sources = |f: &str| (f == name).then(|| text.to_string());
     let opts = RenderOptions {
         color: true,
         tool_version: env!("CARGO_PKG_VERSION"),
-        ruleset_version: policies::RULESET_VERSION,
+        ruleset_version: meta::RULESET_VERSION,
         rules: &metas,
         sources: &sources,
         link_base: Some("https://example.com/o/r/blob/0"),

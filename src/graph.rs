@@ -5,7 +5,7 @@
 //! links by symbolic reference (`aws_iam_role.app.arn`, `!GetAtt AppRole.Arn`) or by a
 //! literal name or ARN that matches a resource in the same scan.
 
-use crate::doc::Resource;
+use crate::document::Resource;
 use crate::value::{Node, Span, Value};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;

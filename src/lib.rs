@@ -4,10 +4,10 @@
 //! report. [`scan`] runs all of it.
 
 pub mod baseline;
+pub mod conditions;
 pub mod config;
 pub mod discover;
-pub mod doc;
-pub mod draw;
+pub mod document;
 pub mod explain;
 pub mod finding;
 pub mod fuzzing;
@@ -15,15 +15,13 @@ pub mod graph;
 pub mod iam;
 pub mod model;
 pub mod parse;
-pub mod policies;
 pub mod report;
 pub mod rules;
 pub mod secrets;
 pub mod suppress;
 pub mod value;
-pub mod variants;
 
-use doc::{DiagLevel, Diagnostic, Document};
+use document::{DiagLevel, Diagnostic, Document};
 use finding::{Finding, Report};
 use parse::hcl::module::VarInputs;
 use rayon::prelude::*;
@@ -218,7 +216,7 @@ pub fn check(
     own_accounts: &[String],
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut diagnostics = doc.diagnostics;
-    let run = |resources: Vec<doc::Resource>| {
+    let run = |resources: Vec<document::Resource>| {
         let mut model = model::Model::build(graph::Graph::build(resources));
         model.own_accounts = own_accounts.to_vec();
         let mut findings = Vec::new();
@@ -227,7 +225,7 @@ pub fn check(
         }
         (findings, model.graph.resources)
     };
-    let (mut findings, resources) = variants::check(doc.resources, &run, &mut diagnostics);
+    let (mut findings, resources) = conditions::check(doc.resources, &run, &mut diagnostics);
     diagnostics.extend(suppress::apply(&mut findings, &resources));
     (findings, diagnostics)
 }

@@ -1,10 +1,11 @@
 //! The `rolegraph` command line: wires clap to the library.
 
 use clap::{Parser, Subcommand, ValueEnum};
+use rolegraph::ScanOptions;
 use rolegraph::config::FailOn;
 use rolegraph::parse::hcl::module::VarInputs;
 use rolegraph::report::{OutputFormat, RenderOptions};
-use rolegraph::{ScanOptions, policies};
+use rolegraph::rules::meta;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ fn long_version() -> &'static str {
         format!(
             "{} (rule set {}, IAM action data of {} from {}@{}, AWS managed policies of {} from {}@{})",
             env!("CARGO_PKG_VERSION"),
-            policies::RULESET_VERSION,
+            meta::RULESET_VERSION,
             iam.date,
             iam.package,
             iam.version,
@@ -249,7 +250,7 @@ fn print_errors(report: &rolegraph::finding::Report) {
     for d in report
         .diagnostics
         .iter()
-        .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+        .filter(|d| d.level == rolegraph::document::DiagLevel::Error)
     {
         eprintln!("error: {}: {}", d.span, d.message);
     }
@@ -342,20 +343,20 @@ fn main() -> ExitCode {
             format,
             output,
         } => {
-            let (view, diags) = rolegraph::draw::view(&ScanOptions {
+            let (view, diags) = rolegraph::report::graph::view(&ScanOptions {
                 paths,
                 ..Default::default()
             });
             for d in diags
                 .iter()
-                .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+                .filter(|d| d.level == rolegraph::document::DiagLevel::Error)
             {
                 eprintln!("error: {}: {}", d.span, d.message);
             }
             let text = match format {
-                GraphFormat::Dot => rolegraph::draw::dot(&view),
-                GraphFormat::Mermaid => rolegraph::draw::mermaid(&view),
-                GraphFormat::Json => rolegraph::draw::json(&view),
+                GraphFormat::Dot => rolegraph::report::graph::dot(&view),
+                GraphFormat::Mermaid => rolegraph::report::graph::mermaid(&view),
+                GraphFormat::Json => rolegraph::report::graph::json(&view),
             };
             let written = match &output {
                 Some(path) => std::fs::write(path, &text),
@@ -372,12 +373,12 @@ fn main() -> ExitCode {
             }
         }
         Command::Rules { rule: None } => {
-            print!("{}", policies::rules_text());
+            print!("{}", meta::rules_text());
             ExitCode::SUCCESS
         }
-        Command::Rules { rule: Some(rule) } => match policies::find(&rule) {
+        Command::Rules { rule: Some(rule) } => match meta::find(&rule) {
             Some(m) => {
-                print!("{}", policies::explain_text(m));
+                print!("{}", meta::explain_text(m));
                 ExitCode::SUCCESS
             }
             None => {
@@ -392,11 +393,11 @@ fn main() -> ExitCode {
             vars,
             var_files,
         } => {
-            let meta = policies::all()
+            let meta = meta::all()
                 .iter()
                 .find(|m| m.id.eq_ignore_ascii_case(&target) || m.slug == target);
             if let (Some(m), true) = (meta, paths.is_empty()) {
-                print!("{}", policies::explain_text(m));
+                print!("{}", meta::explain_text(m));
                 return ExitCode::SUCCESS;
             }
             let vars = match parse_vars(vars) {
@@ -499,10 +500,10 @@ fn main() -> ExitCode {
             if let Some(b) = &baseline {
                 b.apply(&mut report);
             }
-            let metas: Vec<&policies::RuleMeta> = report
+            let metas: Vec<&meta::RuleMeta> = report
                 .rules_run
                 .iter()
-                .filter_map(|id| policies::get(id))
+                .filter_map(|id| meta::get(id))
                 .collect();
             let to_terminal = output.is_none() && std::io::stdout().is_terminal();
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -514,7 +515,7 @@ fn main() -> ExitCode {
                 &RenderOptions {
                     color,
                     tool_version: env!("CARGO_PKG_VERSION"),
-                    ruleset_version: policies::RULESET_VERSION,
+                    ruleset_version: meta::RULESET_VERSION,
                     rules: &metas,
                     sources: &sources,
                     link_base: link_base.as_deref(),

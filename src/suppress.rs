@@ -14,7 +14,7 @@
 //! resource). A suppressed finding stays in the report: SARIF marks it with an in-source
 //! suppression, the text output only counts it, and it never fails the gate.
 
-use crate::doc::{Diagnostic, Resource, Suppression, SuppressionSyntax};
+use crate::document::{Diagnostic, Resource, Suppression, SuppressionSyntax};
 use crate::finding::Finding;
 use std::collections::HashMap;
 
@@ -147,7 +147,7 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 fn rules_of(s: &Suppression) -> Vec<String> {
     match s.syntax {
         SuppressionSyntax::Rolegraph => vec![s.rule.to_ascii_uppercase()],
-        peer => crate::policies::rules_for_peer(peer, &s.rule)
+        peer => crate::rules::meta::rules_for_peer(peer, &s.rule)
             .into_iter()
             .map(str::to_string)
             .collect(),
@@ -217,7 +217,7 @@ pub fn apply(findings: &mut [Finding], resources: &[Resource]) -> Vec<Diagnostic
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::{Format, Mode, Suppression};
+    use crate::document::{Format, Mode, Suppression};
     use crate::finding::Severity;
     use crate::value::{Node, Span, Value};
     use std::sync::Arc;
@@ -368,7 +368,7 @@ mod tests {
         let diags = apply(&mut findings, &resources);
         assert!(findings[0].suppressed.is_some(), "it still suppresses");
         assert_eq!(diags.len(), 1);
-        assert_eq!(diags[0].level, crate::doc::DiagLevel::Warning);
+        assert_eq!(diags[0].level, crate::document::DiagLevel::Warning);
         assert_eq!(diags[0].span.line, 5);
         assert!(
             diags[0]

@@ -67,7 +67,7 @@ pub fn is_dynamic_reference(s: &str) -> bool {
 /// or, in CloudFormation, `!GetAtt AppRole.Arn`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Ref {
-    /// Address of the referenced resource, as it appears in [`crate::doc::Resource::address`]
+    /// Address of the referenced resource, as it appears in [`crate::document::Resource::address`]
     /// without an instance key (`module.api.aws_iam_role.app`, `data.aws_iam_role.x`, `AppRole`).
     pub target: String,
     /// Attribute path after the resource (`arn`, `name`, `id`, `Arn`, ...); empty for a bare

@@ -2,9 +2,10 @@
 
 #![allow(dead_code)]
 
+use rolegraph::ScanOptions;
 use rolegraph::finding::Report;
 use rolegraph::report::{OutputFormat, RenderOptions};
-use rolegraph::{ScanOptions, policies};
+use rolegraph::rules::meta;
 use std::path::{Path, PathBuf};
 
 /// Run the tests from the crate root so paths in findings are `testdata/...`.
@@ -22,10 +23,10 @@ pub fn scan(paths: &[&str], select: &[&str]) -> Report {
 }
 
 pub fn render(report: &Report, format: OutputFormat) -> String {
-    let metas: Vec<&policies::RuleMeta> = report
+    let metas: Vec<&meta::RuleMeta> = report
         .rules_run
         .iter()
-        .filter_map(|id| policies::get(id))
+        .filter_map(|id| meta::get(id))
         .collect();
     let sources = |f: &str| std::fs::read_to_string(f).ok();
     rolegraph::report::render(
@@ -34,7 +35,7 @@ pub fn render(report: &Report, format: OutputFormat) -> String {
         &RenderOptions {
             color: false,
             tool_version: env!("CARGO_PKG_VERSION"),
-            ruleset_version: policies::RULESET_VERSION,
+            ruleset_version: meta::RULESET_VERSION,
             rules: &metas,
             sources: &sources,
             link_base: None,

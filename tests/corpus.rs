@@ -3,7 +3,7 @@
 
 mod common;
 
-use rolegraph::doc::DiagLevel;
+use rolegraph::document::DiagLevel;
 use rolegraph::parse::hcl::module::read_body;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};

@@ -1,7 +1,7 @@
 //! The Terraform evaluator on small configurations written here: what it resolves, what it
 //! keeps symbolic, and what it leaves unknown.
 
-use rolegraph::doc::Resource;
+use rolegraph::document::Resource;
 use rolegraph::parse::hcl::module::{VarInputs, scan_root_module};
 use rolegraph::value::{Node, Value};
 use std::path::Path;

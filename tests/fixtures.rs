@@ -17,7 +17,7 @@ fn fixtures_match_snapshots() {
         let errors: Vec<_> = report
             .diagnostics
             .iter()
-            .filter(|d| d.level == rolegraph::doc::DiagLevel::Error)
+            .filter(|d| d.level == rolegraph::document::DiagLevel::Error)
             .collect();
         assert!(errors.is_empty(), "{dir_s}: parse errors {errors:?}");
         if case.starts_with("fail") {
@@ -101,7 +101,7 @@ fn cloudformation_fixtures_come_in_yaml_and_json() {
 #[test]
 fn every_rule_has_a_policy_file_and_every_policy_a_rule() {
     let rules: Vec<&str> = rolegraph::rules::all().iter().map(|r| r.id()).collect();
-    let policies: Vec<&str> = rolegraph::policies::all()
+    let policies: Vec<&str> = rolegraph::rules::meta::all()
         .iter()
         .map(|m| m.id.as_str())
         .collect();

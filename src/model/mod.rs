@@ -6,7 +6,7 @@
 pub mod permissions;
 pub mod policy;
 
-use crate::doc::Resource;
+use crate::document::Resource;
 use crate::graph::{EdgeKind, Graph};
 use crate::value::{Node, Span, Value};
 
@@ -185,7 +185,7 @@ fn ec2_kind(rtype: &str) -> Option<Ec2Kind> {
 /// The name an attribute has in the resource's own language: rules speak Terraform's
 /// names (`http_tokens`), CloudFormation users read `HttpTokens`.
 pub fn term(r: &Resource, tf_name: &'static str) -> &'static str {
-    if r.format != crate::doc::Format::CloudFormation {
+    if r.format != crate::document::Format::CloudFormation {
         return tf_name;
     }
     match tf_name {
@@ -202,7 +202,7 @@ pub fn term(r: &Resource, tf_name: &'static str) -> &'static str {
 /// Does the resource name a launch template at all (so its metadata comes from there)?
 fn launch_template_named(r: &Resource) -> bool {
     let key = match r.format {
-        crate::doc::Format::CloudFormation => "LaunchTemplate",
+        crate::document::Format::CloudFormation => "LaunchTemplate",
         _ => "launch_template",
     };
     r.block(&[key]).is_some_and(|b| !b.is_null())
@@ -230,7 +230,7 @@ fn metadata(r: &Resource) -> Metadata {
         Value::Null => Metadata::Absent,
         Value::List(l) if l.is_empty() => Metadata::Absent,
         Value::Unknown => Metadata::Unknown,
-        _ => match crate::doc::block_or_self(raw) {
+        _ => match crate::document::block_or_self(raw) {
             Some(b) if matches!(b.value, Value::Map(_)) => {
                 let get = |k: &'static str| b.get(term(r, k)).filter(|n| !n.is_null()).cloned();
                 Metadata::Known {

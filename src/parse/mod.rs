@@ -1,4 +1,4 @@
-//! One module per input format; each turns files into a [`crate::doc::Document`].
+//! One module per input format; each turns files into a [`crate::document::Document`].
 
 pub mod cfn;
 pub mod hcl;

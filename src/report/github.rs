@@ -17,7 +17,7 @@
 //! annotations to land on the right files.
 
 use super::{RenderOptions, mask_secrets, text};
-use crate::doc::{DiagLevel, Diagnostic};
+use crate::document::{DiagLevel, Diagnostic};
 use crate::finding::{Finding, Report, Severity};
 use crate::value::Span;
 use std::fmt::Write as _;
@@ -177,7 +177,7 @@ mod tests {
     #[test]
     fn suppressed_findings_are_left_out() {
         let mut r = sample_report();
-        r.findings[0].suppressed = Some(crate::doc::Suppression::own(
+        r.findings[0].suppressed = Some(crate::document::Suppression::own(
             "IMDS001",
             "legacy",
             Span::none(),

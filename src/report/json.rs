@@ -4,7 +4,7 @@
 //! and ends with a newline. Messages are masked with [`mask_secrets`].
 
 use super::{RenderOptions, mask_secrets, unparsed_files};
-use crate::doc::{DiagLevel, Diagnostic};
+use crate::document::{DiagLevel, Diagnostic};
 use crate::finding::{Finding, Report, Severity};
 use crate::value::Span;
 use serde::Serialize;

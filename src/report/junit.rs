@@ -13,7 +13,7 @@
 //! No timestamps or durations: the output is deterministic.
 
 use super::{RenderOptions, mask_secrets};
-use crate::doc::DiagLevel;
+use crate::document::DiagLevel;
 use crate::finding::{Finding, Report};
 use crate::value::Span;
 use std::collections::BTreeMap;
@@ -283,7 +283,7 @@ mod tests {
     fn junit_is_valid_xml() {
         let mut r = sample_report();
         r.findings[0].message = "a <b> & \"c\" 'd'\u{1} ]]> \n e".into();
-        r.findings[2].suppressed = Some(crate::doc::Suppression::own(
+        r.findings[2].suppressed = Some(crate::document::Suppression::own(
             "TRUST001",
             "reviewed <ok>",
             Span::none(),

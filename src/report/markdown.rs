@@ -153,7 +153,7 @@ fn location(f: &Finding, link_base: Option<&str>) -> String {
 mod tests {
     use super::super::tests::{metas, sample_report, source};
     use super::super::{OutputFormat, RenderOptions, render};
-    use crate::policies::RuleMeta;
+    use crate::rules::meta::RuleMeta;
 
     fn render_with(report: &crate::finding::Report, link_base: Option<&str>) -> String {
         let metas = metas();

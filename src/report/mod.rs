@@ -7,15 +7,16 @@
 //! line that a format prints goes through [`mask_secrets`].
 
 mod github;
+pub mod graph;
 mod json;
 mod junit;
 mod markdown;
 mod sarif;
 mod text;
 
-use crate::doc::DiagLevel;
+use crate::document::DiagLevel;
 use crate::finding::Report;
-use crate::policies::RuleMeta;
+use crate::rules::meta::RuleMeta;
 use std::collections::BTreeSet;
 
 /// The output formats `rolegraph scan --format` accepts.
@@ -41,7 +42,7 @@ pub struct RenderOptions<'a> {
     pub color: bool,
     /// The rolegraph version (the crate version).
     pub tool_version: &'a str,
-    /// [`crate::policies::RULESET_VERSION`].
+    /// [`crate::rules::meta::RULESET_VERSION`].
     pub ruleset_version: &'a str,
     /// The rules that ran, sorted by ID (SARIF `tool.driver.rules`, titles and help).
     pub rules: &'a [&'a RuleMeta],
@@ -198,9 +199,9 @@ fn looks_random(v: &[u8]) -> bool {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::doc::Diagnostic;
+    use crate::document::Diagnostic;
     use crate::finding::{Finding, Severity};
-    use crate::policies::Remediation;
+    use crate::rules::meta::Remediation;
     use crate::value::Span;
     use std::sync::Arc;
 
@@ -472,12 +473,12 @@ pub(crate) mod tests {
     #[test]
     fn suppressed_findings_in_every_format() {
         let mut r = sample_report();
-        r.findings[0].suppressed = Some(crate::doc::Suppression::own(
+        r.findings[0].suppressed = Some(crate::document::Suppression::own(
             "IMDS001",
             "legacy fleet, key AKIAIOSFODNN7EXAMPLE",
             span(MAIN_TF, 2, 3, 2, 30),
         ));
-        r.findings[2].suppressed = Some(crate::doc::Suppression::own(
+        r.findings[2].suppressed = Some(crate::document::Suppression::own(
             "TRUST001",
             "",
             span(TEMPLATE, 3, 9, 3, 17),

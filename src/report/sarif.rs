@@ -17,9 +17,9 @@
 //! a trailing newline.
 
 use super::{RenderOptions, mask_secrets};
-use crate::doc::DiagLevel;
+use crate::document::DiagLevel;
 use crate::finding::{Finding, Report};
-use crate::policies::RuleMeta;
+use crate::rules::meta::RuleMeta;
 use crate::value::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;

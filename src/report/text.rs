@@ -18,7 +18,7 @@
 //! [`mask_secrets`].
 
 use super::{RenderOptions, mask_secrets, unparsed_files};
-use crate::doc::{DiagLevel, Diagnostic};
+use crate::document::{DiagLevel, Diagnostic};
 use crate::finding::{Finding, Report, Severity};
 use crate::value::Span;
 use std::collections::HashMap;
@@ -435,7 +435,7 @@ mod tests {
         r.findings[0].related.clear();
         r.findings[0].span = Span::new(Arc::from("plan.json"), 1, col, 1, col + 10);
         let metas = super::super::tests::metas();
-        let rules: Vec<&crate::policies::RuleMeta> = metas.iter().collect();
+        let rules: Vec<&crate::rules::meta::RuleMeta> = metas.iter().collect();
         let sources = |f: &str| (f == "plan.json").then(|| line.clone());
         let out = super::super::render(
             &r,

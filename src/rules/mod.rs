@@ -1,12 +1,13 @@
 //! The rules: one file per rule, each reading the [`Model`] and returning findings. A rule
 //! never looks at syntax, so it fires for every input format alike.
 
-pub mod access;
 pub mod cred;
 pub mod ecs;
 pub mod eks;
+pub mod grants;
 pub mod imds;
 pub mod lambda;
+pub mod meta;
 pub mod privilege;
 pub mod slr;
 pub mod trust;
@@ -14,7 +15,6 @@ pub mod wl;
 
 use crate::finding::{Finding, Severity};
 use crate::model::Model;
-use crate::policies;
 
 pub trait Rule: Sync {
     /// The stable rule ID (`IMDS001`); its metadata is `policies/<ID>.yaml`.
@@ -72,14 +72,14 @@ pub fn is_rule_or_family(s: &str) -> bool {
 
 /// The default severity of a rule, from its policy file.
 pub fn severity(id: &str) -> Severity {
-    policies::get(id)
+    meta::get(id)
         .map(|m| m.severity)
         .unwrap_or(Severity::Medium)
 }
 
 /// How a message names what an attribute points at: the resource it references
 /// (`aws_iam_user.ci`, `Api`), else its text; the first of `attrs` the resource sets.
-pub fn named(r: &crate::doc::Resource, attrs: &[&str], otherwise: &str) -> String {
+pub fn named(r: &crate::document::Resource, attrs: &[&str], otherwise: &str) -> String {
     attrs
         .iter()
         .filter_map(|k| r.attr(&[k]).filter(|n| !n.is_null()))

@@ -21,7 +21,7 @@
 //! An evaluation returns `None` for `AWS::NoValue`.
 
 use super::raw::{Raw, RawKind};
-use crate::doc::Diagnostic;
+use crate::document::Diagnostic;
 use crate::value::{Node, Piece, Ref, Span, Value, format_number};
 use std::collections::{BTreeMap, HashMap, HashSet};
 

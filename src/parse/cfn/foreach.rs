@@ -24,7 +24,7 @@ fn expand_at(entries: Vec<Entry>, ev: &mut Evaluator, depth: usize) -> Vec<Entry
             continue;
         }
         if depth >= MAX_LOOP_DEPTH {
-            ev.diagnostics.push(crate::doc::Diagnostic::warning(
+            ev.diagnostics.push(crate::document::Diagnostic::warning(
                 e.key_span.clone(),
                 "Fn::ForEach loops nest too deeply; not expanded",
             ));
@@ -34,7 +34,7 @@ fn expand_at(entries: Vec<Entry>, ev: &mut Evaluator, depth: usize) -> Vec<Entry
             continue;
         };
         let [id, collection, body] = args.as_slice() else {
-            ev.diagnostics.push(crate::doc::Diagnostic::warning(
+            ev.diagnostics.push(crate::document::Diagnostic::warning(
                 e.key_span.clone(),
                 "Fn::ForEach needs [Identifier, Collection, {OutputKey: Value}]",
             ));
@@ -48,7 +48,7 @@ fn expand_at(entries: Vec<Entry>, ev: &mut Evaluator, depth: usize) -> Vec<Entry
             _ => None,
         };
         let Some(items) = items else {
-            ev.diagnostics.push(crate::doc::Diagnostic::warning(
+            ev.diagnostics.push(crate::document::Diagnostic::warning(
                 e.key_span.clone(),
                 format!(
                     "the collection of `{}` is not known; its resources are skipped",

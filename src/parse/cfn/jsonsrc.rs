@@ -5,7 +5,7 @@
 //! (`"Key" : value`).
 
 use super::raw::{Entry, MAX_DEPTH, Raw, RawKind};
-use crate::doc::Diagnostic;
+use crate::document::Diagnostic;
 use crate::parse::json;
 use crate::value::{Node, Span, Value};
 use std::sync::Arc;

@@ -23,7 +23,7 @@ pub mod yaml;
 
 pub use detect::is_template;
 
-use crate::doc::{Diagnostic, Document, Format, Mode, Resource};
+use crate::document::{Diagnostic, Document, Format, Mode, Resource};
 use crate::value::{Node, Value};
 use raw::{Entry, Raw, join_spans};
 use std::collections::BTreeMap;

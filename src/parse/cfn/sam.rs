@@ -27,7 +27,7 @@ use super::sam_policies::{self, ExpandError};
 /// template and its parameters but not its statements, so least-privilege rules that judge
 /// statements one by one skip these (as they skip AWS managed policies).
 pub const SAM_TEMPLATE_POLICY: &str = "SamPolicyTemplate:";
-use crate::doc::Diagnostic;
+use crate::document::Diagnostic;
 use crate::value::Span;
 
 const BASIC_EXECUTION: &str = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";

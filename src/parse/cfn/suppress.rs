@@ -35,7 +35,7 @@
 //! business and is skipped without a warning.
 
 use super::raw::{Raw, RawKind};
-use crate::doc::{Diagnostic, Suppression, SuppressionSyntax};
+use crate::document::{Diagnostic, Suppression, SuppressionSyntax};
 
 /// The suppressions in a resource's `Metadata` (the resource entry's value).
 pub fn read(resource: &Raw, diags: &mut Vec<Diagnostic>) -> Vec<Suppression> {

@@ -1,7 +1,7 @@
 //! Template-level tests: resolution of intrinsics, SAM, conditions, and the corpus.
 
 use super::*;
-use crate::doc::DiagLevel;
+use crate::document::DiagLevel;
 use crate::value::{Piece, Ref};
 
 fn parse(text: &str) -> Document {
@@ -1171,8 +1171,8 @@ Resources:
             reason: own
 "#,
     );
-    use crate::doc::SuppressionSyntax::*;
-    let got: Vec<(crate::doc::SuppressionSyntax, &str, &str, u32)> = res(&doc, "Web")
+    use crate::document::SuppressionSyntax::*;
+    let got: Vec<(crate::document::SuppressionSyntax, &str, &str, u32)> = res(&doc, "Web")
         .suppressions
         .iter()
         .map(|s| (s.syntax, s.rule.as_str(), s.reason.as_str(), s.span.line))

@@ -9,7 +9,7 @@
 //! the span of the tagged node itself (tag included).
 
 use super::raw::{Entry, MAX_DEPTH, MAX_NODES, Raw, RawKind, join_spans};
-use crate::doc::Diagnostic;
+use crate::document::Diagnostic;
 use crate::value::Span;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as YSpan, Tag};
 use std::collections::{HashMap, HashSet};
@@ -799,7 +799,7 @@ mod tests {
     fn syntax_error_has_a_position() {
         let file: Arc<str> = Arc::from("t.yaml");
         let err = load("a: 1\nb: [1,\n", &file).err().unwrap();
-        assert_eq!(err.level, crate::doc::DiagLevel::Error);
+        assert_eq!(err.level, crate::document::DiagLevel::Error);
         assert_eq!((err.span.line, err.span.col), (3, 1));
         assert!(err.message.starts_with("YAML syntax error"));
     }
@@ -823,7 +823,7 @@ mod tests {
         let file: Arc<str> = Arc::from("t.yaml");
         let flow = format!("a: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
         let err = load(&flow, &file).err().unwrap();
-        assert_eq!(err.level, crate::doc::DiagLevel::Error);
+        assert_eq!(err.level, crate::document::DiagLevel::Error);
         let one_line = format!("a: {}x\n", "- ".repeat(10_000));
         assert!(load(&one_line, &file).is_err());
         let mut block = String::from("r:\n");
@@ -855,7 +855,7 @@ mod tests {
         let other = a.entry("Other").unwrap();
         assert_eq!(pos(&other.key_span), (5, 5, 5, 10));
         assert_eq!(l.warnings.len(), 1);
-        assert_eq!(l.warnings[0].level, crate::doc::DiagLevel::Note);
+        assert_eq!(l.warnings[0].level, crate::document::DiagLevel::Note);
         // A flow sequence closed at the key's indentation; positions stay those of the file.
         let text = "R:\n  k: [\n      \"a\",\n      !GetAtt B.Arn\n  ]\n  n: 1\n";
         let l = load_ok(text);

@@ -8,7 +8,7 @@
 use super::ast::{Body, Expr, ForExpr, ObjKey, Op, TPart};
 use super::functions::{self, FnCtx};
 use super::module::{ModuleDef, Workspace};
-use crate::doc::Diagnostic;
+use crate::document::Diagnostic;
 use crate::value::{Node, Piece, Ref, Span, Value, format_number};
 use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use std::cell::RefCell;

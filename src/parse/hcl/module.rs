@@ -4,7 +4,7 @@
 
 use super::ast::{self, Body, Expr};
 use super::eval::{Child, Instance, InstanceKey, Scope, expand, instance_scope};
-use crate::doc::{Diagnostic, Document, Format, Mode, Resource};
+use crate::document::{Diagnostic, Document, Format, Mode, Resource};
 use crate::value::{Node, Span, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -39,7 +39,7 @@ pub struct ResDef {
     pub count: Option<Expr>,
     pub for_each: Option<Expr>,
     /// Rules its comments suppress (see [`super::suppress`]).
-    pub suppressions: Vec<crate::doc::Suppression>,
+    pub suppressions: Vec<crate::document::Suppression>,
 }
 
 pub struct ModCall {

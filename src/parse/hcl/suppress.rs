@@ -22,7 +22,7 @@
 //! apply).
 
 use super::ast::{Body, Comment, CommentTarget};
-use crate::doc::{Diagnostic, Suppression, SuppressionSyntax};
+use crate::document::{Diagnostic, Suppression, SuppressionSyntax};
 use crate::suppress::parse_comment;
 use crate::value::Span;
 

@@ -6,7 +6,7 @@
 //! configuration).
 
 use super::address::strip_keys;
-use crate::doc::{Resource, block_or_self};
+use crate::document::{Resource, block_or_self};
 use crate::parse::hcl::module::{VarInputs, is_tf_file, scan_root_module};
 use crate::value::{Node, Span, Value};
 use std::collections::HashMap;

@@ -15,7 +15,7 @@ pub mod config;
 pub mod locate;
 pub mod values;
 
-use crate::doc::{Diagnostic, Document, Format, Mode, Resource};
+use crate::document::{Diagnostic, Document, Format, Mode, Resource};
 use crate::value::{Node, Span, Value};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -98,7 +98,7 @@ pub fn parse_plan(path: &Path, text: &str, root: &Node, locations: &Locations) -
     let entries = entries(root);
     let config_root = root.get("configuration").and_then(|c| c.get("root_module"));
     let config = find_configuration(path, root, &entries, locations);
-    let mut changes = crate::doc::Changes::default();
+    let mut changes = crate::document::Changes::default();
     for e in &entries {
         if e.data && e.rtype == "aws_iam_policy_document" {
             // Evaluated into the references to it, as in the HCL scan.

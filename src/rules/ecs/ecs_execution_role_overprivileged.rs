@@ -16,7 +16,7 @@
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::model::Model;
-use crate::rules::access::{Extra, beyond, extras_finding, managed_actions};
+use crate::rules::grants::{Extra, beyond, extras_finding, managed_actions};
 use crate::rules::{Rule, severity};
 
 pub struct Ecs002;

@@ -14,7 +14,7 @@
 use crate::finding::{Finding, Severity};
 use crate::graph::EdgeKind;
 use crate::model::Model;
-use crate::rules::access::{Extra, beyond, extras_finding, managed_actions};
+use crate::rules::grants::{Extra, beyond, extras_finding, managed_actions};
 use crate::rules::imds::{imds_hop_limit_too_high::Imds002, imdsv2_not_required::Imds001};
 use crate::rules::{Rule, severity};
 use std::collections::BTreeSet;

@@ -138,13 +138,13 @@ fn image_requires_v2(m: &Model, l: &crate::model::Ec2Launch) -> Tri {
     for a in &l.amis {
         let ami = m.resource(*a);
         let verdict = match (ami.mode, ami.rtype.as_str()) {
-            (crate::doc::Mode::Data, "aws_ssm_parameter") => {
+            (crate::document::Mode::Data, "aws_ssm_parameter") => {
                 match ami.attr(&["name"]).and_then(|n| n.as_str()) {
                     Some(name) if is_al2023_parameter(name) => Tri::Yes,
                     _ => Tri::No,
                 }
             }
-            (crate::doc::Mode::Data, "aws_ami") => al2023_lookup(ami),
+            (crate::document::Mode::Data, "aws_ami") => al2023_lookup(ami),
             (_, "aws_ami") => match ami.attr(&["imds_support"]) {
                 Some(v) if v.as_str() == Some("v2.0") => Tri::Yes,
                 Some(v) if v.has_unknown() => Tri::Unknown,
@@ -163,7 +163,7 @@ fn image_requires_v2(m: &Model, l: &crate::model::Ec2Launch) -> Tri {
 
 /// Does a `data.aws_ami` look up an Amazon Linux 2023 AMI: owned by Amazon, with a `name`
 /// filter whose every value starts with `al2023-ami-` or a `name_regex` anchored on it?
-fn al2023_lookup(ami: &crate::doc::Resource) -> Tri {
+fn al2023_lookup(ami: &crate::document::Resource) -> Tri {
     let owned_by_amazon = ami.attr(&["owners"]).is_some_and(|o| {
         let items = o.items();
         !items.is_empty()

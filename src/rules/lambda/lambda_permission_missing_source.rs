@@ -39,7 +39,7 @@ impl Rule for Lambda002 {
             if perm_attr(r, "principal_org_id").is_some() {
                 continue;
             }
-            let cfn = r.format == crate::doc::Format::CloudFormation;
+            let cfn = r.format == crate::document::Format::CloudFormation;
             let (arn_name, account_name) = if cfn {
                 ("SourceArn", "SourceAccount")
             } else {

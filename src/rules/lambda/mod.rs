@@ -4,12 +4,12 @@ pub mod lambda_permission_missing_source;
 pub mod lambda_permission_public;
 pub mod lambda_url_no_auth;
 
-use crate::doc::Resource;
+use crate::document::Resource;
 use crate::value::Node;
 
 /// A Lambda permission's attribute, by its Terraform name, in either format.
 pub fn perm_attr<'a>(r: &'a Resource, tf: &str) -> Option<&'a Node> {
-    let name = if r.format == crate::doc::Format::CloudFormation {
+    let name = if r.format == crate::document::Format::CloudFormation {
         match tf {
             "principal" => "Principal",
             "action" => "Action",

@@ -16,7 +16,7 @@ use crate::finding::Finding;
 use crate::model::Model;
 use crate::model::policy::PolicyDocument;
 use crate::rules::Rule;
-use crate::rules::access::{
+use crate::rules::grants::{
     action_span, escalation_fix, escalations, is_full_admin, scope_of, single,
 };
 

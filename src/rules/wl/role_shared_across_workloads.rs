@@ -13,7 +13,7 @@
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::model::Model;
-use crate::rules::access::with_uses;
+use crate::rules::grants::with_uses;
 use crate::rules::{Rule, severity};
 use std::collections::BTreeSet;
 

@@ -13,7 +13,7 @@ use crate::iam::escalation::{Permissions, Scope};
 use crate::model::Model;
 use crate::model::permissions::{ADMIN_POLICIES, Attached, PrincipalPolicies};
 use crate::model::policy::Tri;
-use crate::rules::access::{with_uses, workloads_text};
+use crate::rules::grants::{with_uses, workloads_text};
 use crate::rules::{Rule, severity};
 
 pub struct Wl003;

@@ -27,7 +27,7 @@
 //! a function that cannot create its network interface never starts, messages pile up in a
 //! queue nobody can read, a task never pulls its image.
 
-use crate::doc::{Format, Resource};
+use crate::document::{Format, Resource};
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::iam::escalation::{Permissions, Scope};
@@ -104,7 +104,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
         span: r.span.first_line(),
         why: "to write its logs (they are lost otherwise)".into(),
     }];
-    if let Some(vpc) = attr(r, "vpc_config", "VpcConfig").and_then(crate::doc::block_or_self) {
+    if let Some(vpc) = attr(r, "vpc_config", "VpcConfig").and_then(crate::document::block_or_self) {
         let subnets = vpc.get("subnet_ids").or_else(|| vpc.get("SubnetIds"));
         let in_vpc = match subnets {
             Some(s) if matches!(s.value, Value::Unknown) => None,
@@ -124,7 +124,8 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
             });
         }
     }
-    if let Some(t) = attr(r, "tracing_config", "TracingConfig").and_then(crate::doc::block_or_self)
+    if let Some(t) =
+        attr(r, "tracing_config", "TracingConfig").and_then(crate::document::block_or_self)
         && t.get("mode")
             .or_else(|| t.get("Mode"))
             .and_then(Node::as_str)
@@ -138,7 +139,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
         });
     }
     if let Some(d) =
-        attr(r, "dead_letter_config", "DeadLetterConfig").and_then(crate::doc::block_or_self)
+        attr(r, "dead_letter_config", "DeadLetterConfig").and_then(crate::document::block_or_self)
         && let Some(target) = d.get("target_arn").or_else(|| d.get("TargetArn"))
     {
         let action = match arn_service(m, target) {

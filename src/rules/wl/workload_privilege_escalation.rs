@@ -13,7 +13,7 @@
 use crate::finding::Finding;
 use crate::model::Model;
 use crate::model::permissions::Origin;
-use crate::rules::access::{
+use crate::rules::grants::{
     escalation_fix, escalations, grant_site, scope_of, single, with_uses, workloads_text,
 };
 use crate::rules::wl::workload_admin_access::admin_grant;

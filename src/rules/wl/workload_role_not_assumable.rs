@@ -71,7 +71,7 @@ impl Rule for Wl001 {
                 ),
             )
             .key(service);
-            f = crate::rules::access::with_uses(m, &uses, f);
+            f = crate::rules::grants::with_uses(m, &uses, f);
             // A policy written elsewhere (aws_iam_policy_document, a variable, a file).
             if let crate::value::Value::Json(inner) = &trust.value
                 && inner.span.line != trust.span.line

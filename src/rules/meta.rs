@@ -1,7 +1,7 @@
 //! Rule metadata and documentation, one YAML file per rule under `policies/`, embedded in the
 //! binary at build time. The README rule table and `rolegraph rules` are generated from it.
 
-use crate::doc::SuppressionSyntax;
+use crate::document::SuppressionSyntax;
 use crate::finding::Severity;
 use serde::Deserialize;
 use std::sync::OnceLock;

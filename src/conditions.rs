@@ -17,7 +17,7 @@
 //!
 //! [`Value::Cond`]: crate::value::Value::Cond
 
-use crate::doc::{Diagnostic, Resource};
+use crate::document::{Diagnostic, Resource};
 use crate::finding::Finding;
 use crate::value::{Node, Span, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -234,7 +234,7 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doc::{Format, Mode};
+    use crate::document::{Format, Mode};
     use crate::finding::Severity;
     use std::sync::Arc;
 

@@ -7,7 +7,7 @@
 //! renders in Markdown) and JSON. Output is deterministic: nodes sorted by ID, edges by
 //! their ends and label.
 
-use crate::doc::{Document, Resource};
+use crate::document::{Document, Resource};
 use crate::finding::{Finding, Severity};
 use crate::graph::EdgeKind;
 use crate::model::Model;
@@ -315,7 +315,7 @@ impl Builder {
 }
 
 /// Parse and check the inputs of a scan and draw them.
-pub fn view(opts: &crate::ScanOptions) -> (View, Vec<crate::doc::Diagnostic>) {
+pub fn view(opts: &crate::ScanOptions) -> (View, Vec<crate::document::Diagnostic>) {
     let rules = opts.rules();
     let (docs, mut diags, _) = crate::load(opts);
     let mut b = Builder::default();
