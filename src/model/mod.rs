@@ -3,8 +3,16 @@
 //! definitions. Terraform and CloudFormation land here in the same shape, so a rule is
 //! written once; the per-format attribute names live only in this module.
 
+pub mod kind;
 pub mod permissions;
 pub mod policy;
+pub mod views;
+
+pub use kind::ResourceKind;
+pub use views::{
+    AccessKey, EventSourceMapping, FunctionUrl, Image, LambdaFunction, LambdaPermission,
+    PolicyAttachment, RoleNaming,
+};
 
 use crate::document::Resource;
 use crate::graph::{EdgeKind, Graph};
@@ -51,6 +59,8 @@ pub struct Ec2Launch {
     pub launch_template_unresolved: bool,
     /// The AMI declared in the configuration, if it links to one.
     pub amis: Vec<usize>,
+    /// The image ID as written on the resource (`ami`, `image_id`, `ImageId`).
+    pub image_id: Option<Node>,
 }
 
 /// Where a workload's role is attached.
@@ -77,6 +87,8 @@ pub struct TaskDefinition {
     pub res: usize,
     pub task_role: Option<Node>,
     pub execution_role: Option<Node>,
+    /// The container definitions, as a list of maps (parsed from JSON text when written so).
+    pub containers: Vec<Node>,
 }
 
 /// An identity policy document written in the configuration: an inline policy of a role,
@@ -96,6 +108,8 @@ pub struct IdentityPolicy {
 
 pub struct Model {
     pub graph: Graph,
+    /// The kind of each resource, by index (see [`Model::kind`]).
+    kinds: Vec<Option<ResourceKind>>,
     pub ec2: Vec<Ec2Launch>,
     pub workloads: Vec<Workload>,
     pub task_definitions: Vec<TaskDefinition>,
@@ -117,6 +131,11 @@ impl Model {
             identity_policies: Vec::new(),
             account_requires_tokens: None,
             own_accounts: Vec::new(),
+            kinds: graph
+                .resources
+                .iter()
+                .map(ResourceKind::of_resource)
+                .collect(),
             graph,
         };
         for (i, r) in m.graph.resources.iter().enumerate() {
@@ -140,6 +159,7 @@ impl Model {
                         .into_iter()
                         .map(|(t, _)| t)
                         .collect(),
+                    image_id: r.attr(views::image_id_path(r)).cloned(),
                 });
             }
             if r.rtype == "aws_ec2_instance_metadata_defaults"
@@ -157,6 +177,7 @@ impl Model {
                     res: i,
                     task_role: get("task_role_arn"),
                     execution_role: get("execution_role_arn"),
+                    containers: views::containers(r),
                 });
             }
             m.identity_policies.extend(identity_policies(i, r));
@@ -195,6 +216,15 @@ pub fn term(r: &Resource, tf_name: &'static str) -> &'static str {
         "metadata_options" => "MetadataOptions",
         "task_role_arn" => "TaskRoleArn",
         "execution_role_arn" => "ExecutionRoleArn",
+        // Lambda permissions and function URLs.
+        "principal" => "Principal",
+        "action" => "Action",
+        "source_arn" => "SourceArn",
+        "source_account" => "SourceAccount",
+        "principal_org_id" => "PrincipalOrgID",
+        "function_url_auth_type" => "FunctionUrlAuthType",
+        "function_name" => "FunctionName",
+        "authorization_type" => "AuthType",
         other => other,
     }
 }

@@ -77,21 +77,6 @@ pub fn severity(id: &str) -> Severity {
         .unwrap_or(Severity::Medium)
 }
 
-/// How a message names what an attribute points at: the resource it references
-/// (`aws_iam_user.ci`, `Api`), else its text; the first of `attrs` the resource sets.
-pub fn named(r: &crate::document::Resource, attrs: &[&str], otherwise: &str) -> String {
-    attrs
-        .iter()
-        .filter_map(|k| r.attr(&[k]).filter(|n| !n.is_null()))
-        .find_map(|n| {
-            n.refs()
-                .first()
-                .map(|x| x.target.clone())
-                .or_else(|| n.display_text())
-        })
-        .unwrap_or_else(|| otherwise.to_string())
-}
-
 /// How a finding names a resource: its address.
 pub fn name(model: &Model, i: usize) -> &str {
     &model.resource(i).address

@@ -22,12 +22,11 @@ impl Rule for Cred002 {
     }
 
     fn check(&self, m: &Model) -> Vec<Finding> {
-        m.graph
-            .resources
-            .iter()
-            .filter(|r| matches!(r.rtype.as_str(), "aws_iam_access_key" | "AWS::IAM::AccessKey"))
-            .map(|r| {
-                let user = crate::rules::named(r, &["user", "UserName"], "a user");
+        m.access_keys()
+            .into_iter()
+            .map(|key| {
+                let r = m.resource(key.res);
+                let user = key.user;
                 Finding::new(
                     ID,
                     severity(ID),

@@ -10,8 +10,8 @@
 //! people) and roles (for workloads) keep permissions in one place and away from keys.
 
 use crate::finding::Finding;
-use crate::model::Model;
 use crate::model::permissions::PrincipalKind;
+use crate::model::{Model, ResourceKind};
 use crate::rules::{Rule, severity};
 
 pub struct Cred003;
@@ -31,7 +31,7 @@ impl Rule for Cred003 {
         };
         let mut out = Vec::new();
         for (i, r) in m.graph.resources.iter().enumerate() {
-            if matches!(r.rtype.as_str(), "aws_iam_user" | "AWS::IAM::User") {
+            if m.kind(i) == Some(ResourceKind::IamUser) {
                 for a in m.principal_policies(i).policies {
                     out.push(
                         Finding::new(

@@ -15,7 +15,7 @@
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
-use crate::model::Model;
+use crate::model::{Model, ResourceKind};
 use crate::rules::grants::{Extra, beyond, extras_finding, managed_actions};
 use crate::rules::{Rule, severity};
 
@@ -45,10 +45,7 @@ impl Rule for Ecs002 {
                 .into_iter()
                 .filter(|(w, ru)| {
                     ru.kind == EdgeKind::ExecutionRole
-                        && matches!(
-                            m.resource(*w).rtype.as_str(),
-                            "aws_ecs_task_definition" | "AWS::ECS::TaskDefinition"
-                        )
+                        && m.kind(*w) == Some(ResourceKind::EcsTaskDefinition)
                 })
                 .collect();
             if uses.is_empty() {

@@ -14,7 +14,7 @@
 use super::{endpoint_disabled, with_path};
 use crate::finding::Finding;
 use crate::model::policy::Tri;
-use crate::model::{Metadata, Model, term};
+use crate::model::{Image, Metadata, Model, term};
 use crate::rules::{Rule, severity};
 
 pub struct Imds001;
@@ -119,14 +119,7 @@ fn is_al2023_parameter(name: &str) -> bool {
 /// owned by Amazon whose name filter only matches `al2023-ami-*`. Any other image (one
 /// that is not known included) leaves the default, `optional`.
 fn image_requires_v2(m: &Model, l: &crate::model::Ec2Launch) -> Tri {
-    let r = m.resource(l.res);
-    let path: &[&str] = match r.rtype.as_str() {
-        "AWS::EC2::LaunchTemplate" => &["LaunchTemplateData", "ImageId"],
-        "AWS::EC2::Instance" | "AWS::AutoScaling::LaunchConfiguration" => &["ImageId"],
-        "aws_instance" | "aws_spot_instance_request" => &["ami"],
-        _ => &["image_id"],
-    };
-    if let Some(s) = r.attr(path).and_then(|n| n.as_str())
+    if let Some(s) = l.image_id.as_ref().and_then(|n| n.as_str())
         && ssm_image_parameter(s).is_some_and(is_al2023_parameter)
     {
         return Tri::Yes;
@@ -136,21 +129,22 @@ fn image_requires_v2(m: &Model, l: &crate::model::Ec2Launch) -> Tri {
     }
     let mut all = Tri::Yes;
     for a in &l.amis {
-        let ami = m.resource(*a);
-        let verdict = match (ami.mode, ami.rtype.as_str()) {
-            (crate::document::Mode::Data, "aws_ssm_parameter") => {
-                match ami.attr(&["name"]).and_then(|n| n.as_str()) {
-                    Some(name) if is_al2023_parameter(name) => Tri::Yes,
-                    _ => Tri::No,
-                }
-            }
-            (crate::document::Mode::Data, "aws_ami") => al2023_lookup(ami),
-            (_, "aws_ami") => match ami.attr(&["imds_support"]) {
+        let verdict = match m.image(*a) {
+            Image::Parameter { name } => match name {
+                Some(name) if is_al2023_parameter(name) => Tri::Yes,
+                _ => Tri::No,
+            },
+            Image::Lookup {
+                owners,
+                name_filters,
+                name_regex,
+            } => al2023_lookup(owners, &name_filters, name_regex),
+            Image::Declared { imds_support } => match imds_support {
                 Some(v) if v.as_str() == Some("v2.0") => Tri::Yes,
                 Some(v) if v.has_unknown() => Tri::Unknown,
                 _ => Tri::No,
             },
-            _ => Tri::No,
+            Image::Other => Tri::No,
         };
         match verdict {
             Tri::Yes => {}
@@ -163,8 +157,12 @@ fn image_requires_v2(m: &Model, l: &crate::model::Ec2Launch) -> Tri {
 
 /// Does a `data.aws_ami` look up an Amazon Linux 2023 AMI: owned by Amazon, with a `name`
 /// filter whose every value starts with `al2023-ami-` or a `name_regex` anchored on it?
-fn al2023_lookup(ami: &crate::document::Resource) -> Tri {
-    let owned_by_amazon = ami.attr(&["owners"]).is_some_and(|o| {
+fn al2023_lookup(
+    owners: Option<&crate::value::Node>,
+    names: &[&crate::value::Node],
+    name_regex: Option<&str>,
+) -> Tri {
+    let owned_by_amazon = owners.is_some_and(|o| {
         let items = o.items();
         !items.is_empty()
             && items
@@ -174,18 +172,7 @@ fn al2023_lookup(ami: &crate::document::Resource) -> Tri {
     if !owned_by_amazon {
         return Tri::No;
     }
-    let mut names = Vec::new();
-    if let Some(filters) = ami.attr(&["filter"]) {
-        for f in filters.items() {
-            if f.get("name").and_then(|n| n.as_str()) == Some("name") {
-                names.extend(f.get("values").map(|v| v.items()).unwrap_or_default());
-            }
-        }
-    }
-    let regex = ami
-        .attr(&["name_regex"])
-        .and_then(|n| n.as_str())
-        .is_some_and(|r| r.starts_with("^al2023-ami-"));
+    let regex = name_regex.is_some_and(|r| r.starts_with("^al2023-ami-"));
     let filtered = !names.is_empty()
         && names
             .iter()

@@ -13,7 +13,6 @@
 //! resource of that service, in any account: another customer's bucket, topic or rule can
 //! trigger it (the confused deputy).
 
-use super::{function_text, is_permission, perm_attr};
 use crate::finding::Finding;
 use crate::model::Model;
 use crate::rules::{Rule, severity};
@@ -29,24 +28,20 @@ impl Rule for Lambda002 {
 
     fn check(&self, m: &Model) -> Vec<Finding> {
         let mut out = Vec::new();
-        for r in m.graph.resources.iter().filter(|r| is_permission(r)) {
-            let Some(p) = perm_attr(r, "principal") else {
+        for perm in m.lambda_permissions() {
+            let r = m.resource(perm.res);
+            let Some(p) = &perm.principal else {
                 continue;
             };
             let Some(service) = p.as_str().filter(|s| s.ends_with(".amazonaws.com")) else {
                 continue;
             };
-            if perm_attr(r, "principal_org_id").is_some() {
+            if perm.principal_org_id.is_some() {
                 continue;
             }
-            let cfn = r.format == crate::document::Format::CloudFormation;
-            let (arn_name, account_name) = if cfn {
-                ("SourceArn", "SourceAccount")
-            } else {
-                ("source_arn", "source_account")
-            };
-            let has_arn = perm_attr(r, "source_arn").is_some();
-            let has_account = perm_attr(r, "source_account").is_some();
+            let (arn_name, account_name) = (perm.source_arn_attr, perm.source_account_attr);
+            let has_arn = perm.source_arn.is_some();
+            let has_account = perm.source_account.is_some();
             let why = if service.starts_with("s3.") {
                 if has_account {
                     continue;
@@ -76,8 +71,7 @@ impl Rule for Lambda002 {
                     &r.address,
                     format!(
                         "{} lets {service} invoke {} {why}",
-                        r.address,
-                        function_text(r),
+                        r.address, perm.function,
                     ),
                 )
                 .key(service),

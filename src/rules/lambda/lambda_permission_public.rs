@@ -9,7 +9,6 @@
 //! Why is this bad? Anyone with AWS credentials, in any account, can invoke the function:
 //! run its code, with its role, on input of their choosing, and run up its bill.
 
-use super::{function_text, is_permission, perm_attr};
 use crate::finding::Finding;
 use crate::model::Model;
 use crate::rules::{Rule, severity};
@@ -25,23 +24,26 @@ impl Rule for Lambda001 {
 
     fn check(&self, m: &Model) -> Vec<Finding> {
         let mut out = Vec::new();
-        for r in m.graph.resources.iter().filter(|r| is_permission(r)) {
-            let Some(p) = perm_attr(r, "principal") else {
+        for perm in m.lambda_permissions() {
+            let r = m.resource(perm.res);
+            let Some(p) = &perm.principal else {
                 continue;
             };
             if p.as_str() != Some("*") {
                 continue;
             }
-            if ["source_arn", "source_account", "principal_org_id"]
-                .iter()
-                .any(|k| perm_attr(r, k).is_some())
+            if perm.source_arn.is_some()
+                || perm.source_account.is_some()
+                || perm.principal_org_id.is_some()
             {
                 continue;
             }
-            let url = perm_attr(r, "action")
+            let url = perm
+                .action
+                .as_ref()
                 .and_then(|a| a.as_str())
                 .is_some_and(|a| a.eq_ignore_ascii_case("lambda:InvokeFunctionUrl"));
-            if url && perm_attr(r, "function_url_auth_type").is_some() {
+            if url && perm.function_url_auth_type.is_some() {
                 continue;
             }
             out.push(Finding::new(
@@ -51,8 +53,7 @@ impl Rule for Lambda001 {
                 &r.address,
                 format!(
                     "{} lets any AWS principal in any account invoke {}: anyone can run the function's code with its role. Name the principal (an account, a service with source_arn) or add principal_org_id",
-                    r.address,
-                    function_text(r)
+                    r.address, perm.function
                 ),
             ));
         }

@@ -23,21 +23,14 @@ impl Rule for Lambda003 {
 
     fn check(&self, m: &Model) -> Vec<Finding> {
         let mut out = Vec::new();
-        for r in &m.graph.resources {
-            let key = match r.rtype.as_str() {
-                "aws_lambda_function_url" => "authorization_type",
-                "AWS::Lambda::Url" => "AuthType",
-                _ => continue,
-            };
-            let Some(auth) = r.attr(&[key]) else { continue };
+        for url in m.function_urls() {
+            let r = m.resource(url.res);
+            let key = url.auth_type_attr;
+            let Some(auth) = &url.auth_type else { continue };
             if auth.as_str() != Some("NONE") {
                 continue;
             }
-            let target = crate::rules::named(
-                r,
-                &["function_name", "TargetFunctionArn", "TargetFunctionRef"],
-                "the function",
-            );
+            let target = &url.target;
             out.push(Finding::new(
                 ID,
                 severity(ID),

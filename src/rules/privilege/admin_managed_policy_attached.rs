@@ -14,7 +14,7 @@ use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::iam::managed::{ArnKind, classify};
 use crate::model::Model;
-use crate::model::permissions::{ADMIN_POLICIES, is_principal};
+use crate::model::permissions::ADMIN_POLICIES;
 use crate::rules::{Rule, severity};
 use crate::value::Span;
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,7 +35,7 @@ impl Rule for Priv008 {
         let mut sites: BTreeMap<(Span, &str), (usize, BTreeSet<String>)> = BTreeMap::new();
         let mut on_workload = BTreeSet::new();
         for (i, r) in m.graph.resources.iter().enumerate() {
-            if !is_principal(&r.rtype) {
+            if !m.is_principal(i) {
                 continue;
             }
             for a in m.principal_policies(i).policies {
@@ -54,32 +54,18 @@ impl Rule for Priv008 {
             }
         }
         // Attachments whose principal is not in the scan.
-        for (i, r) in m.graph.resources.iter().enumerate() {
-            let Some(attr) = (match r.rtype.as_str() {
-                "aws_iam_role_policy_attachment"
-                | "aws_iam_user_policy_attachment"
-                | "aws_iam_group_policy_attachment"
-                | "aws_iam_policy_attachment" => Some("policy_arn"),
-                _ => None,
-            }) else {
-                continue;
-            };
-            if !m.graph.incoming(i, EdgeKind::AttachedPolicy).is_empty() {
+        let attachments = m.policy_attachments();
+        for a in &attachments {
+            if !m.graph.incoming(a.res, EdgeKind::AttachedPolicy).is_empty() {
                 continue;
             }
-            let Some(v) = r.attr(&[attr]) else { continue };
+            let Some(v) = &a.policy_arn else { continue };
             if let ArnKind::Managed(p) = classify(v)
                 && ADMIN_POLICIES.contains(&p.name)
             {
-                let principal = ["role", "user", "group", "roles", "users", "groups"]
-                    .iter()
-                    .filter_map(|k| r.attr(&[k]))
-                    .flat_map(|n| n.items())
-                    .filter_map(|n| n.display_text())
-                    .collect::<Vec<_>>();
                 sites
                     .entry((v.span.clone(), p.name))
-                    .or_insert((i, principal.into_iter().collect()));
+                    .or_insert((a.res, a.principals.iter().cloned().collect()));
             }
         }
         let mut out = Vec::new();

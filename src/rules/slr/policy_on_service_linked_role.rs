@@ -10,10 +10,9 @@
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
-use crate::model::Model;
-use crate::model::permissions::{PrincipalKind, is_principal};
+use crate::model::permissions::PrincipalKind;
+use crate::model::{Model, RoleNaming};
 use crate::rules::{Rule, severity};
-use crate::value::Node;
 
 pub struct Slr001;
 
@@ -26,15 +25,12 @@ fn slr_name(s: &str) -> bool {
 }
 
 fn is_slr(m: &Model, i: usize) -> bool {
-    let r = m.resource(i);
-    let text = |k: &str| r.attr(&[k]).and_then(Node::as_str).unwrap_or("");
-    match r.rtype.as_str() {
-        "aws_iam_service_linked_role" | "AWS::IAM::ServiceLinkedRole" => true,
-        "aws_iam_role" => text("path").starts_with("/aws-service-role/") || slr_name(text("name")),
-        "AWS::IAM::Role" => {
-            text("Path").starts_with("/aws-service-role/") || slr_name(text("RoleName"))
+    match m.role_naming(i) {
+        Some(RoleNaming::ServiceLinked) => true,
+        Some(RoleNaming::Role { path, name }) => {
+            path.starts_with("/aws-service-role/") || slr_name(name)
         }
-        _ => false,
+        None => false,
     }
 }
 
@@ -51,7 +47,7 @@ impl Rule for Slr001 {
         };
         let mut out = Vec::new();
         for (i, r) in m.graph.resources.iter().enumerate() {
-            if is_principal(&r.rtype) && is_slr(m, i) {
+            if m.is_principal(i) && is_slr(m, i) {
                 for a in m.principal_policies(i).policies {
                     // A policy resource naming the role: point at where it names it.
                     let span = [EdgeKind::InlinePolicy, EdgeKind::AttachedPolicy]

@@ -27,12 +27,12 @@
 //! a function that cannot create its network interface never starts, messages pile up in a
 //! queue nobody can read, a task never pulls its image.
 
-use crate::document::{Format, Resource};
+use crate::document::Resource;
 use crate::finding::Finding;
 use crate::graph::EdgeKind;
 use crate::iam::escalation::{Permissions, Scope};
-use crate::model::Model;
 use crate::model::policy::Tri;
+use crate::model::{Model, ResourceKind};
 use crate::rules::{Rule, severity};
 use crate::value::{Node, Span, Value};
 
@@ -48,64 +48,19 @@ struct Need {
     why: String,
 }
 
-fn attr<'a>(r: &'a Resource, tf: &str, cfn: &str) -> Option<&'a Node> {
-    let name = if r.format == Format::CloudFormation {
-        cfn
-    } else {
-        tf
-    };
-    r.attr(&[name]).filter(|n| !n.is_null())
-}
-
-/// What kind of AWS resource an ARN-valued attribute points at: `sqs`, `sns`, `kinesis`,
-/// `dynamodb`, `secretsmanager`, `ssm`, from the ARN text or the referenced resource type.
-fn arn_service(m: &Model, n: &Node) -> Option<&'static str> {
-    const BY_TYPE: &[(&str, &str)] = &[
-        ("aws_sqs_queue", "sqs"),
-        ("AWS::SQS::Queue", "sqs"),
-        ("aws_sns_topic", "sns"),
-        ("AWS::SNS::Topic", "sns"),
-        ("aws_kinesis_stream", "kinesis"),
-        ("AWS::Kinesis::Stream", "kinesis"),
-        ("aws_dynamodb_table", "dynamodb"),
-        ("AWS::DynamoDB::Table", "dynamodb"),
-        ("aws_secretsmanager_secret", "secretsmanager"),
-        ("AWS::SecretsManager::Secret", "secretsmanager"),
-        ("aws_ssm_parameter", "ssm"),
-        ("AWS::SSM::Parameter", "ssm"),
-    ];
-    for r in n.refs() {
-        for t in m.graph.lookup_ref(&r.target) {
-            if let Some((_, svc)) = BY_TYPE.iter().find(|(ty, _)| *ty == m.resource(t).rtype) {
-                return Some(svc);
-            }
-        }
-    }
-    let text = match &n.value {
-        Value::String(s) => s.clone(),
-        Value::Interp(_) => n.display_text()?,
-        _ => return None,
-    };
-    // `arn:<partition>:<service>:...`; the partition may be a reference
-    // (`arn:${AWS::Partition}:ssm:...`), so look for the service between colons.
-    if !text.starts_with("arn:") {
-        return None;
-    }
-    ["sqs", "sns", "kinesis", "dynamodb", "secretsmanager", "ssm"]
-        .into_iter()
-        .find(|s| text.contains(&format!(":{s}:")))
-}
-
 fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
     let r = m.resource(fi);
+    let Some(f) = m.lambda_function(fi) else {
+        return Vec::new();
+    };
     let mut out = vec![Need {
         id: "logs",
         actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
         span: r.span.first_line(),
         why: "to write its logs (they are lost otherwise)".into(),
     }];
-    if let Some(vpc) = attr(r, "vpc_config", "VpcConfig").and_then(crate::document::block_or_self) {
-        let subnets = vpc.get("subnet_ids").or_else(|| vpc.get("SubnetIds"));
+    if let Some(vpc) = &f.vpc_config {
+        let subnets = f.subnet_ids.as_ref();
         let in_vpc = match subnets {
             Some(s) if matches!(s.value, Value::Unknown) => None,
             Some(s) => Some(!s.items().is_empty()),
@@ -124,12 +79,8 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
             });
         }
     }
-    if let Some(t) =
-        attr(r, "tracing_config", "TracingConfig").and_then(crate::document::block_or_self)
-        && t.get("mode")
-            .or_else(|| t.get("Mode"))
-            .and_then(Node::as_str)
-            == Some("Active")
+    if let Some(t) = &f.tracing_config
+        && f.tracing_mode.as_ref().and_then(Node::as_str) == Some("Active")
     {
         out.push(Need {
             id: "tracing",
@@ -138,11 +89,8 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
             why: "to send its active traces to X-Ray".into(),
         });
     }
-    if let Some(d) =
-        attr(r, "dead_letter_config", "DeadLetterConfig").and_then(crate::document::block_or_self)
-        && let Some(target) = d.get("target_arn").or_else(|| d.get("TargetArn"))
-    {
-        let action = match arn_service(m, target) {
+    if let Some(target) = &f.dead_letter_target {
+        let action = match m.arn_service(target) {
             Some("sqs") => Some("sqs:SendMessage"),
             Some("sns") => Some("sns:Publish"),
             _ => None,
@@ -160,9 +108,8 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
     out
 }
 
-fn mapping_needs(m: &Model, r: &Resource) -> Option<Need> {
-    let source = attr(r, "event_source_arn", "EventSourceArn")?;
-    let actions = match arn_service(m, source)? {
+fn mapping_needs(m: &Model, r: &Resource, source: &Node) -> Option<Need> {
+    let actions = match m.arn_service(source)? {
         "sqs" => vec![
             "sqs:ReceiveMessage",
             "sqs:DeleteMessage",
@@ -190,36 +137,23 @@ fn mapping_needs(m: &Model, r: &Resource) -> Option<Need> {
     })
 }
 
-/// The container definitions of a task definition, as a list of maps.
-fn containers(r: &Resource) -> Vec<Node> {
-    let Some(defs) = attr(r, "container_definitions", "ContainerDefinitions") else {
-        return Vec::new();
-    };
-    let parsed = match &defs.value {
-        Value::Json(inner) => Some((**inner).clone()),
-        Value::String(_) | Value::Interp(_) => {
-            crate::parse::hcl::functions::parse_json_with_refs(defs)
-        }
-        Value::List(_) => Some(defs.clone()),
-        _ => None,
-    };
-    parsed
-        .map(|p| p.items().into_iter().cloned().collect())
-        .unwrap_or_default()
-}
-
 fn get_ci<'a>(n: &'a Node, key: &str) -> Option<&'a Node> {
     n.get_ci(key).filter(|v| !v.is_null())
 }
 
-fn execution_needs(m: &Model, r: &Resource) -> Vec<Need> {
+fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
     let mut out = Vec::new();
-    for c in containers(r) {
-        let name = get_ci(&c, "name")
+    let containers = m
+        .task_definitions
+        .iter()
+        .filter(|t| t.res == w)
+        .flat_map(|t| &t.containers);
+    for c in containers {
+        let name = get_ci(c, "name")
             .and_then(Node::as_str)
             .unwrap_or("a container")
             .to_string();
-        if let Some(lc) = get_ci(&c, "logConfiguration")
+        if let Some(lc) = get_ci(c, "logConfiguration")
             && let Some(driver) = get_ci(lc, "logDriver")
             && driver.as_str() == Some("awslogs")
         {
@@ -230,7 +164,7 @@ fn execution_needs(m: &Model, r: &Resource) -> Vec<Need> {
                 why: format!("to ship the awslogs logs of {name}"),
             });
         }
-        if let Some(image) = get_ci(&c, "image")
+        if let Some(image) = get_ci(c, "image")
             && image
                 .display_text()
                 .is_some_and(|t| t.contains(".dkr.ecr.") && t.contains(".amazonaws.com"))
@@ -246,11 +180,11 @@ fn execution_needs(m: &Model, r: &Resource) -> Vec<Need> {
                 why: format!("to pull the private ECR image of {name}"),
             });
         }
-        for s in get_ci(&c, "secrets").map(|s| s.items()).unwrap_or_default() {
+        for s in get_ci(c, "secrets").map(|s| s.items()).unwrap_or_default() {
             let Some(from) = get_ci(s, "valueFrom") else {
                 continue;
             };
-            let action = match arn_service(m, from) {
+            let action = match m.arn_service(from) {
                 Some("secretsmanager") => "secretsmanager:GetSecretValue",
                 Some("ssm") => "ssm:GetParameters",
                 // A bare parameter name is an SSM parameter of the same account.
@@ -280,46 +214,28 @@ impl Rule for Wl005 {
         // (workload, role, needs)
         let mut checks: Vec<(usize, usize, Vec<Need>)> = Vec::new();
         for w in &m.workloads {
-            let r = m.resource(w.res);
             for ru in &w.roles {
-                match (r.rtype.as_str(), ru.kind) {
-                    ("aws_lambda_function" | "AWS::Lambda::Function", EdgeKind::ServiceRole) => {
+                match (m.kind(w.res), ru.kind) {
+                    (Some(ResourceKind::LambdaFunction), EdgeKind::ServiceRole) => {
                         checks.push((w.res, ru.role, lambda_needs(m, w.res)))
                     }
-                    (
-                        "aws_ecs_task_definition" | "AWS::ECS::TaskDefinition",
-                        EdgeKind::ExecutionRole,
-                    ) => checks.push((w.res, ru.role, execution_needs(m, r))),
+                    (Some(ResourceKind::EcsTaskDefinition), EdgeKind::ExecutionRole) => {
+                        checks.push((w.res, ru.role, execution_needs(m, w.res)))
+                    }
                     _ => {}
                 }
             }
         }
         // Event source mappings: the function's role reads the source.
-        for r in &m.graph.resources {
-            if !matches!(
-                r.rtype.as_str(),
-                "aws_lambda_event_source_mapping" | "AWS::Lambda::EventSourceMapping"
-            ) {
-                continue;
-            }
-            let Some(need) = mapping_needs(m, r) else {
+        for esm in m.event_source_mappings() {
+            let Some(need) = esm
+                .source
+                .as_ref()
+                .and_then(|s| mapping_needs(m, m.resource(esm.res), s))
+            else {
                 continue;
             };
-            let Some(f) = attr(r, "function_name", "FunctionName") else {
-                continue;
-            };
-            let functions: Vec<usize> = f
-                .refs()
-                .iter()
-                .flat_map(|x| m.graph.lookup_ref(&x.target))
-                .filter(|i| {
-                    matches!(
-                        m.resource(*i).rtype.as_str(),
-                        "aws_lambda_function" | "AWS::Lambda::Function"
-                    )
-                })
-                .collect();
-            for fi in functions {
+            for fi in esm.functions {
                 for (role, _) in m.graph.out(fi, EdgeKind::ServiceRole) {
                     checks.push((
                         fi,
@@ -341,12 +257,11 @@ impl Rule for Wl005 {
             }
             let role = m.resource(role_i);
             // A role the workload cannot assume at all is WL001's finding.
-            let service =
-                if m.resource(w).rtype.contains("ecs") || m.resource(w).rtype.contains("ECS") {
-                    "ecs-tasks.amazonaws.com"
-                } else {
-                    "lambda.amazonaws.com"
-                };
+            let service = if m.kind(w) == Some(ResourceKind::EcsTaskDefinition) {
+                "ecs-tasks.amazonaws.com"
+            } else {
+                "lambda.amazonaws.com"
+            };
             if crate::model::trust_policy(role)
                 .and_then(crate::model::policy::PolicyDocument::parse)
                 .is_some_and(|d| d.trusts_service(service) == Tri::No)

@@ -1,0 +1,382 @@
+//! Typed views of single resources the rules read: Lambda permissions, function URLs,
+//! functions, event source mappings, access keys, standalone policy attachments, role
+//! names, the images EC2 launches from. Each view reads the attribute under its name in the
+//! resource's own format, so a rule never maps a Terraform name to a CloudFormation one.
+
+use super::kind::ResourceKind;
+use super::{Model, term};
+use crate::document::{Format, Mode, Resource, block_or_self};
+use crate::value::{Node, Value};
+
+/// An attribute by its name in the resource's own format, when it is set (not null).
+fn set<'a>(r: &'a Resource, tf: &str, cfn: &str) -> Option<&'a Node> {
+    let name = if r.format == Format::CloudFormation {
+        cfn
+    } else {
+        tf
+    };
+    r.attr(&[name]).filter(|n| !n.is_null())
+}
+
+/// How a message names what an attribute points at: the resource it references
+/// (`aws_iam_user.ci`, `Api`), else its text; the first of `attrs` the resource sets.
+pub fn named(r: &Resource, attrs: &[&str], otherwise: &str) -> String {
+    attrs
+        .iter()
+        .filter_map(|k| r.attr(&[k]).filter(|n| !n.is_null()))
+        .find_map(|n| {
+            n.refs()
+                .first()
+                .map(|x| x.target.clone())
+                .or_else(|| n.display_text())
+        })
+        .unwrap_or_else(|| otherwise.to_string())
+}
+
+/// A Lambda resource policy statement (`aws_lambda_permission`, `AWS::Lambda::Permission`).
+/// Attributes that are null count as not set.
+#[derive(Clone, Debug)]
+pub struct LambdaPermission {
+    pub res: usize,
+    pub principal: Option<Node>,
+    pub action: Option<Node>,
+    pub source_arn: Option<Node>,
+    pub source_account: Option<Node>,
+    pub principal_org_id: Option<Node>,
+    pub function_url_auth_type: Option<Node>,
+    /// The function, as a message names it.
+    pub function: String,
+    /// How the resource's format spells `source_arn` and `source_account`, for messages.
+    pub source_arn_attr: &'static str,
+    pub source_account_attr: &'static str,
+}
+
+/// A Lambda function URL (`aws_lambda_function_url`, `AWS::Lambda::Url`).
+#[derive(Clone, Debug)]
+pub struct FunctionUrl {
+    pub res: usize,
+    /// The authorization type as written (null included).
+    pub auth_type: Option<Node>,
+    /// How the resource's format spells the authorization type attribute.
+    pub auth_type_attr: &'static str,
+    /// The function, as a message names it.
+    pub target: String,
+}
+
+/// A long-lived IAM access key (`aws_iam_access_key`, `AWS::IAM::AccessKey`).
+#[derive(Clone, Debug)]
+pub struct AccessKey {
+    pub res: usize,
+    /// The user it is for, as a message names it.
+    pub user: String,
+}
+
+/// The configuration of a Lambda function that decides what its role needs.
+#[derive(Clone, Debug)]
+pub struct LambdaFunction {
+    pub res: usize,
+    /// The VPC configuration block, when set.
+    pub vpc_config: Option<Node>,
+    /// Its subnet IDs.
+    pub subnet_ids: Option<Node>,
+    /// The tracing configuration block, when set.
+    pub tracing_config: Option<Node>,
+    /// Its mode (`Active`, `PassThrough`).
+    pub tracing_mode: Option<Node>,
+    /// The dead-letter target ARN.
+    pub dead_letter_target: Option<Node>,
+}
+
+/// A Lambda event source mapping: a queue or stream the function reads.
+#[derive(Clone, Debug)]
+pub struct EventSourceMapping {
+    pub res: usize,
+    /// The source ARN.
+    pub source: Option<Node>,
+    /// The Lambda functions in the scan it invokes.
+    pub functions: Vec<usize>,
+}
+
+/// A standalone attachment of a managed policy (`aws_iam_role_policy_attachment`, ...).
+#[derive(Clone, Debug)]
+pub struct PolicyAttachment {
+    pub res: usize,
+    /// The managed policy ARN as written.
+    pub policy_arn: Option<Node>,
+    /// The principals it names, as written (role, user and group names).
+    pub principals: Vec<String>,
+}
+
+/// How an IAM role is named, for telling service-linked roles.
+#[derive(Clone, Copy, Debug)]
+pub enum RoleNaming<'a> {
+    /// Declared as a service-linked role.
+    ServiceLinked,
+    /// A role with its path and name as written (empty when not given).
+    Role { path: &'a str, name: &'a str },
+}
+
+/// The image an EC2 launch uses, as the configuration declares it.
+#[derive(Clone, Debug)]
+pub enum Image<'a> {
+    /// A Parameter Store parameter read by a data source, with its name.
+    Parameter { name: Option<&'a str> },
+    /// An AMI looked up by a data source: its owners, the values of its `name` filters and
+    /// its name regex.
+    Lookup {
+        owners: Option<&'a Node>,
+        name_filters: Vec<&'a Node>,
+        name_regex: Option<&'a str>,
+    },
+    /// An AMI declared in the configuration, with its IMDS support.
+    Declared { imds_support: Option<&'a Node> },
+    /// Anything else.
+    Other,
+}
+
+/// The attribute path of the image ID a launch resource is declared with.
+pub(super) fn image_id_path(r: &Resource) -> &'static [&'static str] {
+    match r.rtype.as_str() {
+        "AWS::EC2::LaunchTemplate" => &["LaunchTemplateData", "ImageId"],
+        "AWS::EC2::Instance" | "AWS::AutoScaling::LaunchConfiguration" => &["ImageId"],
+        "aws_instance" | "aws_spot_instance_request" => &["ami"],
+        _ => &["image_id"],
+    }
+}
+
+/// The container definitions of a task definition, as a list of maps: Terraform writes
+/// them as a JSON string (`jsonencode(...)`, a heredoc), CloudFormation as a list.
+pub(super) fn containers(r: &Resource) -> Vec<Node> {
+    let Some(defs) = set(r, "container_definitions", "ContainerDefinitions") else {
+        return Vec::new();
+    };
+    let parsed = match &defs.value {
+        Value::Json(inner) => Some((**inner).clone()),
+        Value::String(_) | Value::Interp(_) => {
+            crate::parse::hcl::functions::parse_json_with_refs(defs)
+        }
+        Value::List(_) => Some(defs.clone()),
+        _ => None,
+    };
+    parsed
+        .map(|p| p.items().into_iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn lambda_permission(i: usize, r: &Resource) -> LambdaPermission {
+    let get = |tf: &'static str| r.attr(&[term(r, tf)]).filter(|n| !n.is_null()).cloned();
+    LambdaPermission {
+        res: i,
+        principal: get("principal"),
+        action: get("action"),
+        source_arn: get("source_arn"),
+        source_account: get("source_account"),
+        principal_org_id: get("principal_org_id"),
+        function_url_auth_type: get("function_url_auth_type"),
+        function: named(r, &["function_name", "FunctionName"], "the function"),
+        source_arn_attr: term(r, "source_arn"),
+        source_account_attr: term(r, "source_account"),
+    }
+}
+
+fn lambda_function(i: usize, r: &Resource) -> LambdaFunction {
+    let vpc_config = set(r, "vpc_config", "VpcConfig")
+        .and_then(block_or_self)
+        .cloned();
+    // Either spelling inside the block, as before the view existed.
+    let subnet_ids = vpc_config
+        .as_ref()
+        .and_then(|v| v.get("subnet_ids").or_else(|| v.get("SubnetIds")))
+        .cloned();
+    let tracing_config = set(r, "tracing_config", "TracingConfig")
+        .and_then(block_or_self)
+        .cloned();
+    let tracing_mode = tracing_config
+        .as_ref()
+        .and_then(|t| t.get("mode").or_else(|| t.get("Mode")))
+        .cloned();
+    let dead_letter_target = set(r, "dead_letter_config", "DeadLetterConfig")
+        .and_then(block_or_self)
+        .and_then(|d| d.get("target_arn").or_else(|| d.get("TargetArn")))
+        .cloned();
+    LambdaFunction {
+        res: i,
+        vpc_config,
+        subnet_ids,
+        tracing_config,
+        tracing_mode,
+        dead_letter_target,
+    }
+}
+
+fn policy_attachment(i: usize, r: &Resource) -> PolicyAttachment {
+    PolicyAttachment {
+        res: i,
+        policy_arn: r.attr(&["policy_arn"]).cloned(),
+        principals: ["role", "user", "group", "roles", "users", "groups"]
+            .iter()
+            .filter_map(|k| r.attr(&[k]))
+            .flat_map(|n| n.items())
+            .filter_map(|n| n.display_text())
+            .collect(),
+    }
+}
+
+impl Model {
+    /// What kind of resource resource `i` is.
+    pub fn kind(&self, i: usize) -> Option<ResourceKind> {
+        self.kinds.get(i).copied().flatten()
+    }
+
+    /// Is resource `i` a principal identity policies attach to (a role, user or group)?
+    pub fn is_principal(&self, i: usize) -> bool {
+        super::permissions::is_principal(&self.resource(i).rtype)
+    }
+
+    /// The Lambda permissions in the scan, in resource order.
+    pub fn lambda_permissions(&self) -> Vec<LambdaPermission> {
+        self.of_kind(ResourceKind::LambdaPermission)
+            .map(|(i, r)| lambda_permission(i, r))
+            .collect()
+    }
+
+    /// The Lambda function URLs in the scan, in resource order.
+    pub fn function_urls(&self) -> Vec<FunctionUrl> {
+        self.of_kind(ResourceKind::FunctionUrl)
+            .map(|(i, r)| FunctionUrl {
+                res: i,
+                auth_type: r.attr(&[term(r, "authorization_type")]).cloned(),
+                auth_type_attr: term(r, "authorization_type"),
+                target: named(
+                    r,
+                    &["function_name", "TargetFunctionArn", "TargetFunctionRef"],
+                    "the function",
+                ),
+            })
+            .collect()
+    }
+
+    /// The IAM access keys in the scan, in resource order.
+    pub fn access_keys(&self) -> Vec<AccessKey> {
+        self.of_kind(ResourceKind::AccessKey)
+            .map(|(i, r)| AccessKey {
+                res: i,
+                user: named(r, &["user", "UserName"], "a user"),
+            })
+            .collect()
+    }
+
+    /// The function configuration of resource `i`, if it is a Lambda function.
+    pub fn lambda_function(&self, i: usize) -> Option<LambdaFunction> {
+        (self.kind(i) == Some(ResourceKind::LambdaFunction))
+            .then(|| lambda_function(i, self.resource(i)))
+    }
+
+    /// The event source mappings in the scan, in resource order.
+    pub fn event_source_mappings(&self) -> Vec<EventSourceMapping> {
+        self.of_kind(ResourceKind::EventSourceMapping)
+            .map(|(i, r)| EventSourceMapping {
+                res: i,
+                source: set(r, "event_source_arn", "EventSourceArn").cloned(),
+                functions: set(r, "function_name", "FunctionName")
+                    .map(|f| {
+                        f.refs()
+                            .iter()
+                            .flat_map(|x| self.graph.lookup_ref(&x.target))
+                            .filter(|t| self.kind(*t) == Some(ResourceKind::LambdaFunction))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+
+    /// The standalone managed-policy attachments in the scan, in resource order.
+    pub fn policy_attachments(&self) -> Vec<PolicyAttachment> {
+        self.of_kind(ResourceKind::PolicyAttachment)
+            .map(|(i, r)| policy_attachment(i, r))
+            .collect()
+    }
+
+    /// How resource `i` is named as a role (None when it is not a role).
+    pub fn role_naming(&self, i: usize) -> Option<RoleNaming<'_>> {
+        let r = self.resource(i);
+        let text = |k: &str| r.attr(&[k]).and_then(Node::as_str).unwrap_or("");
+        match self.kind(i)? {
+            ResourceKind::ServiceLinkedRole => Some(RoleNaming::ServiceLinked),
+            ResourceKind::IamRole if r.format == Format::CloudFormation => Some(RoleNaming::Role {
+                path: text("Path"),
+                name: text("RoleName"),
+            }),
+            ResourceKind::IamRole => Some(RoleNaming::Role {
+                path: text("path"),
+                name: text("name"),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The image resource `i` is, as an EC2 launch's AMI.
+    pub fn image(&self, i: usize) -> Image<'_> {
+        let r = self.resource(i);
+        match (r.mode, r.rtype.as_str()) {
+            (Mode::Data, "aws_ssm_parameter") => Image::Parameter {
+                name: r.attr(&["name"]).and_then(|n| n.as_str()),
+            },
+            (Mode::Data, "aws_ami") => {
+                let mut name_filters = Vec::new();
+                if let Some(filters) = r.attr(&["filter"]) {
+                    for f in filters.items() {
+                        if f.get("name").and_then(|n| n.as_str()) == Some("name") {
+                            name_filters
+                                .extend(f.get("values").map(|v| v.items()).unwrap_or_default());
+                        }
+                    }
+                }
+                Image::Lookup {
+                    owners: r.attr(&["owners"]),
+                    name_filters,
+                    name_regex: r.attr(&["name_regex"]).and_then(|n| n.as_str()),
+                }
+            }
+            (_, "aws_ami") => Image::Declared {
+                imds_support: r.attr(&["imds_support"]),
+            },
+            _ => Image::Other,
+        }
+    }
+
+    /// The service whose resource an ARN-valued attribute points at (`sqs`, `sns`,
+    /// `kinesis`, `dynamodb`, `secretsmanager`, `ssm`): from the type of the resource it
+    /// references, else from the ARN text.
+    pub fn arn_service(&self, n: &Node) -> Option<&'static str> {
+        for r in n.refs() {
+            for t in self.graph.lookup_ref(&r.target) {
+                if let Some(svc) = self.kind(t).and_then(ResourceKind::arn_service) {
+                    return Some(svc);
+                }
+            }
+        }
+        let text = match &n.value {
+            Value::String(s) => s.clone(),
+            Value::Interp(_) => n.display_text()?,
+            _ => return None,
+        };
+        // `arn:<partition>:<service>:...`; the partition may be a reference
+        // (`arn:${AWS::Partition}:ssm:...`), so look for the service between colons.
+        if !text.starts_with("arn:") {
+            return None;
+        }
+        ["sqs", "sns", "kinesis", "dynamodb", "secretsmanager", "ssm"]
+            .into_iter()
+            .find(|s| text.contains(&format!(":{s}:")))
+    }
+
+    fn of_kind(&self, kind: ResourceKind) -> impl Iterator<Item = (usize, &Resource)> {
+        self.graph
+            .resources
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.kind(*i) == Some(kind))
+    }
+}
