@@ -10,7 +10,7 @@ pub mod views;
 
 pub use kind::ResourceKind;
 pub use views::{
-    AccessKey, EventSourceMapping, FunctionUrl, Image, LambdaFunction, LambdaPermission,
+    AccessKey, Container, EventSourceMapping, FunctionUrl, Image, LambdaFunction, LambdaPermission,
     PolicyAttachment, RoleNaming,
 };
 
@@ -61,6 +61,16 @@ pub struct Ec2Launch {
     pub amis: Vec<usize>,
     /// The image ID as written on the resource (`ami`, `image_id`, `ImageId`).
     pub image_id: Option<Node>,
+    /// How the resource's format spells the metadata attributes, for messages.
+    pub names: MetadataNames,
+}
+
+/// The metadata attribute names in a resource's own format (`http_tokens`, `HttpTokens`).
+#[derive(Clone, Copy, Debug)]
+pub struct MetadataNames {
+    pub options: &'static str,
+    pub tokens: &'static str,
+    pub hop_limit: &'static str,
 }
 
 /// Where a workload's role is attached.
@@ -87,8 +97,8 @@ pub struct TaskDefinition {
     pub res: usize,
     pub task_role: Option<Node>,
     pub execution_role: Option<Node>,
-    /// The container definitions, as a list of maps (parsed from JSON text when written so).
-    pub containers: Vec<Node>,
+    /// The container definitions (parsed from JSON text when written so).
+    pub containers: Vec<views::Container>,
 }
 
 /// An identity policy document written in the configuration: an inline policy of a role,
@@ -160,6 +170,11 @@ impl Model {
                         .map(|(t, _)| t)
                         .collect(),
                     image_id: r.attr(views::image_id_path(r)).cloned(),
+                    names: MetadataNames {
+                        options: term(r, "metadata_options"),
+                        tokens: term(r, "http_tokens"),
+                        hop_limit: term(r, "http_put_response_hop_limit"),
+                    },
                 });
             }
             if r.rtype == "aws_ec2_instance_metadata_defaults"

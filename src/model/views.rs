@@ -46,9 +46,11 @@ pub struct LambdaPermission {
     pub function_url_auth_type: Option<Node>,
     /// The function, as a message names it.
     pub function: String,
-    /// How the resource's format spells `source_arn` and `source_account`, for messages.
+    /// How the resource's format spells `source_arn`, `source_account` and
+    /// `principal_org_id`, for messages.
     pub source_arn_attr: &'static str,
     pub source_account_attr: &'static str,
+    pub principal_org_id_attr: &'static str,
 }
 
 /// A Lambda function URL (`aws_lambda_function_url`, `AWS::Lambda::Url`).
@@ -144,9 +146,44 @@ pub(super) fn image_id_path(r: &Resource) -> &'static [&'static str] {
     }
 }
 
-/// The container definitions of a task definition, as a list of maps: Terraform writes
-/// them as a JSON string (`jsonencode(...)`, a heredoc), CloudFormation as a list.
-pub(super) fn containers(r: &Resource) -> Vec<Node> {
+/// One container of an ECS task definition: what decides what its execution role needs.
+/// Keys are matched without regard to case: the ECS API spells them `logConfiguration`,
+/// CloudFormation `LogConfiguration`. Null values count as not set.
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub name: Option<String>,
+    /// `logConfiguration.logDriver`.
+    pub log_driver: Option<Node>,
+    pub image: Option<Node>,
+    /// The `valueFrom` of each of its `secrets`.
+    pub secret_sources: Vec<Node>,
+}
+
+fn get_ci<'a>(n: &'a Node, key: &str) -> Option<&'a Node> {
+    n.get_ci(key).filter(|v| !v.is_null())
+}
+
+impl Container {
+    fn read(c: &Node) -> Container {
+        Container {
+            name: get_ci(c, "name").and_then(Node::as_str).map(str::to_string),
+            log_driver: get_ci(c, "logConfiguration")
+                .and_then(|lc| get_ci(lc, "logDriver"))
+                .cloned(),
+            image: get_ci(c, "image").cloned(),
+            secret_sources: get_ci(c, "secrets")
+                .map(|s| s.items())
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|s| get_ci(s, "valueFrom").cloned())
+                .collect(),
+        }
+    }
+}
+
+/// The container definitions of a task definition: Terraform writes them as a JSON string
+/// (`jsonencode(...)`, a heredoc), CloudFormation as a list.
+pub(super) fn containers(r: &Resource) -> Vec<Container> {
     let Some(defs) = set(r, "container_definitions", "ContainerDefinitions") else {
         return Vec::new();
     };
@@ -159,7 +196,7 @@ pub(super) fn containers(r: &Resource) -> Vec<Node> {
         _ => None,
     };
     parsed
-        .map(|p| p.items().into_iter().cloned().collect())
+        .map(|p| p.items().into_iter().map(Container::read).collect())
         .unwrap_or_default()
 }
 
@@ -176,6 +213,7 @@ fn lambda_permission(i: usize, r: &Resource) -> LambdaPermission {
         function: named(r, &["function_name", "FunctionName"], "the function"),
         source_arn_attr: term(r, "source_arn"),
         source_account_attr: term(r, "source_account"),
+        principal_org_id_attr: term(r, "principal_org_id"),
     }
 }
 

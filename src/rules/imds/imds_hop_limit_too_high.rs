@@ -10,7 +10,7 @@
 use super::{endpoint_disabled, with_path};
 use crate::finding::Finding;
 use crate::model::policy::Tri;
-use crate::model::{Metadata, Model, term};
+use crate::model::{Metadata, Model};
 use crate::rules::{Rule, severity};
 use crate::value::format_number;
 
@@ -48,7 +48,7 @@ impl Rule for Imds002 {
                 format!(
                     "{} sets {} to {}: the metadata token response crosses {} network hops, so containers on the host can reach IMDS and the instance role's credentials; use 1 unless pods need IMDS",
                     r.address,
-                    term(r, "http_put_response_hop_limit"),
+                    l.names.hop_limit,
                     format_number(n),
                     format_number(n)
                 ),

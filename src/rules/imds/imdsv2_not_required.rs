@@ -14,7 +14,7 @@
 use super::{endpoint_disabled, with_path};
 use crate::finding::Finding;
 use crate::model::policy::Tri;
-use crate::model::{Image, Metadata, Model, term};
+use crate::model::{Image, Metadata, Model};
 use crate::rules::{Rule, severity};
 
 pub struct Imds001;
@@ -47,7 +47,7 @@ impl Rule for Imds001 {
                         format!(
                             "{} accepts IMDSv1: {tokens} is \"{v}\", so any request to the metadata service, without a session token, gets the instance role's credentials; set {tokens} to \"required\"",
                             r.address,
-                            tokens = term(r, "http_tokens"),
+                            tokens = l.names.tokens,
                         ),
                     ),
                     None => continue,
@@ -75,9 +75,7 @@ impl Rule for Imds001 {
                         &r.address,
                         format!(
                             "{} accepts IMDSv1: {} does not set {} to \"required\", and the default is \"optional\", so a plain GET to the metadata service returns the instance role's credentials",
-                            r.address,
-                            term(r, "metadata_options"),
-                            term(r, "http_tokens"),
+                            r.address, l.names.options, l.names.tokens,
                         ),
                     )
                 }

@@ -52,8 +52,8 @@ impl Rule for Lambda001 {
                 p.span.clone(),
                 &r.address,
                 format!(
-                    "{} lets any AWS principal in any account invoke {}: anyone can run the function's code with its role. Name the principal (an account, a service with source_arn) or add principal_org_id",
-                    r.address, perm.function
+                    "{} lets any AWS principal in any account invoke {}: anyone can run the function's code with its role. Name the principal (an account, a service with {}) or add {}",
+                    r.address, perm.function, perm.source_arn_attr, perm.principal_org_id_attr,
                 ),
             ));
         }

@@ -137,10 +137,6 @@ fn mapping_needs(m: &Model, r: &Resource, source: &Node) -> Option<Need> {
     })
 }
 
-fn get_ci<'a>(n: &'a Node, key: &str) -> Option<&'a Node> {
-    n.get_ci(key).filter(|v| !v.is_null())
-}
-
 fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
     let mut out = Vec::new();
     let containers = m
@@ -149,12 +145,8 @@ fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
         .filter(|t| t.res == w)
         .flat_map(|t| &t.containers);
     for c in containers {
-        let name = get_ci(c, "name")
-            .and_then(Node::as_str)
-            .unwrap_or("a container")
-            .to_string();
-        if let Some(lc) = get_ci(c, "logConfiguration")
-            && let Some(driver) = get_ci(lc, "logDriver")
+        let name = c.name.as_deref().unwrap_or("a container");
+        if let Some(driver) = &c.log_driver
             && driver.as_str() == Some("awslogs")
         {
             out.push(Need {
@@ -164,7 +156,7 @@ fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
                 why: format!("to ship the awslogs logs of {name}"),
             });
         }
-        if let Some(image) = get_ci(c, "image")
+        if let Some(image) = &c.image
             && image
                 .display_text()
                 .is_some_and(|t| t.contains(".dkr.ecr.") && t.contains(".amazonaws.com"))
@@ -180,10 +172,7 @@ fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
                 why: format!("to pull the private ECR image of {name}"),
             });
         }
-        for s in get_ci(c, "secrets").map(|s| s.items()).unwrap_or_default() {
-            let Some(from) = get_ci(s, "valueFrom") else {
-                continue;
-            };
+        for from in &c.secret_sources {
             let action = match m.arn_service(from) {
                 Some("secretsmanager") => "secretsmanager:GetSecretValue",
                 Some("ssm") => "ssm:GetParameters",
