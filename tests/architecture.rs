@@ -143,6 +143,18 @@ fn violations(source: &str) -> Vec<Violation> {
                 "parse_json_with_refs",
                 "parses JSON with references (the model does)",
             ),
+            (
+                ".attr(",
+                "reads a raw attribute (add a field or a view to the model)",
+            ),
+            (
+                ".block(",
+                "reads a raw block (add a field or a view to the model)",
+            ),
+            (
+                "term(",
+                "spells an attribute per format (the model's views carry the names)",
+            ),
         ] {
             if code.contains(needle) {
                 out.push(Violation {
@@ -208,9 +220,11 @@ fn scanner_catches_format_knowledge() {
         match r.rtype.as_str() {
             crate::parse::hcl::functions::parse_json_with_refs(defs)
         ("aws_sqs_queue", "sqs"),
+            let Some(auth) = r.attr(&[key]) else { continue };
+                tokens = term(r, "http_tokens"),
     "#;
     let found: Vec<usize> = violations(old).iter().map(|v| v.line).collect();
-    assert_eq!(found, vec![2, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(found, vec![2, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
 }
 
 /// Messages, comments and IAM keys are not format knowledge.

@@ -1,7 +1,10 @@
 //! The typed view rules read: EC2 launch configurations with their metadata options,
 //! workloads with the roles they run as, roles with their trust policies, ECS task
 //! definitions. Terraform and CloudFormation land here in the same shape, so a rule is
-//! written once; the per-format attribute names live only in this module.
+//! written once; the per-format attribute names live only in this module. What kind a
+//! resource is comes from [`kind`]; single-resource views (Lambda permissions, function URLs,
+//! access keys, ...) from [`views`]. `tests/architecture.rs` keeps format knowledge out of
+//! `src/rules/`.
 
 pub mod kind;
 pub mod permissions;

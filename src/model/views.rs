@@ -357,11 +357,11 @@ impl Model {
     /// The image resource `i` is, as an EC2 launch's AMI.
     pub fn image(&self, i: usize) -> Image<'_> {
         let r = self.resource(i);
-        match (r.mode, r.rtype.as_str()) {
-            (Mode::Data, "aws_ssm_parameter") => Image::Parameter {
+        match (r.mode, self.kind(i)) {
+            (Mode::Data, Some(ResourceKind::SsmParameter)) => Image::Parameter {
                 name: r.attr(&["name"]).and_then(|n| n.as_str()),
             },
-            (Mode::Data, "aws_ami") => {
+            (Mode::Data, Some(ResourceKind::Ami)) => {
                 let mut name_filters = Vec::new();
                 if let Some(filters) = r.attr(&["filter"]) {
                     for f in filters.items() {
@@ -377,7 +377,7 @@ impl Model {
                     name_regex: r.attr(&["name_regex"]).and_then(|n| n.as_str()),
                 }
             }
-            (_, "aws_ami") => Image::Declared {
+            (_, Some(ResourceKind::Ami)) => Image::Declared {
                 imds_support: r.attr(&["imds_support"]),
             },
             _ => Image::Other,
@@ -416,5 +416,157 @@ impl Model {
             .iter()
             .enumerate()
             .filter(move |(i, _)| self.kind(*i) == Some(kind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Graph;
+    use std::sync::Arc;
+
+    fn terraform(text: &str) -> Model {
+        let doc = crate::parse::hcl::module::scan_text("main.tf", text);
+        Model::build(Graph::build(doc.resources))
+    }
+
+    fn cloudformation(text: &str) -> Model {
+        let file: Arc<str> = Arc::from("template.yaml");
+        let doc = crate::parse::cfn::parse_template(std::path::Path::new("t.yaml"), file, text);
+        Model::build(Graph::build(doc.resources))
+    }
+
+    fn text(n: &Option<Node>) -> Option<&str> {
+        n.as_ref().and_then(Node::as_str)
+    }
+
+    /// One Lambda permission written in both formats reads the same, and each names its
+    /// attributes in its own format.
+    #[test]
+    fn lambda_permission_in_both_formats() {
+        let tf = terraform(
+            r#"
+resource "aws_lambda_permission" "p" {
+  function_name  = "api"
+  principal      = "s3.amazonaws.com"
+  action         = "lambda:InvokeFunction"
+  source_account = "111122223333"
+}
+"#,
+        );
+        let cfn = cloudformation(
+            r#"
+Resources:
+  P:
+    Type: AWS::Lambda::Permission
+    Properties:
+      FunctionName: api
+      Principal: s3.amazonaws.com
+      Action: lambda:InvokeFunction
+      SourceAccount: "111122223333"
+"#,
+        );
+        let (tf, cfn) = (tf.lambda_permissions(), cfn.lambda_permissions());
+        assert_eq!((tf.len(), cfn.len()), (1, 1));
+        for p in [&tf[0], &cfn[0]] {
+            assert_eq!(text(&p.principal), Some("s3.amazonaws.com"));
+            assert_eq!(text(&p.action), Some("lambda:InvokeFunction"));
+            assert_eq!(text(&p.source_account), Some("111122223333"));
+            assert!(p.source_arn.is_none() && p.principal_org_id.is_none());
+            assert_eq!(p.function, "api");
+        }
+        assert_eq!(
+            (tf[0].source_arn_attr, tf[0].principal_org_id_attr),
+            ("source_arn", "principal_org_id")
+        );
+        assert_eq!(
+            (cfn[0].source_arn_attr, cfn[0].principal_org_id_attr),
+            ("SourceArn", "PrincipalOrgID")
+        );
+    }
+
+    /// A function URL and an access key: found by kind, attribute read by its own name.
+    #[test]
+    fn function_url_and_access_key() {
+        let tf = terraform(
+            r#"
+resource "aws_lambda_function_url" "u" {
+  function_name      = "api"
+  authorization_type = "NONE"
+}
+resource "aws_iam_access_key" "k" {
+  user = "ci"
+}
+"#,
+        );
+        let cfn = cloudformation(
+            r#"
+Resources:
+  U:
+    Type: AWS::Lambda::Url
+    Properties:
+      TargetFunctionArn: api
+      AuthType: NONE
+  K:
+    Type: AWS::IAM::AccessKey
+    Properties:
+      UserName: ci
+"#,
+        );
+        for (m, attr) in [(&tf, "authorization_type"), (&cfn, "AuthType")] {
+            let urls = m.function_urls();
+            assert_eq!(urls.len(), 1);
+            assert_eq!(text(&urls[0].auth_type), Some("NONE"));
+            assert_eq!(urls[0].auth_type_attr, attr);
+            assert_eq!(urls[0].target, "api");
+            let keys = m.access_keys();
+            assert_eq!(keys.len(), 1);
+            assert_eq!(keys[0].user, "ci");
+        }
+    }
+
+    /// The container definitions of a task definition: a JSON string in Terraform, a list in
+    /// CloudFormation (keys in either case).
+    #[test]
+    fn task_definition_containers() {
+        let tf = terraform(
+            r#"
+resource "aws_ecs_task_definition" "t" {
+  family = "app"
+  container_definitions = jsonencode([{
+    name  = "web"
+    image = "1.dkr.ecr.us-east-1.amazonaws.com/web:1"
+    logConfiguration = { logDriver = "awslogs" }
+    secrets = [{ name = "DB", valueFrom = "arn:aws:ssm:us-east-1:1:parameter/db" }]
+  }])
+}
+"#,
+        );
+        let cfn = cloudformation(
+            r#"
+Resources:
+  T:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: web
+          Image: 1.dkr.ecr.us-east-1.amazonaws.com/web:1
+          LogConfiguration:
+            LogDriver: awslogs
+          Secrets:
+            - Name: DB
+              ValueFrom: arn:aws:ssm:us-east-1:1:parameter/db
+"#,
+        );
+        for m in [&tf, &cfn] {
+            assert_eq!(m.task_definitions.len(), 1);
+            let c = &m.task_definitions[0].containers;
+            assert_eq!(c.len(), 1);
+            assert_eq!(c[0].name.as_deref(), Some("web"));
+            assert_eq!(text(&c[0].log_driver), Some("awslogs"));
+            assert!(c[0].image.is_some());
+            assert_eq!(c[0].secret_sources.len(), 1);
+            assert_eq!(m.arn_service(&c[0].secret_sources[0]), Some("ssm"));
+        }
     }
 }
