@@ -7,6 +7,10 @@
 //! Each fact names a documentation field, the code's list and which backticked words of
 //! the field are items of that kind: every item of the list must be in the field, and every
 //! word of that kind in the field must be in the list.
+//!
+//! Public constants are read directly. A constant private to a rule file is read from the
+//! file's source text ([`const_strings`]), so that the rule stays as it is; if it moves,
+//! the test says where to look.
 
 #![cfg(test)]
 
@@ -36,6 +40,25 @@ fn compare(what: &str, field: &str, code: &[&str], of_kind: &dyn Fn(&str) -> boo
         }
     }
     errors
+}
+
+/// The string literals of `const NAME: &[&str] = &[...];` in a source file of the crate.
+fn const_strings(file: &str, name: &str) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let start = text
+        .find(&format!("const {name}: &[&str] = &["))
+        .unwrap_or_else(|| {
+            panic!("{file} has no `const {name}: &[&str]`: point src/rules/doc_facts.rs at it")
+        });
+    let body = &text[start..];
+    let body = &body[body.find("= &[").unwrap_or(0) + 4..];
+    let body = &body[..body.find("];").unwrap_or(body.len())];
+    body.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(String::from)
+        .collect()
 }
 
 fn description(id: &str) -> &'static str {
@@ -118,6 +141,62 @@ fn admin_rules_document_the_admin_policies_of_the_code() {
 }
 
 #[test]
+fn trust001_documents_the_assume_actions_of_the_code() {
+    let assume = const_strings("src/rules/trust/mod.rs", "ASSUME");
+    let assume: Vec<&str> = assume.iter().map(String::as_str).collect();
+    assert!(!assume.is_empty());
+    let errors = compare(
+        "TRUST001 description, ASSUME (src/rules/trust/mod.rs)",
+        description("TRUST001"),
+        &assume,
+        &|w: &str| w.to_ascii_lowercase().starts_with("sts:assumerole"),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn eks001_documents_the_node_policies_of_the_code() {
+    let file = "src/rules/eks/eks_node_role_overprivileged.rs";
+    let policies = const_strings(file, "NODE_POLICIES");
+    let policies: Vec<&str> = policies.iter().map(String::as_str).collect();
+    assert!(!policies.is_empty());
+    let errors = compare(
+        &format!("EKS001 description, NODE_POLICIES ({file})"),
+        description("EKS001"),
+        &policies,
+        &|w: &str| crate::iam::managed::get().by_name(w).is_some(),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// ECS002's first paragraph lists what the agent needs: the actions of
+/// AmazonECSTaskExecutionRolePolicy (from the embedded managed-policy data) and the rule's
+/// `AGENT_EXTRA`.
+#[test]
+fn ecs002_documents_the_agent_actions_of_the_code() {
+    let file = "src/rules/ecs/ecs_execution_role_overprivileged.rs";
+    let mut needed: Vec<String> =
+        crate::rules::grants::managed_actions(&["AmazonECSTaskExecutionRolePolicy"])
+            .into_iter()
+            .collect();
+    assert!(
+        !needed.is_empty(),
+        "no AmazonECSTaskExecutionRolePolicy in the data"
+    );
+    needed.extend(const_strings(file, "AGENT_EXTRA"));
+    let needed: Vec<&str> = needed.iter().map(String::as_str).collect();
+    let text = description("ECS002");
+    let first = text.split("\n\n").next().unwrap_or_default();
+    let errors = compare(
+        &format!("ECS002 description, AmazonECSTaskExecutionRolePolicy + AGENT_EXTRA ({file})"),
+        first,
+        &needed,
+        &|w: &str| w.contains(':'),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
 fn a_drifted_list_is_caught() {
     let yes = |_: &str| true;
     assert!(compare("x", "`a` and `b`", &["a", "b"], &yes).is_empty());
@@ -128,3 +207,7 @@ fn a_drifted_list_is_caught() {
         "- `a`,\n  `b`\n"
     );
 }
+
+/// Read by `a_drifted_list_is_caught` through [`const_strings`].
+#[allow(dead_code)]
+const SAMPLE: &[&str] = &["one", "two"];
