@@ -2,6 +2,10 @@
 //! the exact text output pinned as a snapshot. Cases named `fail*` must produce findings,
 //! cases named `pass*` none, cases named `suppressed*` findings that are all suppressed in
 //! source (the text output does not print those, so their snapshot lists them after it).
+//!
+//! Each case's expected output lives beside it, as `testdata/<ID>/<format>/<case>.snap`
+//! (the way clippy keeps a UI test's `.stderr` next to the test), so a rule's fixtures and
+//! what they must produce are reviewed together.
 
 mod common;
 
@@ -61,8 +65,49 @@ fn fixtures_match_snapshots() {
                 ));
             }
         }
-        insta::assert_snapshot!(format!("{id}__{format}__{case}"), text);
+        let mut settings = insta::Settings::clone_current();
+        // Relative to this file: `tests/../testdata/<ID>/<format>/<case>.snap`.
+        settings.set_snapshot_path(format!("../testdata/{id}/{format}"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!(case.as_str(), text));
     }
+}
+
+/// Every `.snap` under `testdata/<ID>/` is the expected output of a case that exists (a
+/// renamed or deleted case leaves none behind), and no per-rule snapshot is left in the
+/// old `tests/snapshots/` folder.
+#[test]
+fn no_orphaned_fixture_snapshots() {
+    let cases = common::fixture_cases();
+    let mut orphans = Vec::new();
+    for (id, format, _, _) in &cases {
+        let dir = std::path::Path::new("testdata").join(id).join(format);
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let Some(case) = name
+                .strip_suffix(".snap")
+                .or_else(|| name.strip_suffix(".snap.new"))
+            else {
+                continue;
+            };
+            if !cases
+                .iter()
+                .any(|(i, f, c, _)| i == id && f == format && c == case)
+            {
+                orphans.push(path.display().to_string());
+            }
+        }
+    }
+    for e in std::fs::read_dir("tests/snapshots").unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        if name.starts_with("fixtures__") {
+            orphans.push(format!("tests/snapshots/{name}"));
+        }
+    }
+    orphans.sort();
+    orphans.dedup();
+    assert!(orphans.is_empty(), "orphaned snapshots: {orphans:#?}");
 }
 
 #[test]

@@ -275,11 +275,8 @@ fn rule(m: &RuleMeta) -> Rule<'_> {
             text: m.help_text(),
             markdown: m.help_markdown(),
         },
-        help_uri: m
-            .references
-            .first()
-            .cloned()
-            .unwrap_or_else(|| format!("{INFORMATION_URI}/blob/main/policies/{}.yaml", m.id)),
+        // The rule's generated page in the repository (AWS references inside it).
+        help_uri: format!("{INFORMATION_URI}/blob/main/{}", m.doc_path()),
         default_configuration: Configuration {
             level: m.severity.sarif_level(),
         },

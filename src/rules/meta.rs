@@ -113,6 +113,9 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/policies.rs"));
 }
 
+/// The folder of the generated rule pages, relative to the repository root.
+pub const DOCS_DIR: &str = "docs/rules";
+
 /// The values `precision` may take (SARIF `properties.precision`).
 pub const PRECISIONS: &[&str] = &["very-high", "high", "medium", "low"];
 
@@ -169,6 +172,42 @@ impl RuleMeta {
         for r in &self.references {
             out.push_str(&format!("- <{r}>\n"));
         }
+        out
+    }
+
+    /// Where the rule's generated documentation page lives in the repository (SARIF
+    /// `helpUri` points at it).
+    pub fn doc_path(&self) -> String {
+        format!("{DOCS_DIR}/{}.md", self.id)
+    }
+
+    /// The page `docs/rules/<ID>.md`: the same documentation as [`Self::help_markdown`]
+    /// (references included) under a title, generated so that it never drifts from
+    /// `policies/<ID>.yaml` (`rule_docs_are_current` checks it).
+    pub fn doc_page_markdown(&self) -> String {
+        let mut out = format!(
+            "<!-- Generated from policies/{id}.yaml: edit that file, then run \
+             `UPDATE_DOCS=1 cargo test --lib rule_docs`. -->\n\n# {id} {slug}\n\n",
+            id = self.id,
+            slug = self.slug
+        );
+        out.push_str(&format!(
+            "{}\n\nFamily: {} · Severity: {} · Precision: {} · Tags: {}\n\n",
+            self.title,
+            self.family,
+            self.severity,
+            self.precision,
+            self.tags.join(", ")
+        ));
+        // The sections of the SARIF help, without its bold first line (the title is above).
+        let help = self.help_markdown();
+        let sections = help.find("### ").map_or(help.as_str(), |i| &help[i..]);
+        out.push_str(
+            &sections
+                .replace("\n### ", "\n## ")
+                .replacen("### ", "## ", 1)
+                .replace("\n#### ", "\n### "),
+        );
         out
     }
 
@@ -286,6 +325,12 @@ fn load(files: &[(&str, &str)]) -> Result<Vec<RuleMeta>, String> {
         }
     }
     Ok(metas)
+}
+
+/// Check a policy file's text as the build's embedding would (`scripts/new-rule`'s output is
+/// tested with it).
+pub fn check_policy(stem: &str, text: &str) -> Result<(), String> {
+    parse_policy(stem, text).map(|_| ())
 }
 
 /// Parse one policy file and check its invariants against its file name.
@@ -447,7 +492,26 @@ pub fn rule_table_markdown() -> String {
     let mut out = String::from("| ID | Slug | Severity | Title |\n|---|---|---|---|\n");
     for m in all() {
         out.push_str(&format!(
-            "| [{id}](policies/{id}.yaml) | {slug} | {severity} | {title} |\n",
+            "| [{id}]({DOCS_DIR}/{id}.md) | {slug} | {severity} | {title} |\n",
+            id = m.id,
+            slug = table_cell(&m.slug),
+            severity = m.severity,
+            title = table_cell(&m.title),
+        ));
+    }
+    out
+}
+
+/// The index page `docs/rules/README.md`: every rule, linking to its page.
+pub fn rule_index_markdown() -> String {
+    let mut out = String::from(
+        "<!-- Generated from policies/*.yaml: run `UPDATE_DOCS=1 cargo test --lib rule_docs`. -->\n\n\
+         # Rules\n\n",
+    );
+    out.push_str("| ID | Slug | Severity | Title |\n|---|---|---|---|\n");
+    for m in all() {
+        out.push_str(&format!(
+            "| [{id}]({id}.md) | {slug} | {severity} | {title} |\n",
             id = m.id,
             slug = table_cell(&m.slug),
             severity = m.severity,
@@ -764,6 +828,64 @@ mod tests {
                 );
             }
             assert!(explain_text(m).starts_with(&format!("{} {}", m.id, m.slug)));
+        }
+    }
+
+    /// `docs/rules/<ID>.md` and `docs/rules/README.md` are generated from the policy files:
+    /// `UPDATE_DOCS=1 cargo test --lib rule_docs` rewrites them (and deletes the page of a
+    /// rule that no longer exists).
+    #[test]
+    fn rule_docs_are_current() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(DOCS_DIR);
+        let update = std::env::var_os("UPDATE_DOCS").is_some_and(|v| v == "1");
+        let mut expected: Vec<(String, String)> = all()
+            .iter()
+            .map(|m| (format!("{}.md", m.id), m.doc_page_markdown()))
+            .collect();
+        expected.push(("README.md".into(), rule_index_markdown()));
+        let mut stale = Vec::new();
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+        }
+        for (name, text) in &expected {
+            let path = dir.join(name);
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current.replace("\r\n", "\n") == *text {
+                continue;
+            }
+            if update {
+                std::fs::write(&path, text)
+                    .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+            } else {
+                stale.push(name.clone());
+            }
+        }
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if !expected.iter().any(|(n, _)| *n == name) {
+                if update {
+                    std::fs::remove_file(e.path()).unwrap();
+                } else {
+                    stale.push(format!("{name} (no such rule)"));
+                }
+            }
+        }
+        stale.sort();
+        assert!(
+            stale.is_empty(),
+            "{DOCS_DIR}/ is out of date with policies/*.yaml: {stale:?}; regenerate it with \
+             `UPDATE_DOCS=1 cargo test --lib rule_docs`"
+        );
+    }
+
+    #[test]
+    fn doc_pages_carry_the_references() {
+        for m in all() {
+            let page = m.doc_page_markdown();
+            for r in &m.references {
+                assert!(page.contains(&format!("<{r}>")), "{}: {r}", m.id);
+            }
+            assert!(page.contains(&format!("# {} {}\n", m.id, m.slug)));
         }
     }
 

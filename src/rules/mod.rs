@@ -2,6 +2,7 @@
 //! never looks at syntax, so it fires for every input format alike.
 
 pub mod cred;
+mod doc_facts;
 pub mod ecs;
 pub mod eks;
 pub mod grants;

@@ -1,19 +1,11 @@
-//! CRED001 hardcoded-aws-credentials
+//! CRED001 hardcoded-aws-credentials.
 //!
-//! What it does: finds AWS access key IDs (`AKIA`/`ASIA` and 16 characters) and secret
-//! access keys (40 characters bound to a key-like name such as `secret_key` or
-//! `SecretAccessKey`) anywhere in the scanned files: provider `access_key` / `secret_key`,
-//! Lambda and ECS environments, user data given plain or base64 (and gzip), CloudFormation
-//! `Fn::Base64` / `!Sub` blocks and parameter defaults, variable defaults, locals, tfvars.
-//! The credential is masked in every output (its first four characters, then asterisks).
-//! AWS's documented example keys (`AKIAIOSFODNN7EXAMPLE`, ...) are reported at low severity
-//! as examples.
+//! Searches the text of every scanned file (not the model: files without resources,
+//! such as `variables.tf`, count too) with the detector in `secrets.rs`, including decoded
+//! user data, and reports each key masked.
 //!
-//! Why is this bad? A key in code is in every clone, fork, CI log and backup of the
-//! repository, for as long as the key lives. Whoever reads it acts as its user.
-//!
-//! The search runs over the text of each file (so that files with no resources, such as
-//! `variables.tf` or `providers.tf`, are covered): see [`scan_file`].
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/CRED001.yaml`; `docs/rules/CRED001.md` and `rolegraph rules CRED001` render it.
 
 use crate::finding::{Finding, Severity};
 use crate::model::Model;

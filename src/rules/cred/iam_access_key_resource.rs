@@ -1,12 +1,9 @@
-//! CRED002 iam-access-key-resource
+//! CRED002 iam-access-key-resource.
 //!
-//! What it does: finds resources that create a long-lived IAM access key
-//! (`aws_iam_access_key`, `AWS::IAM::AccessKey`).
+//! Reports every resource the model knows as a long-lived IAM access key.
 //!
-//! Why is this bad? An access key does not expire. It ends up in state files, CI variables
-//! and laptops, and whoever copies it acts as the user until someone rotates it. Workloads on
-//! AWS get temporary credentials from their role; outside AWS, OIDC federation or IAM Roles
-//! Anywhere do the same. The Terraform state of an `aws_iam_access_key` holds the secret.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/CRED002.yaml`; `docs/rules/CRED002.md` and `rolegraph rules CRED002` render it.
 
 use crate::finding::Finding;
 use crate::model::Model;

@@ -1,13 +1,10 @@
-//! CRED003 policy-attached-to-user
+//! CRED003 policy-attached-to-user.
 //!
-//! What it does: finds policies attached to, or written inline into, an IAM user
-//! (`aws_iam_user_policy`, `aws_iam_user_policy_attachment`, `aws_iam_policy_attachment`
-//! with `users`, `AWS::IAM::User` `Policies` and `ManagedPolicyArns`, `AWS::IAM::Policy` and
-//! `AWS::IAM::ManagedPolicy` with `Users`, `AWS::IAM::UserPolicy`), also when the user is
-//! only named. One finding per attachment.
+//! Reports each policy the model attaches to, or writes into, an IAM user, including
+//! users that are only named by an attachment.
 //!
-//! Why is this bad? Permissions on a user go with its long-lived credentials. Groups (for
-//! people) and roles (for workloads) keep permissions in one place and away from keys.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/CRED003.yaml`; `docs/rules/CRED003.md` and `rolegraph rules CRED003` render it.
 
 use crate::finding::Finding;
 use crate::model::permissions::PrincipalKind;

@@ -1,17 +1,11 @@
-//! ECS002 ecs-execution-role-overprivileged
+//! ECS002 ecs-execution-role-overprivileged.
 //!
-//! What it does: finds ECS task definitions whose execution role is granted actions beyond
-//! what the ECS agent uses it for: pulling images (the actions of the AWS managed policy
-//! AmazonECSTaskExecutionRolePolicy), writing logs (`logs:CreateLogStream`,
-//! `logs:PutLogEvents`, `logs:CreateLogGroup` for `awslogs-create-group`) and reading the
-//! secrets it injects (`secretsmanager:GetSecretValue`, `ssm:GetParameters`,
-//! `kms:Decrypt`). Grants are taken from every policy of the role together (Deny and the
-//! permissions boundary applied); what is not statically known never fires. A role that is
-//! also the task role is ECS001's finding.
+//! Takes the effective grants of each ECS execution role (every policy together, Deny and
+//! boundary applied) and reports the actions beyond what the ECS agent needs (see
+//! `rules/grants.rs`).
 //!
-//! Why is this bad? The execution role's credentials are handed to the agent, not the
-//! application; permissions parked there are never needed at runtime, and make the role a
-//! richer target for whoever can register a task definition with it.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/ECS002.yaml`; `docs/rules/ECS002.md` and `rolegraph rules ECS002` render it.
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;

@@ -1,11 +1,10 @@
-//! ECS001 ecs-task-and-execution-role-same
+//! ECS001 ecs-task-and-execution-role-same.
 //!
-//! What it does: finds task definitions whose task role and execution role are the same
-//! role: the same resource, or the same ARN string.
+//! Compares each ECS task definition's task role with its execution role: the same role
+//! resource in the graph, or the same statically known ARN text.
 //!
-//! Why is this bad? The execution role is for the ECS agent (pull the image, write logs,
-//! read secrets for injection). As the task role, the application code gets all of that
-//! too: every secret the agent may read, not just its own.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/ECS001.yaml`; `docs/rules/ECS001.md` and `rolegraph rules ECS001` render it.
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;

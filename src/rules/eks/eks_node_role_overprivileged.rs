@@ -1,15 +1,11 @@
-//! EKS001 eks-node-role-overprivileged
+//! EKS001 eks-node-role-overprivileged.
 //!
-//! What it does: finds EKS node groups whose node role is granted actions beyond the AWS
-//! managed node policies (AmazonEKSWorkerNodePolicy, AmazonEKS_CNI_Policy,
-//! AmazonEC2ContainerRegistryReadOnly, AmazonSSMManagedInstanceCore), taken from every
-//! policy of the role together. The severity rises to high when the node group's launch
-//! template lets pods reach the metadata service (IMDS001 or IMDS002 fires on it).
+//! Takes the effective grants of each EKS node role and reports the actions beyond the
+//! AWS managed node policies (see `rules/grants.rs`); raises the severity when IMDS001 or
+//! IMDS002 fires on the node group's launch template.
 //!
-//! Why is this bad? Every pod on the node can fetch the node role's credentials from the
-//! instance metadata service unless IMDS is locked down: permissions given to the node are
-//! given to every workload scheduled on it. Per-pod permissions belong in IRSA or EKS Pod
-//! Identity roles.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/EKS001.yaml`; `docs/rules/EKS001.md` and `rolegraph rules EKS001` render it.
 
 use crate::finding::{Finding, Severity};
 use crate::graph::EdgeKind;

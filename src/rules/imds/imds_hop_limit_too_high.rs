@@ -1,11 +1,10 @@
-//! IMDS002 imds-hop-limit-too-high
+//! IMDS002 imds-hop-limit-too-high.
 //!
-//! What it does: finds metadata options with `http_put_response_hop_limit` above 1 while the
+//! Walks the model's EC2 launches and reports a metadata hop limit above 1 while the
 //! endpoint is enabled.
 //!
-//! Why is this bad? With a hop limit above 1 the token response survives one more network
-//! hop, so containers and pods on the host (behind a bridge network) can fetch the node
-//! role's credentials.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/IMDS002.yaml`; `docs/rules/IMDS002.md` and `rolegraph rules IMDS002` render it.
 
 use super::{endpoint_disabled, with_path};
 use crate::finding::Finding;

@@ -1,15 +1,11 @@
-//! IMDS001 imdsv2-not-required
+//! IMDS001 imdsv2-not-required.
 //!
-//! What it does: finds EC2 instances, spot requests, launch templates and launch
-//! configurations whose instances answer IMDSv1 requests: metadata `http_tokens` is not
-//! `required` while the endpoint is enabled. An instance without options of its own is
-//! judged by its launch template; an AMI declared with `imds_support = "v2.0"`, an Amazon
-//! Linux 2023 AMI (see [`image_requires_v2`]) or an account default
-//! (`aws_ec2_instance_metadata_defaults`) that requires tokens makes it clean. Values that
-//! are not statically known never fire.
+//! Walks the model's EC2 launches (instances, spot requests, launch templates and
+//! configurations) and judges their metadata options, falling back to the launch template,
+//! the AMI and the account default; unknown values never fire.
 //!
-//! Why is this bad? IMDSv1 answers a plain GET. Any server-side request forgery in software
-//! on the instance turns into the instance role's credentials.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/IMDS001.yaml`; `docs/rules/IMDS001.md` and `rolegraph rules IMDS001` render it.
 
 use super::{endpoint_disabled, with_path};
 use crate::finding::Finding;

@@ -1,17 +1,10 @@
-//! LAMBDA002 lambda-permission-missing-source
+//! LAMBDA002 lambda-permission-missing-source.
 //!
-//! What it does: finds Lambda permissions for an AWS service principal (`s3.amazonaws.com`,
-//! `sns.amazonaws.com`, `events.amazonaws.com`, `apigateway.amazonaws.com`, ...) that name
-//! neither the source resource (`source_arn` / `SourceArn`) nor the source account
-//! (`source_account` / `SourceAccount`); for S3, without the account (a bucket ARN names no
-//! account). The Lambda API documents either of the two as the way to limit who invokes the
-//! function through the service. A permission with `principal_org_id` / `PrincipalOrgID` is
-//! limited to the organization and does not fire. A value that is not statically known
-//! counts as set.
+//! Reports Lambda permissions for an AWS service principal that set neither a source
+//! resource nor a source account (nor an organization); unknown values count as set.
 //!
-//! Why is this bad? The permission lets the service invoke the function on behalf of any
-//! resource of that service, in any account: another customer's bucket, topic or rule can
-//! trigger it (the confused deputy).
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/LAMBDA002.yaml`; `docs/rules/LAMBDA002.md` and `rolegraph rules LAMBDA002` render it.
 
 use crate::finding::Finding;
 use crate::model::Model;

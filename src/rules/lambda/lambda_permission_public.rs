@@ -1,13 +1,10 @@
-//! LAMBDA001 lambda-permission-public
+//! LAMBDA001 lambda-permission-public.
 //!
-//! What it does: finds Lambda permissions (`aws_lambda_permission`, `AWS::Lambda::Permission`)
-//! that grant invoke to `*` with no source condition (`source_arn`, `source_account`,
-//! `principal_org_id`). The permission of a function URL (`lambda:InvokeFunctionUrl` with
-//! `function_url_auth_type`) is left to LAMBDA003: with `AWS_IAM` the caller still needs IAM
-//! permission, with `NONE` the URL itself is the finding.
+//! Reports Lambda permissions whose principal is `*` with no source condition, leaving
+//! function-URL permissions to LAMBDA003.
 //!
-//! Why is this bad? Anyone with AWS credentials, in any account, can invoke the function:
-//! run its code, with its role, on input of their choosing, and run up its bill.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/LAMBDA001.yaml`; `docs/rules/LAMBDA001.md` and `rolegraph rules LAMBDA001` render it.
 
 use crate::finding::Finding;
 use crate::model::Model;

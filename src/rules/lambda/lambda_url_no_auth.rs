@@ -1,12 +1,9 @@
-//! LAMBDA003 lambda-url-no-auth
+//! LAMBDA003 lambda-url-no-auth.
 //!
-//! What it does: finds Lambda function URLs whose authorization type is `NONE`
-//! (`aws_lambda_function_url.authorization_type`, `AWS::Lambda::Url.AuthType`, SAM
-//! `FunctionUrlConfig.AuthType`).
+//! Reports Lambda function URLs whose authorization type is `NONE`.
 //!
-//! Why is this bad? The URL is a public HTTPS endpoint: anyone on the internet can invoke the
-//! function without credentials. Unless the function authenticates every request itself,
-//! its code and role are open to the world.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/LAMBDA003.yaml`; `docs/rules/LAMBDA003.md` and `rolegraph rules LAMBDA003` render it.
 
 use crate::finding::Finding;
 use crate::model::Model;

@@ -1,14 +1,10 @@
-//! PRIV008 admin-managed-policy-attached
+//! PRIV008 admin-managed-policy-attached.
 //!
-//! What it does: finds AdministratorAccess, PowerUserAccess or IAMFullAccess attached to a
-//! role, user or group that no workload in the scan runs as (for workload roles WL003
-//! reports it, with the workload): in the principal's own policy list, or through an
-//! attachment resource, also when the attachment names a principal outside the scan. One
-//! finding per attachment.
+//! Reports administrator AWS managed policies (`ADMIN_POLICIES` in
+//! `model/permissions.rs`) attached to a role, user or group that no workload runs as.
 //!
-//! Why is this bad? Whoever can act as the principal (a person, a CI job, anyone its trust
-//! policy admits) administers the account. Standing administrator access is the credential
-//! attackers look for first.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV008.yaml`; `docs/rules/PRIV008.md` and `rolegraph rules PRIV008` render it.
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;

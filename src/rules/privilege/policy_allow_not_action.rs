@@ -1,11 +1,9 @@
-//! PRIV004 policy-allow-not-action
+//! PRIV004 policy-allow-not-action.
 //!
-//! What it does: finds `Allow` statements that use `NotAction` or `NotResource`.
+//! Reports `Allow` statements that use `NotAction` or `NotResource`.
 //!
-//! Why is this bad? An `Allow` with `NotAction` grants every action except the listed ones,
-//! across every service, including actions AWS releases later; with `NotResource` it grants
-//! the actions on every resource except the listed ones, including resources created later.
-//! What the statement allows grows without anyone editing it.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV004.yaml`; `docs/rules/PRIV004.md` and `rolegraph rules PRIV004` render it.
 
 use super::statements;
 use crate::finding::Finding;

@@ -1,16 +1,11 @@
-//! PRIV006 policy-data-read-any-resource
+//! PRIV006 policy-data-read-any-resource.
 //!
-//! What it does: finds `Allow` statements on `Resource: "*"` whose actions read data or
-//! secrets: object contents, secret values, parameters, decryption, table items, queue
-//! messages, stream records, log events, database logins (the list is [`DATA_READ`]).
-//! Patterns count by what they match (`s3:Get*` includes `s3:GetObject`). One finding per
-//! statement, listing the actions. `*` and whole-service wildcards are PRIV001's and
-//! PRIV002's findings. A statement whose `Condition` limits the resources another way (a
-//! resource tag, a KMS alias or `kms:ViaService`, `aws:CalledVia*`, `aws:ViaAWSService`)
-//! does not fire.
+//! Expands each `Allow` statement on `Resource: "*"` against the embedded IAM action
+//! dataset and reports the actions in [`DATA_READ`], unless a condition scopes the
+//! resources.
 //!
-//! Why is this bad? The principal can read every object, secret or table in the account,
-//! not only its own: one compromised workload exposes everyone's data.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV006.yaml`; `docs/rules/PRIV006.md` and `rolegraph rules PRIV006` render it.
 
 use super::{entry_text, expanded, location, statements};
 use crate::finding::Finding;

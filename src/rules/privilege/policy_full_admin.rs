@@ -1,10 +1,10 @@
-//! PRIV001 policy-full-admin
+//! PRIV001 policy-full-admin.
 //!
-//! What it does: finds `Allow` statements of identity policies written in the configuration
-//! that grant every action (`"*"` or `"*:*"`) on every resource (`"*"`).
+//! Reports `Allow` statements of identity policies written in the configuration that grant
+//! every action on every resource.
 //!
-//! Why is this bad? Whoever holds the policy administers the whole account: every service,
-//! every piece of data, IAM itself (so it can grant itself or others anything more).
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV001.yaml`; `docs/rules/PRIV001.md` and `rolegraph rules PRIV001` render it.
 
 use super::{is_everything, statements};
 use crate::finding::Finding;

@@ -1,15 +1,10 @@
-//! PRIV007 policy-privilege-escalation
+//! PRIV007 policy-privilege-escalation.
 //!
-//! What it does: finds identity policy documents written in the configuration that, on
-//! their own, allow a privilege-escalation path from the catalogue in
-//! `src/iam/escalation.rs` (the same one WL004 uses): `iam:PassRole` on `*` together with a
-//! launch action, or a direct escalation action such as `iam:CreatePolicyVersion`,
-//! `iam:AttachRolePolicy` or `sts:AssumeRole` on `*`. One finding per document, naming the
-//! path and the statements. A document whose escalation comes only from a `*`-on-`*`
-//! statement is PRIV001's finding.
+//! Evaluates each identity policy document written in the configuration on its own against
+//! the escalation catalogue of `src/iam/escalation.rs` (shared with WL004).
 //!
-//! Why is this bad? Any principal holding the policy can raise its own permissions, up to
-//! administrator, whatever else it was meant to be limited to.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV007.yaml`; `docs/rules/PRIV007.md` and `rolegraph rules PRIV007` render it.
 
 use super::Stmt;
 use crate::finding::Finding;

@@ -1,12 +1,10 @@
-//! PRIV002 policy-service-wildcard
+//! PRIV002 policy-service-wildcard.
 //!
-//! What it does: finds `Allow` statements that grant every action of a service (`s3:*`,
-//! `dynamodb:*`), whatever their resources. One finding per statement, naming every
-//! service wildcard in it.
+//! Reports `Allow` statements that grant a whole-service wildcard, one finding per
+//! statement.
 //!
-//! Why is this bad? A service wildcard grants the destructive and the permission-changing
-//! actions along with the ones the principal uses (`s3:*` includes `s3:DeleteBucket` and
-//! `s3:PutBucketPolicy`), and every action AWS adds to the service later.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV002.yaml`; `docs/rules/PRIV002.md` and `rolegraph rules PRIV002` render it.
 
 use super::{location, statements, whole_service};
 use crate::finding::Finding;

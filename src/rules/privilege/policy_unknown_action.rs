@@ -1,17 +1,10 @@
-//! PRIV005 policy-unknown-action
+//! PRIV005 policy-unknown-action.
 //!
-//! What it does: finds `Action` and `NotAction` entries that are not IAM actions: a name the
-//! IAM action dataset does not have (`s3:GetObjekt`), or a pattern that matches no action
-//! (`s3:GetObjekt*`, `lamda:*`). One finding per statement, listing the entries.
+//! Checks each `Action` and `NotAction` entry against the embedded IAM action dataset and
+//! reports names and patterns that match no action.
 //!
-//! A pattern that matches nothing is not reported when another entry of the same list names
-//! the same service and matches: a generic verb list written once for many services
-//! (`${svc}:List*`, `${svc}:Get*`, `${svc}:View*`) still grants what it meant to, and the
-//! verbs a service lacks are not typos.
-//!
-//! Why is this bad? IAM accepts the policy and ignores the entry. In an `Allow` the call
-//! the author meant stays denied; in a `Deny` it stays allowed; in `NotAction` the
-//! exception excepts nothing.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV005.yaml`; `docs/rules/PRIV005.md` and `rolegraph rules PRIV005` render it.
 
 use super::{literals, location, statements};
 use crate::finding::Finding;

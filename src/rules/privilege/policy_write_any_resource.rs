@@ -1,16 +1,11 @@
-//! PRIV003 policy-write-any-resource
+//! PRIV003 policy-write-any-resource.
 //!
-//! What it does: finds `Allow` statements on `Resource: "*"` whose actions include Write or
-//! Permissions management actions that accept specific resources (per the embedded IAM
-//! action dataset). Actions that only work with `"*"` never fire, nor do List, Read and
-//! Tagging actions (`ec2:Describe*`, `s3:ListAllMyBuckets`). One finding per statement, listing the
-//! actions. `*` and whole-service wildcards are PRIV001's and PRIV002's findings; data
-//! reads (`kms:Decrypt`) are PRIV006's. A statement whose `Condition` limits the resources
-//! another way (a resource or request tag, `aws:ViaAWSService`, `aws:CalledVia*`, a KMS
-//! alias or `kms:ViaService`) does not fire.
+//! Expands each `Allow` statement on `Resource: "*"` against the embedded IAM action
+//! dataset and reports the Write and Permissions-management actions that accept specific
+//! resources, unless a condition scopes the resources.
 //!
-//! Why is this bad? The principal can change or delete every such resource in the account,
-//! not only the ones it works with.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/PRIV003.yaml`; `docs/rules/PRIV003.md` and `rolegraph rules PRIV003` render it.
 
 use super::policy_data_read_any_resource::is_data_read;
 use super::{entry_text, expanded, location, statements};

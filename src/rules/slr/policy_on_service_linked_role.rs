@@ -1,12 +1,10 @@
-//! SLR001 policy-on-service-linked-role
+//! SLR001 policy-on-service-linked-role.
 //!
-//! What it does: finds policies attached to, or written inline into, a service-linked role:
-//! an `aws_iam_service_linked_role` / `AWS::IAM::ServiceLinkedRole`, a role whose path is
-//! `/aws-service-role/`, or one named `AWSServiceRoleFor*`, also when the role is only
-//! named (by name or ARN) by an attachment and is not in the scan.
+//! Reports policies the model attaches to, or writes into, a service-linked role (by
+//! resource type, path or name), including roles that are only named by an attachment.
 //!
-//! Why is this bad? AWS manages a service-linked role's permissions; IAM rejects attaching or
-//! putting policies on it (UnmodifiableEntity), so the apply or stack update fails.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/SLR001.yaml`; `docs/rules/SLR001.md` and `rolegraph rules SLR001` render it.
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;

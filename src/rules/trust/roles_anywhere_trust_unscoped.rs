@@ -1,12 +1,10 @@
-//! TRUST004 roles-anywhere-trust-unscoped
+//! TRUST004 roles-anywhere-trust-unscoped.
 //!
-//! What it does: finds roles that trust `rolesanywhere.amazonaws.com` with no condition on
-//! the client certificate (`aws:PrincipalTag/x509Subject/...`, `x509Issuer/...`,
-//! `x509SAN/...`) or on the trust anchor (`aws:SourceArn`).
+//! Reports trusts of `rolesanywhere.amazonaws.com` without a condition on the client
+//! certificate or the trust anchor.
 //!
-//! Why is this bad? IAM Roles Anywhere hands the role's credentials to any workload with a
-//! certificate from any trust anchor in the account: every certificate the anchors' CAs have
-//! issued, for any purpose, unlocks the role.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/TRUST004.yaml`; `docs/rules/TRUST004.md` and `rolegraph rules TRUST004` render it.
 
 use super::trust_statements;
 use crate::finding::Finding;

@@ -1,13 +1,10 @@
-//! TRUST001 trust-any-principal
+//! TRUST001 trust-any-principal.
 //!
-//! What it does: finds role trust policies whose `Allow` statement lets `Principal: "*"` or
-//! `{"AWS": "*"}` (or an `Allow` with `NotPrincipal`) assume the role, with no condition that
-//! narrows the caller: `aws:PrincipalOrgID`, `aws:PrincipalAccount`, `aws:PrincipalArn`,
-//! `aws:SourceAccount`, `aws:SourceArn`, `sts:ExternalId` (a positive match on a value that
-//! is not a bare wildcard; `...IfExists` does not count, it passes when the key is absent).
+//! Reports `Allow` statements of trust policies whose principal is anyone, unless a
+//! condition on one of `CALLER_KEYS` (`iam/principal.rs`) narrows the caller.
 //!
-//! Why is this bad? Any AWS account in the world can call sts:AssumeRole on the role and get
-//! its credentials.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/TRUST001.yaml`; `docs/rules/TRUST001.md` and `rolegraph rules TRUST001` render it.
 
 use super::trust_statements;
 use crate::finding::Finding;

@@ -1,15 +1,11 @@
-//! TRUST002 trust-cross-account-without-external-id
+//! TRUST002 trust-cross-account-without-external-id.
 //!
-//! What it does: finds role trust policies that let an AWS principal of another account (an
-//! account ID, or an ARN in that account, that is not the configuration's own account) assume
-//! the role, with neither an `sts:ExternalId` nor an `aws:PrincipalOrgID` condition. The
-//! configuration's own account is `data.aws_caller_identity` / `${AWS::AccountId}` and the
-//! IDs given with `--account-id` (or in the config file); an account that cannot be told is
-//! never reported.
+//! Reports trust statements that admit an AWS principal of an account that is not the
+//! configuration's own, unless an `sts:ExternalId` or `aws:PrincipalOrgID` condition
+//! narrows it; accounts that cannot be told never fire.
 //!
-//! Why is this bad? A third party that assumes roles for many customers (a SaaS vendor, a
-//! CI service) can be tricked into using its access to your role on someone else's behalf:
-//! the confused deputy. The external ID ties each use to your agreement with it.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/TRUST002.yaml`; `docs/rules/TRUST002.md` and `rolegraph rules TRUST002` render it.
 
 use super::trust_statements;
 use crate::finding::Finding;

@@ -1,21 +1,10 @@
-//! TRUST003 trust-oidc-subject-unscoped
+//! TRUST003 trust-oidc-subject-unscoped.
 //!
-//! What it does: finds web-identity trusts (a `Federated` OIDC provider: EKS IRSA
-//! `oidc.eks.*`, GitHub Actions `token.actions.githubusercontent.com`, any other) that allow
-//! `sts:AssumeRoleWithWebIdentity` without a condition on the provider's `:sub` claim, or
-//! whose `:sub` patterns admit any subject: `*`, any GitHub repository (`repo:*`,
-//! `repo:*/...`), any Kubernetes namespace (`system:serviceaccount:*:...`). A pattern scoped
-//! to one GitHub organization (`repo:org/*`) or one namespace is accepted. SAML providers and
-//! Cognito identity pools (which scope by `aud` and `amr`) are not judged here.
+//! Reports web-identity trusts of OIDC providers whose `:sub` condition is missing or
+//! admits any subject; single-tenant issuers count as scoped.
 //!
-//! A provider whose issuer belongs to one tenant (CircleCI `oidc.circleci.com/org/<org>`,
-//! Bitbucket Pipelines `api.bitbucket.org/2.0/workspaces/<workspace>/...`) only issues
-//! tokens to that organization's projects: with or without a `:sub` condition it is scoped
-//! like `repo:org/*` and does not fire.
-//!
-//! Why is this bad? The provider issues tokens to everyone who uses it: every GitHub
-//! repository, every pod of the cluster. Without a subject condition, any of them can assume
-//! the role.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/TRUST003.yaml`; `docs/rules/TRUST003.md` and `rolegraph rules TRUST003` render it.
 
 use super::trust_statements;
 use crate::finding::Finding;

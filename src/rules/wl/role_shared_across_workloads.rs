@@ -1,14 +1,10 @@
-//! WL002 role-shared-across-workloads
+//! WL002 role-shared-across-workloads.
 //!
-//! What it does: finds roles attached to several distinct workloads: two functions, a
-//! function and an instance profile, two task definitions. Copies of one resource
-//! (`count`, `for_each`, module instances) are one workload, and so are a launch template
-//! and the instances, groups and node groups that launch from it. Execution roles (of ECS
-//! task definitions and EKS Fargate profiles) are the agent's and are left out.
+//! Groups the model's workload roles by role and reports roles used by several distinct
+//! workloads (copies of one resource and launch-template families count once).
 //!
-//! Why is this bad? The role must hold the union of what every workload needs, so each one
-//! runs with permissions meant for the others, and a compromise of the least important
-//! workload reaches the data of the most important one.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/WL002.yaml`; `docs/rules/WL002.md` and `rolegraph rules WL002` render it.
 
 use crate::finding::Finding;
 use crate::graph::EdgeKind;

@@ -1,12 +1,10 @@
-//! WL003 workload-admin-access
+//! WL003 workload-admin-access.
 //!
-//! What it does: finds workloads whose role has AdministratorAccess, PowerUserAccess or
-//! IAMFullAccess attached, unless a permissions boundary (or an explicit Deny) takes those
-//! permissions away. One finding per role, at the attachment, with every workload that runs
-//! as it. A `*`-on-`*` statement written in the configuration is PRIV001's finding.
+//! Reports workload roles with an administrator managed policy attached (`ADMIN_POLICIES`)
+//! that the role's effective permissions still grant.
 //!
-//! Why is this bad? Whoever runs code in the workload (a dependency, an injected command, a
-//! request forgery that reaches the credentials) administers the account.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/WL003.yaml`; `docs/rules/WL003.md` and `rolegraph rules WL003` render it.
 
 use crate::finding::Finding;
 use crate::iam::escalation::{Permissions, Scope};

@@ -1,31 +1,11 @@
-//! WL005 workload-missing-permission
+//! WL005 workload-missing-permission.
 //!
-//! What it does: works out what each workload needs from its own configuration and checks
-//! that its role allows it:
+//! Derives the actions each workload needs from its own configuration (logs, VPC,
+//! dead-letter target, tracing, event sources, ECS image pulls and secrets) and reports
+//! those its role's known policies definitely do not allow.
 //!
-//! - a Lambda function writes logs (`logs:CreateLogStream`, `logs:PutLogEvents`); in a VPC
-//!   it manages network interfaces (`ec2:CreateNetworkInterface`,
-//!   `ec2:DescribeNetworkInterfaces`, `ec2:DeleteNetworkInterface`); with a dead-letter
-//!   target it sends to it (`sqs:SendMessage` or `sns:Publish`); with active tracing it
-//!   writes traces (`xray:PutTraceSegments`, `xray:PutTelemetryRecords`); an event source
-//!   mapping reads its queue or stream (SQS: `sqs:ReceiveMessage`, `sqs:DeleteMessage`,
-//!   `sqs:GetQueueAttributes`; Kinesis: `kinesis:GetRecords`, `kinesis:GetShardIterator`,
-//!   `kinesis:DescribeStream`, `kinesis:ListShards`; DynamoDB streams:
-//!   `dynamodb:GetRecords`, `dynamodb:GetShardIterator`, `dynamodb:DescribeStream`,
-//!   `dynamodb:ListStreams`);
-//! - an ECS execution role ships `awslogs` logs (`logs:CreateLogStream`,
-//!   `logs:PutLogEvents`), pulls private ECR images (`ecr:GetAuthorizationToken`,
-//!   `ecr:BatchGetImage`, `ecr:GetDownloadUrlForLayer`) and reads the container `secrets`
-//!   it injects (`secretsmanager:GetSecretValue`, `ssm:GetParameters`).
-//!
-//! It fires only when every policy of the role (and its boundary) is statically known, and
-//! an action counts as missing only when the evaluator says it is definitely not allowed.
-//! Grants are checked for the action, not for the one resource (a grant on another queue
-//! counts as a grant).
-//!
-//! Why is this bad? The deploy succeeds and the workload fails at runtime with AccessDenied:
-//! a function that cannot create its network interface never starts, messages pile up in a
-//! queue nobody can read, a task never pulls its image.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/WL005.yaml`; `docs/rules/WL005.md` and `rolegraph rules WL005` render it.
 
 use crate::document::Resource;
 use crate::finding::Finding;

@@ -1,14 +1,11 @@
-//! WL004 workload-privilege-escalation
+//! WL004 workload-privilege-escalation.
 //!
-//! What it does: finds workloads whose role's effective permissions (every policy attached
-//! to it together, explicit Deny and the permissions boundary applied) allow a
-//! privilege-escalation path from the catalogue in `src/iam/escalation.rs`:
-//! `iam:PassRole` on `*` with a launch action, or a direct escalation action. A path that
-//! one policy written in the configuration allows on its own is PRIV007's finding; a role
-//! WL003 reports (an administrator already) is not reported again.
+//! Evaluates each workload role's effective permissions against the escalation
+//! catalogue of `src/iam/escalation.rs`, leaving single-policy paths to PRIV007 and
+//! administrators to WL003.
 //!
-//! Why is this bad? Code in the workload can give itself (or a new workload it launches)
-//! more permissions than the role was meant to have, up to administrator.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/WL004.yaml`; `docs/rules/WL004.md` and `rolegraph rules WL004` render it.
 
 use crate::finding::Finding;
 use crate::model::Model;

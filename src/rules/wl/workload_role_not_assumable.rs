@@ -1,13 +1,10 @@
-//! WL001 workload-role-not-assumable
+//! WL001 workload-role-not-assumable.
 //!
-//! What it does: finds roles attached to a workload whose trust policy does not let that
-//! workload's service assume them: an instance profile role without `ec2.amazonaws.com`, a
-//! Lambda role without `lambda.amazonaws.com`, an ECS task or execution role without
-//! `ecs-tasks.amazonaws.com`, an EKS node role without `ec2.amazonaws.com`. One finding per
-//! role and service, with every workload that uses it.
+//! For each workload in the model, checks that the trust policy of each role it runs as
+//! lets the workload's service assume it; one finding per role and service.
 //!
-//! Why is this bad? The deploy fails (Lambda, EKS) or the first credential fetch fails with
-//! AccessDenied (EC2, ECS): the workload runs with no credentials at all.
+//! Its documentation (what it finds, why it matters, how to fix it) has one source,
+//! `policies/WL001.yaml`; `docs/rules/WL001.md` and `rolegraph rules WL001` render it.
 
 use crate::finding::Finding;
 use crate::model::policy::{PolicyDocument, Tri};
