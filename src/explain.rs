@@ -3,8 +3,9 @@
 //! service and access level with the resources they apply to. A role, user or group can be
 //! explained too: its policies, its permissions, and the workloads that run as it.
 
+use crate::ScanOptions;
 use crate::document::Resource;
-use crate::graph::{EdgeKind, Graph};
+use crate::graph::EdgeKind;
 use crate::iam::dataset::{self, AccessLevel};
 use crate::iam::escalation::Scope;
 use crate::iam::eval::{covers_resources, statement_allows};
@@ -12,7 +13,6 @@ use crate::model::Model;
 use crate::model::permissions::{Origin, PrincipalPolicies, is_principal};
 use crate::model::policy::{PolicyDocument, Tri};
 use crate::value::{Span, Value};
-use crate::{ScanOptions, load};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -85,26 +85,31 @@ fn matches(r: &Resource, target: &str) -> bool {
     r.address == target || r.ref_address == target
 }
 
-/// Explain every resource that `target` names in the scan of `opts.paths`. An error names
-/// what is missing.
-pub fn explain(opts: &ScanOptions, target: &str) -> Result<Vec<Explanation>, String> {
-    let (docs, _, _) = load(opts);
-    let mut out = Vec::new();
-    for doc in docs {
-        if !doc.resources.iter().any(|r| matches(r, target)) {
-            continue;
+/// Why there is nothing to explain.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    #[error(
+        "no resource {0} in the scanned files (give a Terraform address such as aws_lambda_function.api or a CloudFormation logical ID)"
+    )]
+    NoResource(String),
+}
+
+/// Explain every resource that `target` names in the scan `opts` describes (its paths,
+/// variables and configuration, as `rolegraph scan` reads them).
+pub fn explain(opts: &ScanOptions, target: &str) -> Result<Vec<Explanation>, ExplainError> {
+    let parsed = crate::parse_each(opts, &|_, _| {}, |p| {
+        if !p.doc.resources.iter().any(|r| matches(r, target)) {
+            return Vec::new();
         }
-        let model = Model::build(Graph::build(doc.resources));
-        for (i, r) in model.graph.resources.iter().enumerate() {
-            if matches(r, target) {
-                out.push(explain_one(&model, i));
-            }
-        }
-    }
+        let model = crate::build_model(p.doc.resources, &opts.account_ids);
+        (0..model.graph.resources.len())
+            .filter(|&i| matches(model.resource(i), target))
+            .map(|i| explain_one(&model, i))
+            .collect()
+    });
+    let mut out: Vec<Explanation> = parsed.results.into_iter().flatten().flatten().collect();
     if out.is_empty() {
-        return Err(format!(
-            "no resource {target} in the scanned files (give a Terraform address such as aws_lambda_function.api or a CloudFormation logical ID)"
-        ));
+        return Err(ExplainError::NoResource(target.to_string()));
     }
     out.sort_by(|a, b| a.address.cmp(&b.address).then(a.location.cmp(&b.location)));
     Ok(out)

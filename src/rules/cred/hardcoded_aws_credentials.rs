@@ -13,11 +13,10 @@
 //! repository, for as long as the key lives. Whoever reads it acts as its user.
 //!
 //! The search runs over the text of each file (so that files with no resources, such as
-//! `variables.tf` or `providers.tf`, are covered): see [`scan_file`].
+//! `variables.tf` or `providers.tf`, are covered): it is a [`FileRule`], see [`scan_file`].
 
 use crate::finding::{Finding, Severity};
-use crate::model::Model;
-use crate::rules::{Rule, severity};
+use crate::rules::{FileRule, SourceFile, severity};
 use crate::secrets::{self, mask};
 use crate::value::Span;
 use sha2::{Digest, Sha256};
@@ -27,14 +26,13 @@ pub struct Cred001;
 
 pub const ID: &str = "CRED001";
 
-impl Rule for Cred001 {
+impl FileRule for Cred001 {
     fn id(&self) -> &'static str {
         ID
     }
 
-    /// The search reads files, not the model: the pipeline calls [`scan_file`].
-    fn check(&self, _m: &Model) -> Vec<Finding> {
-        Vec::new()
+    fn check_file(&self, file: &SourceFile) -> Vec<Finding> {
+        scan_file(file.path, file.text, file.resources)
     }
 }
 
