@@ -592,4 +592,50 @@ mod tests {
         assert!(Exclude::new(&base, &["a[".into()]).is_err());
         assert!(Exclude::new(&base, &[]).unwrap().is_none());
     }
+
+    #[test]
+    fn resolve_errors_tell_their_kind() {
+        use crate::error::Error;
+        let dir = tempfile::tempdir().unwrap();
+        let args = |config: &str, var_file: &str| ScanArgs {
+            paths: vec![dir.path().to_path_buf()],
+            config: Some(dir.path().join(config)),
+            var_files: vec![dir.path().join(var_file)],
+            ..Default::default()
+        };
+        std::fs::write(dir.path().join("bad.yaml"), "fial-on: low\n").unwrap();
+        std::fs::write(dir.path().join("wrong.yaml"), "select: [XYZ]\n").unwrap();
+        std::fs::write(dir.path().join("ok.yaml"), "").unwrap();
+        std::fs::write(dir.path().join("a.tfvars"), "").unwrap();
+        let e = args("missing.yaml", "a.tfvars").resolve().unwrap_err();
+        assert!(matches!(e, Error::Config(ConfigError::Read { .. })), "{e}");
+        let e = args("bad.yaml", "a.tfvars").resolve().unwrap_err();
+        assert!(
+            matches!(&e, Error::Config(ConfigError::Syntax { source, .. }) if source.line == 1),
+            "{e}"
+        );
+        let e = args("wrong.yaml", "a.tfvars").resolve().unwrap_err();
+        assert!(
+            matches!(e, Error::Config(ConfigError::Invalid { .. })),
+            "{e}"
+        );
+        let e = args("ok.yaml", "missing.tfvars").resolve().unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Usage(UsageError::NoSuchFile {
+                    flag: "--var-file",
+                    ..
+                })
+            ),
+            "{e}"
+        );
+        let mut a = args("ok.yaml", "a.tfvars");
+        a.vars = vec!["novalue".into()];
+        let e = a.resolve().unwrap_err();
+        assert!(matches!(e, Error::Usage(UsageError::Var(_))), "{e}");
+        assert_eq!(e.exit_code(), 2);
+        let s = args("ok.yaml", "a.tfvars").resolve().unwrap();
+        assert_eq!(s.scan.vars.var_files, [dir.path().join("a.tfvars")]);
+    }
 }

@@ -161,3 +161,48 @@ pub fn named(r: &crate::document::Resource, attrs: &[&str], otherwise: &str) -> 
 pub fn name(model: &Model, i: usize) -> &str {
     &model.resource(i).address
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(rules: &[AnyRule]) -> Vec<&'static str> {
+        rules.iter().map(|r| r.id()).collect()
+    }
+
+    #[test]
+    fn selection_takes_ids_and_families_in_any_case() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(&select(&s(&["imds"]), &[])), ["IMDS001", "IMDS002"]);
+        assert_eq!(
+            ids(&select(&s(&["CRED", "wl001"]), &s(&["cred002"]))),
+            ["CRED001", "CRED003", "WL001"]
+        );
+        // A file rule is selected and ignored like any other.
+        assert!(
+            ids(&select(&[], &s(&["CRED001"])))
+                .iter()
+                .all(|id| *id != "CRED001")
+        );
+        assert_eq!(ids(&select(&[], &[])), ids(&all()));
+        // A family is letters only: `IMDS0` is neither a rule nor a family.
+        assert!(is_rule_or_family("imds") && is_rule_or_family("Imds002"));
+        assert!(!is_rule_or_family("IMDS0") && !is_rule_or_family("") && !is_rule_or_family("XYZ"));
+        assert!(select(&s(&["IMDS0"]), &[]).is_empty());
+    }
+
+    #[test]
+    fn both_kinds_are_registered_once_in_id_order() {
+        let all = all();
+        let mut sorted = ids(&all);
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids(&all), sorted);
+        let files: Vec<&str> = all
+            .iter()
+            .filter(|r| matches!(r, AnyRule::File(_)))
+            .map(|r| r.id())
+            .collect();
+        assert_eq!(files, ["CRED001"]);
+    }
+}
