@@ -62,7 +62,7 @@ pub struct SyntaxError {
 
 /// An `exclude` pattern that is not a glob.
 #[derive(Debug, thiserror::Error)]
-pub enum ExcludeError {
+pub(crate) enum ExcludeError {
     #[error("exclude pattern {pattern:?}: {source}")]
     Pattern {
         pattern: String,
@@ -73,7 +73,7 @@ pub enum ExcludeError {
 }
 
 /// The file name looked for.
-pub const FILE_NAME: &str = ".rolegraph.yaml";
+pub(crate) const FILE_NAME: &str = ".rolegraph.yaml";
 
 /// When the exit code says "findings".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -102,41 +102,41 @@ impl FailOn {
 /// The contents of `.rolegraph.yaml`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {
+pub(crate) struct Config {
     #[serde(default)]
-    pub fail_on: Option<FailOn>,
+    pub(crate) fail_on: Option<FailOn>,
     #[serde(default)]
-    pub select: Vec<String>,
+    pub(crate) select: Vec<String>,
     #[serde(default)]
-    pub ignore: Vec<String>,
+    pub(crate) ignore: Vec<String>,
     /// Severity per rule ID.
     #[serde(default)]
-    pub severity: BTreeMap<String, Severity>,
+    pub(crate) severity: BTreeMap<String, Severity>,
     /// Globs of paths not to scan, relative to the configuration file's directory.
     #[serde(default)]
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// The AWS account IDs that belong to the organisation (12 digits each).
     #[serde(default)]
-    pub account_ids: Vec<String>,
+    pub(crate) account_ids: Vec<String>,
     /// Terraform variable files, relative to the configuration file's directory.
     #[serde(default)]
-    pub var_files: Vec<PathBuf>,
+    pub(crate) var_files: Vec<PathBuf>,
     /// The baseline file, relative to the configuration file's directory.
     #[serde(default)]
-    pub baseline: Option<PathBuf>,
+    pub(crate) baseline: Option<PathBuf>,
 }
 
 /// A configuration read from a file, its relative paths resolved.
 #[derive(Clone, Debug)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The file it was read from.
-    pub path: PathBuf,
-    pub config: Config,
+    pub(crate) path: PathBuf,
+    pub(crate) config: Config,
 }
 
 impl Loaded {
     /// The directory its relative paths are relative to.
-    pub fn dir(&self) -> PathBuf {
+    pub(crate) fn dir(&self) -> PathBuf {
         match self.path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -144,18 +144,18 @@ impl Loaded {
     }
 
     /// `var-files`, relative to the current directory.
-    pub fn var_files(&self) -> Vec<PathBuf> {
+    pub(crate) fn var_files(&self) -> Vec<PathBuf> {
         let dir = self.dir();
         self.config.var_files.iter().map(|f| dir.join(f)).collect()
     }
 
     /// `baseline`, relative to the current directory.
-    pub fn baseline(&self) -> Option<PathBuf> {
+    pub(crate) fn baseline(&self) -> Option<PathBuf> {
         self.config.baseline.as_ref().map(|b| self.dir().join(b))
     }
 
     /// The `exclude` globs, compiled.
-    pub fn exclude(&self) -> Result<Option<Exclude>, ConfigError> {
+    pub(crate) fn exclude(&self) -> Result<Option<Exclude>, ConfigError> {
         Exclude::new(&self.dir(), &self.config.exclude).map_err(|e| self.invalid(e.to_string()))
     }
 
@@ -176,7 +176,7 @@ pub struct Exclude {
 
 impl Exclude {
     /// `None` when there are no patterns.
-    pub fn new(base: &Path, patterns: &[String]) -> Result<Option<Exclude>, ExcludeError> {
+    pub(crate) fn new(base: &Path, patterns: &[String]) -> Result<Option<Exclude>, ExcludeError> {
         if patterns.is_empty() {
             return Ok(None);
         }
@@ -201,7 +201,7 @@ impl Exclude {
 
     /// Whether a path (relative to the current directory, or absolute) is excluded: it, or
     /// any directory it is in below the base, matches a pattern.
-    pub fn matches(&self, path: &Path) -> bool {
+    pub(crate) fn matches(&self, path: &Path) -> bool {
         let abs = absolute(path);
         let Ok(rel) = abs.strip_prefix(&self.base) else {
             return false;
@@ -240,7 +240,7 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Find `.rolegraph.yaml` for a scan of `root`: in its directory or the nearest parent, up
 /// to the first directory that holds `.git`.
-pub fn discover(root: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(root: &Path) -> Option<PathBuf> {
     let start = absolute(root);
     let mut dir = if start.is_dir() {
         Some(start.as_path())
@@ -271,7 +271,7 @@ fn relative_to_cwd(p: &Path) -> PathBuf {
 
 /// Read and check a configuration file. Errors name the file and, where there is one, the
 /// line: `.rolegraph.yaml:3:1: unknown key `fial-on``.
-pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+pub(crate) fn load(path: &Path) -> Result<Loaded, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
@@ -289,7 +289,7 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
 }
 
 /// Parse the text of a configuration; errors say `line:column: ` first.
-pub fn parse(text: &str) -> Result<Config, SyntaxError> {
+pub(crate) fn parse(text: &str) -> Result<Config, SyntaxError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }

@@ -18,59 +18,59 @@ use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Serialize)]
 pub struct Explanation {
-    pub address: String,
-    pub resource_type: String,
-    pub location: String,
+    pub(crate) address: String,
+    pub(crate) resource_type: String,
+    pub(crate) location: String,
     /// The roles the resource runs as (a workload), or the principal itself.
-    pub principals: Vec<PrincipalView>,
+    pub(crate) principals: Vec<PrincipalView>,
     /// For a principal: the workloads that run as it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub used_by: Vec<Step>,
+    pub(crate) used_by: Vec<Step>,
 }
 
 #[derive(Serialize, Clone)]
 pub struct Step {
-    pub address: String,
+    pub(crate) address: String,
     /// How it links to the next step (`instance profile`, `task role`).
-    pub link: String,
-    pub location: String,
+    pub(crate) link: String,
+    pub(crate) location: String,
 }
 
 #[derive(Serialize)]
 pub struct PrincipalView {
-    pub address: String,
-    pub location: String,
+    pub(crate) address: String,
+    pub(crate) location: String,
     /// The steps from the workload to the principal (workload first), when explaining a
     /// workload.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub path: Vec<Step>,
+    pub(crate) path: Vec<Step>,
     /// The principals the trust policy names (roles only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub trusts: Vec<String>,
-    pub policies: Vec<PolicyView>,
-    pub boundary: Option<PolicyView>,
+    pub(crate) trusts: Vec<String>,
+    pub(crate) policies: Vec<PolicyView>,
+    pub(crate) boundary: Option<PolicyView>,
     /// False when a policy or the boundary is not statically known: the permissions below
     /// may be more or fewer.
-    pub complete: bool,
+    pub(crate) complete: bool,
     /// service -> access level -> what is granted.
-    pub permissions: BTreeMap<String, BTreeMap<String, Grant>>,
+    pub(crate) permissions: BTreeMap<String, BTreeMap<String, Grant>>,
 }
 
 #[derive(Serialize)]
 pub struct PolicyView {
-    pub name: String,
+    pub(crate) name: String,
     /// `written`, `aws-managed`, `unknown`.
-    pub kind: &'static str,
-    pub location: String,
+    pub(crate) kind: &'static str,
+    pub(crate) location: String,
 }
 
 #[derive(Serialize, Default)]
 pub struct Grant {
-    pub actions: Vec<String>,
-    pub resources: Vec<String>,
+    pub(crate) actions: Vec<String>,
+    pub(crate) resources: Vec<String>,
     /// Granted only under a condition (or the statement has parts not statically known).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub conditional: bool,
+    pub(crate) conditional: bool,
 }
 
 fn loc(span: &Span) -> String {

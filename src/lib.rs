@@ -6,11 +6,13 @@
 pub mod baseline;
 pub mod conditions;
 pub mod config;
-pub mod discover;
+pub(crate) mod discover;
 pub mod document;
 pub mod error;
 pub mod explain;
 pub mod finding;
+/// In-memory entry points for the fuzz targets: not part of the API.
+#[doc(hidden)]
 pub mod fuzzing;
 pub mod graph;
 pub mod iam;
@@ -19,10 +21,10 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod secrets;
-pub mod suppress;
+pub(crate) mod suppress;
 pub mod value;
 
-use document::{DiagLevel, Diagnostic, Document};
+use document::{Diagnostic, Document};
 use finding::{Finding, Report};
 use parse::hcl::module::VarInputs;
 use rayon::prelude::*;
@@ -59,7 +61,7 @@ pub struct ScanOptions {
 
 impl ScanOptions {
     /// The rules this scan runs.
-    pub fn rules(&self) -> Vec<rules::AnyRule> {
+    pub(crate) fn rules(&self) -> Vec<rules::AnyRule> {
         rules::select(&self.select, &self.ignore)
     }
 }
@@ -235,7 +237,7 @@ fn load_template(
 /// Check one document: build its graph and model, run the model rules (once per choice of
 /// the undecided conditions its values depend on, see [`conditions`]), mark the findings
 /// its resources suppress in source.
-pub fn check(
+pub(crate) fn check(
     doc: Document,
     rules: &[rules::AnyRule],
     own_accounts: &[String],
@@ -434,7 +436,7 @@ struct Checked {
 }
 
 /// Sort, de-duplicate and fingerprint findings; sort diagnostics.
-pub fn finish(
+pub(crate) fn finish(
     mut findings: Vec<Finding>,
     mut diagnostics: Vec<Diagnostic>,
     files_scanned: usize,
@@ -483,11 +485,6 @@ pub fn finish(
         rules_run: rules.iter().map(|r| r.id()).collect(),
         baselined: 0,
     }
-}
-
-/// Did the scan fail to read something (the gate fails closed on it)?
-pub fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(|d| d.level == DiagLevel::Error)
 }
 
 #[cfg(test)]
