@@ -364,11 +364,11 @@ fn is_account_id(s: &str) -> bool {
 }
 
 /// `--account-id`'s value parser.
-fn parse_account_id(s: &str) -> Result<String, String> {
+fn parse_account_id(s: &str) -> Result<String, UsageError> {
     if is_account_id(s) {
         Ok(s.to_string())
     } else {
-        Err(format!("{s:?} is not an AWS account ID (12 digits)"))
+        Err(UsageError::AccountId(s.to_string()))
     }
 }
 

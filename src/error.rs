@@ -73,6 +73,8 @@ pub enum UsageError {
     NoSuchDirectory { flag: &'static str, path: PathBuf },
     #[error("unknown rule or family {0:?}; `rolegraph rules` lists them")]
     UnknownRule(String),
+    #[error("{0:?} is not an AWS account ID (12 digits)")]
+    AccountId(String),
 }
 
 /// How a command that ran ends: the exit code of each.
