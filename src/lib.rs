@@ -1,7 +1,13 @@
 //! rolegraph: how does each AWS compute workload get its credentials, and is that safe?
 //!
 //! The pipeline (see DESIGN.md): discover -> parse -> resolve -> graph -> model -> rules ->
-//! report. [`scan`] runs all of it.
+//! report. [`scan`] runs all of it. Every command goes through the same stages with the
+//! same [`ScanOptions`] (resolved from flags and `.rolegraph.yaml` by
+//! [`config::ScanArgs::resolve`]): `parse_each` discovers and parses the inputs in
+//! parallel, `build_model` makes an input's graph and model; `scan` and `baseline` run the
+//! rules over them ([`scan_with_progress`]), `graph` keeps the models to draw them
+//! ([`report::graph::view`]), `explain` reads the model of the inputs that declare its
+//! target ([`explain::explain`]).
 
 pub mod baseline;
 pub mod conditions;
@@ -21,7 +27,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod secrets;
-pub(crate) mod suppress;
+pub mod suppress;
 pub mod value;
 
 use document::{Diagnostic, Document};

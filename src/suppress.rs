@@ -1,7 +1,7 @@
 //! Suppressions written in source, applied to findings.
 //!
 //! Each parser reads its own syntax into [`Resource::suppressions`]: Terraform comments
-//! (`# rolegraph:ignore IMDS001 -- reason`, read by [`parse_comment`] and placed by
+//! (`# rolegraph:ignore IMDS001 -- reason`, read by `parse_comment` and placed by
 //! [`crate::parse::hcl::suppress`]), CloudFormation `Metadata` (see
 //! [`crate::parse::cfn::suppress`]). Both also read the syntaxes of other scanners
 //! (`checkov:skip=CKV_AWS_79`, `tfsec:ignore:...`, `trivy:ignore:...`, cfn_nag

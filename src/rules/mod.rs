@@ -8,7 +8,7 @@
 //!   every input is parsed, so a file that several inputs read is searched once.
 //!
 //! Both kinds are listed by [`all`] and chosen by `--select` / `--ignore` alike
-//! ([`select`]); only the pipeline tells them apart.
+//! (`select`); only the pipeline tells them apart.
 
 pub mod cred;
 pub mod ecs;
@@ -120,13 +120,13 @@ fn names(name: &str, id: &str) -> bool {
 
 /// Whether `s` names a rule (`IMDS001`, any case) or a family of rules (`IMDS`), as
 /// `--select` and `--ignore` accept.
-pub fn is_rule_or_family(s: &str) -> bool {
+pub(crate) fn is_rule_or_family(s: &str) -> bool {
     all().iter().any(|r| names(s, r.id()))
 }
 
 /// The rules a scan runs: those `select` names (all when it is empty), less those
 /// `ignore` names.
-pub fn select(select: &[String], ignore: &[String]) -> Vec<AnyRule> {
+pub(crate) fn select(select: &[String], ignore: &[String]) -> Vec<AnyRule> {
     let named = |list: &[String], id: &str| list.iter().any(|s| names(s, id));
     all()
         .into_iter()
