@@ -135,3 +135,32 @@ fn explain_and_graph_reject_what_scan_rejects() {
         );
     }
 }
+
+#[test]
+fn graph_marks_what_file_rules_find() {
+    // CRED001 reads files, not the model: the graph marks its findings like any other.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_iam_role\" \"r\" {\n  name = \"r\"\n}\n\nresource \"aws_iam_instance_profile\" \"p\" {\n  role = aws_iam_role.r.name\n}\n\nresource \"aws_instance\" \"app\" {\n  ami = \"ami-0123456789abcdef0\"\n  iam_instance_profile = aws_iam_instance_profile.p.name\n  metadata_options {\n    http_tokens = \"required\"\n  }\n  user_data = \"export AWS_ACCESS_KEY_ID=AKIAQWERTYUIOPASDFGH\"\n}\n",
+    )
+    .unwrap();
+    let d = dir.path().to_string_lossy().to_string();
+    let got = marks(&["graph", &d, "--format", "json"], false);
+    let app: Vec<&Vec<String>> = got
+        .iter()
+        .filter(|(label, _)| label == "aws_instance.app")
+        .map(|(_, ids)| ids)
+        .collect();
+    assert_eq!(app, [&vec!["CRED001 \"critical\"".to_string()]], "{got:?}");
+    // --ignore reaches file rules too.
+    let got = marks(
+        &["graph", &d, "--format", "json", "--ignore", "CRED"],
+        false,
+    );
+    assert!(
+        got.iter()
+            .all(|(_, ids)| ids.iter().all(|i| !i.starts_with("CRED"))),
+        "{got:?}"
+    );
+}
