@@ -196,7 +196,9 @@ fn run(command: Command) -> Result<Outcome, Error> {
             args,
             format,
         } => {
+            // A rule's documentation, unless there is something to scan.
             if args.paths.is_empty()
+                && args.plans.is_empty()
                 && let Some(m) = meta::all()
                     .iter()
                     .find(|m| m.id.eq_ignore_ascii_case(&target) || m.slug == target)
