@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// The version of the baseline file format.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct File {
@@ -28,6 +28,15 @@ struct Entry {
     file: String,
 }
 
+/// Why a text is not a baseline rolegraph can use.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("not a baseline: {0}")]
+    NotBaseline(#[source] serde_json::Error),
+    #[error("baseline format version {0} is not supported (expected {VERSION})")]
+    Version(u32),
+}
+
 /// A loaded baseline.
 #[derive(Clone, Debug, Default)]
 pub struct Baseline {
@@ -36,13 +45,10 @@ pub struct Baseline {
 
 impl Baseline {
     /// Read a baseline file's text.
-    pub fn parse(text: &str) -> Result<Baseline, String> {
-        let f: File = serde_json::from_str(text).map_err(|e| format!("not a baseline: {e}"))?;
+    pub fn parse(text: &str) -> Result<Baseline, BaselineError> {
+        let f: File = serde_json::from_str(text).map_err(BaselineError::NotBaseline)?;
         if f.rolegraph_baseline != VERSION {
-            return Err(format!(
-                "baseline format version {} is not supported (expected {VERSION})",
-                f.rolegraph_baseline
-            ));
+            return Err(BaselineError::Version(f.rolegraph_baseline));
         }
         Ok(Baseline {
             fingerprints: f.findings.into_iter().map(|e| e.fingerprint).collect(),
@@ -123,15 +129,11 @@ mod tests {
 
     #[test]
     fn rejects_other_files() {
-        assert!(
-            Baseline::parse("{}")
-                .unwrap_err()
-                .starts_with("not a baseline")
-        );
-        assert!(
-            Baseline::parse(r#"{"rolegraph_baseline": 2, "findings": []}"#)
-                .unwrap_err()
-                .contains("version 2")
-        );
+        let e = Baseline::parse("{}").unwrap_err();
+        assert!(matches!(e, BaselineError::NotBaseline(_)), "{e}");
+        assert!(e.to_string().starts_with("not a baseline"), "{e}");
+        let e = Baseline::parse(r#"{"rolegraph_baseline": 2, "findings": []}"#).unwrap_err();
+        assert!(matches!(e, BaselineError::Version(2)), "{e}");
+        assert!(e.to_string().contains("version 2"), "{e}");
     }
 }

@@ -20,15 +20,60 @@
 //! `--fail-on`, `--select` and `--ignore` replace its values, `--var-file`s are loaded
 //! after its `var-files` (so they win). An unknown key is an error that names the key and
 //! its line, like any value of the wrong type.
+//!
+//! The command line comes in two layers, as in ripgrep: [`ScanArgs`] holds the flags of a
+//! scan as they were typed, [`ScanArgs::resolve`] merges them with the configuration file
+//! into [`Settings`], what the commands run with. `scan`, `baseline`, `explain` and
+//! `graph` all resolve the same way, so each reads the same configuration.
 
+use crate::ScanOptions;
+use crate::error::UsageError;
 use crate::finding::Severity;
+use crate::parse::hcl::module::VarInputs;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Why a configuration file cannot be used. Every message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Not YAML, an unknown key, a value of the wrong type.
+    #[error("{}:{source}", path.display())]
+    Syntax { path: PathBuf, source: SyntaxError },
+    /// A value serde cannot check: a rule, an account ID, an exclude pattern.
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// What is wrong in the text of a configuration, and where.
+#[derive(Debug, thiserror::Error)]
+#[error("{line}:{column}: {message}")]
+pub struct SyntaxError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// An `exclude` pattern that is not a glob.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ExcludeError {
+    #[error("exclude pattern {pattern:?}: {source}")]
+    Pattern {
+        pattern: String,
+        source: globset::Error,
+    },
+    #[error(transparent)]
+    Set(globset::Error),
+}
+
 /// The file name looked for.
-pub const FILE_NAME: &str = ".rolegraph.yaml";
+pub(crate) const FILE_NAME: &str = ".rolegraph.yaml";
 
 /// When the exit code says "findings".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -57,41 +102,41 @@ impl FailOn {
 /// The contents of `.rolegraph.yaml`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct Config {
+pub(crate) struct Config {
     #[serde(default)]
-    pub fail_on: Option<FailOn>,
+    pub(crate) fail_on: Option<FailOn>,
     #[serde(default)]
-    pub select: Vec<String>,
+    pub(crate) select: Vec<String>,
     #[serde(default)]
-    pub ignore: Vec<String>,
+    pub(crate) ignore: Vec<String>,
     /// Severity per rule ID.
     #[serde(default)]
-    pub severity: BTreeMap<String, Severity>,
+    pub(crate) severity: BTreeMap<String, Severity>,
     /// Globs of paths not to scan, relative to the configuration file's directory.
     #[serde(default)]
-    pub exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// The AWS account IDs that belong to the organisation (12 digits each).
     #[serde(default)]
-    pub account_ids: Vec<String>,
+    pub(crate) account_ids: Vec<String>,
     /// Terraform variable files, relative to the configuration file's directory.
     #[serde(default)]
-    pub var_files: Vec<PathBuf>,
+    pub(crate) var_files: Vec<PathBuf>,
     /// The baseline file, relative to the configuration file's directory.
     #[serde(default)]
-    pub baseline: Option<PathBuf>,
+    pub(crate) baseline: Option<PathBuf>,
 }
 
 /// A configuration read from a file, its relative paths resolved.
 #[derive(Clone, Debug)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The file it was read from.
-    pub path: PathBuf,
-    pub config: Config,
+    pub(crate) path: PathBuf,
+    pub(crate) config: Config,
 }
 
 impl Loaded {
     /// The directory its relative paths are relative to.
-    pub fn dir(&self) -> PathBuf {
+    pub(crate) fn dir(&self) -> PathBuf {
         match self.path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -99,20 +144,26 @@ impl Loaded {
     }
 
     /// `var-files`, relative to the current directory.
-    pub fn var_files(&self) -> Vec<PathBuf> {
+    pub(crate) fn var_files(&self) -> Vec<PathBuf> {
         let dir = self.dir();
         self.config.var_files.iter().map(|f| dir.join(f)).collect()
     }
 
     /// `baseline`, relative to the current directory.
-    pub fn baseline(&self) -> Option<PathBuf> {
+    pub(crate) fn baseline(&self) -> Option<PathBuf> {
         self.config.baseline.as_ref().map(|b| self.dir().join(b))
     }
 
     /// The `exclude` globs, compiled.
-    pub fn exclude(&self) -> Result<Option<Exclude>, String> {
-        Exclude::new(&self.dir(), &self.config.exclude)
-            .map_err(|e| format!("{}: {e}", self.path.display()))
+    pub(crate) fn exclude(&self) -> Result<Option<Exclude>, ConfigError> {
+        Exclude::new(&self.dir(), &self.config.exclude).map_err(|e| self.invalid(e.to_string()))
+    }
+
+    fn invalid(&self, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.clone(),
+            message,
+        }
     }
 }
 
@@ -125,7 +176,7 @@ pub struct Exclude {
 
 impl Exclude {
     /// `None` when there are no patterns.
-    pub fn new(base: &Path, patterns: &[String]) -> Result<Option<Exclude>, String> {
+    pub(crate) fn new(base: &Path, patterns: &[String]) -> Result<Option<Exclude>, ExcludeError> {
         if patterns.is_empty() {
             return Ok(None);
         }
@@ -135,10 +186,13 @@ impl Exclude {
             let glob = GlobBuilder::new(pattern)
                 .literal_separator(true)
                 .build()
-                .map_err(|e| format!("exclude pattern {p:?}: {e}"))?;
+                .map_err(|source| ExcludeError::Pattern {
+                    pattern: p.clone(),
+                    source,
+                })?;
             b.add(glob);
         }
-        let set = b.build().map_err(|e| e.to_string())?;
+        let set = b.build().map_err(ExcludeError::Set)?;
         Ok(Some(Exclude {
             base: absolute(base),
             set,
@@ -147,7 +201,7 @@ impl Exclude {
 
     /// Whether a path (relative to the current directory, or absolute) is excluded: it, or
     /// any directory it is in below the base, matches a pattern.
-    pub fn matches(&self, path: &Path) -> bool {
+    pub(crate) fn matches(&self, path: &Path) -> bool {
         let abs = absolute(path);
         let Ok(rel) = abs.strip_prefix(&self.base) else {
             return false;
@@ -186,7 +240,7 @@ fn absolute(p: &Path) -> PathBuf {
 
 /// Find `.rolegraph.yaml` for a scan of `root`: in its directory or the nearest parent, up
 /// to the first directory that holds `.git`.
-pub fn discover(root: &Path) -> Option<PathBuf> {
+pub(crate) fn discover(root: &Path) -> Option<PathBuf> {
     let start = absolute(root);
     let mut dir = if start.is_dir() {
         Some(start.as_path())
@@ -217,10 +271,15 @@ fn relative_to_cwd(p: &Path) -> PathBuf {
 
 /// Read and check a configuration file. Errors name the file and, where there is one, the
 /// line: `.rolegraph.yaml:3:1: unknown key `fial-on``.
-pub fn load(path: &Path) -> Result<Loaded, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let config = parse(&text).map_err(|e| format!("{}:{e}", path.display()))?;
+pub(crate) fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let config = parse(&text).map_err(|source| ConfigError::Syntax {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let loaded = Loaded {
         path: path.to_path_buf(),
         config,
@@ -229,17 +288,21 @@ pub fn load(path: &Path) -> Result<Loaded, String> {
     Ok(loaded)
 }
 
-/// Parse the text of a configuration; errors start with `line:column: `.
-pub fn parse(text: &str) -> Result<Config, String> {
+/// Parse the text of a configuration; errors say `line:column: ` first.
+pub(crate) fn parse(text: &str) -> Result<Config, SyntaxError> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
     serde_yaml_ng::from_str(text).map_err(|e| {
-        let (line, col) = e
+        let (line, column) = e
             .location()
             .map(|l| (l.line(), l.column()))
             .unwrap_or((1, 1));
-        format!("{line}:{col}: {}", describe(&e.to_string()))
+        SyntaxError {
+            line,
+            column,
+            message: describe(&e.to_string()),
+        }
     })
 }
 
@@ -265,35 +328,207 @@ fn describe(msg: &str) -> String {
 }
 
 /// Values serde cannot check: rule IDs, account IDs.
-fn check(l: &Loaded) -> Result<(), String> {
-    let file = l.path.display();
+fn check(l: &Loaded) -> Result<(), ConfigError> {
     let c = &l.config;
     for (key, list) in [("select", &c.select), ("ignore", &c.ignore)] {
         for s in list.iter() {
             if !crate::rules::is_rule_or_family(s) {
-                return Err(format!(
-                    "{file}: {key}: unknown rule or family {s:?}; `rolegraph rules` lists them"
-                ));
+                return Err(l.invalid(format!(
+                    "{key}: unknown rule or family {s:?}; `rolegraph rules` lists them"
+                )));
             }
         }
     }
     for id in c.severity.keys() {
         if crate::rules::meta::get(&id.to_ascii_uppercase()).is_none() {
-            return Err(format!(
-                "{file}: severity: unknown rule {id:?}; `rolegraph rules` lists them"
-            ));
+            return Err(l.invalid(format!(
+                "severity: unknown rule {id:?}; `rolegraph rules` lists them"
+            )));
         }
     }
     for a in &c.account_ids {
-        if a.len() != 12 || !a.chars().all(|c| c.is_ascii_digit()) {
-            return Err(format!(
-                "{file}: account-ids: {a:?} is not an AWS account ID (12 digits; quote it so \
+        if !is_account_id(a) {
+            return Err(l.invalid(format!(
+                "account-ids: {a:?} is not an AWS account ID (12 digits; quote it so \
                  YAML keeps leading zeros)"
-            ));
+            )));
         }
     }
     l.exclude()?;
     Ok(())
+}
+
+/// A 12-digit AWS account ID.
+fn is_account_id(s: &str) -> bool {
+    s.len() == 12 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `--account-id`'s value parser.
+fn parse_account_id(s: &str) -> Result<String, UsageError> {
+    if is_account_id(s) {
+        Ok(s.to_string())
+    } else {
+        Err(UsageError::AccountId(s.to_string()))
+    }
+}
+
+/// The flags of a scan as they were typed (the low-level layer), shared by `scan`,
+/// `baseline`, `explain` and `graph`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct ScanArgs {
+    /// Files or directories (default: the current directory, unless --plan is given).
+    pub paths: Vec<PathBuf>,
+    /// A Terraform plan as JSON (`terraform show -json PLANFILE`), of any name;
+    /// repeatable. `.json` files under PATHs that are plans are found by their content.
+    #[arg(long = "plan", value_name = "FILE")]
+    pub plans: Vec<PathBuf>,
+    /// The directory of the configuration a plan was made from, so findings point at the
+    /// .tf files (default: the plan file's directory, then the current directory).
+    #[arg(long = "tf-dir", value_name = "DIR")]
+    pub tf_dir: Option<PathBuf>,
+    /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (IDs or families, comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Set a Terraform root variable (repeatable): --var name=value.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Load Terraform variables from a .tfvars or .tfvars.json file (repeatable).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// One of your own AWS account IDs (repeatable): trust in it is not cross-account.
+    #[arg(long = "account-id", value_name = "ID", value_parser = parse_account_id)]
+    pub account_ids: Vec<String>,
+    /// Read this configuration file instead of looking for `.rolegraph.yaml` from the
+    /// scan root up.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// No progress bar (it is only drawn when standard error is a terminal anyway).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// What a command runs with (the high-level layer): the flags over the configuration
+/// file.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub scan: ScanOptions,
+    /// `fail-on` of the configuration file (`--fail-on` wins over it).
+    pub fail_on: Option<FailOn>,
+    /// `baseline` of the configuration file (relative to the current directory).
+    pub baseline: Option<PathBuf>,
+    pub quiet: bool,
+}
+
+impl ScanArgs {
+    /// Merge the flags with the configuration file (given with `--config`, else found
+    /// from the scan root up): flags win. An error says which flag or file is wrong.
+    pub fn resolve(self) -> Result<Settings, crate::error::Error> {
+        let paths = if self.paths.is_empty() && self.plans.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths
+        };
+        // The configuration: given, or found from the scan root (or the plan) up.
+        let config_path = self.config.or_else(|| {
+            paths
+                .first()
+                .or(self.plans.first())
+                .and_then(|p| discover(p))
+        });
+        let loaded = config_path.as_deref().map(load).transpose()?;
+        let cfg = loaded
+            .as_ref()
+            .map(|l| l.config.clone())
+            .unwrap_or_default();
+        // Flags override the configuration.
+        let select = if self.select.is_empty() {
+            cfg.select.clone()
+        } else {
+            self.select
+        };
+        let ignore = if self.ignore.is_empty() {
+            cfg.ignore.clone()
+        } else {
+            self.ignore
+        };
+        let mut var_files = loaded.as_ref().map(|l| l.var_files()).unwrap_or_default();
+        var_files.extend(self.var_files);
+        let exclude = match &loaded {
+            Some(l) => l.exclude()?,
+            None => None,
+        };
+        let vars = parse_vars(self.vars)?;
+        for f in &var_files {
+            if !f.is_file() {
+                return Err(UsageError::NoSuchFile {
+                    flag: "--var-file",
+                    path: f.clone(),
+                }
+                .into());
+            }
+        }
+        for f in &self.plans {
+            if !f.is_file() {
+                return Err(UsageError::NoSuchFile {
+                    flag: "--plan",
+                    path: f.clone(),
+                }
+                .into());
+            }
+        }
+        if let Some(d) = &self.tf_dir
+            && !d.is_dir()
+        {
+            return Err(UsageError::NoSuchDirectory {
+                flag: "--tf-dir",
+                path: d.clone(),
+            }
+            .into());
+        }
+        for s in select.iter().chain(ignore.iter()) {
+            if !crate::rules::is_rule_or_family(s) {
+                return Err(UsageError::UnknownRule(s.clone()).into());
+            }
+        }
+        let mut account_ids = cfg.account_ids.clone();
+        account_ids.extend(self.account_ids);
+        Ok(Settings {
+            scan: ScanOptions {
+                paths,
+                vars: VarInputs { var_files, vars },
+                select,
+                ignore,
+                severity: cfg.severity.clone(),
+                exclude,
+                account_ids,
+                plans: self.plans,
+                plan_locations: crate::parse::plan::Locations {
+                    tf_dir: self.tf_dir,
+                },
+                changed_only: false,
+            },
+            fail_on: cfg.fail_on,
+            baseline: loaded.as_ref().and_then(|l| l.baseline()),
+            quiet: self.quiet,
+        })
+    }
+}
+
+/// `--var NAME=VALUE` pairs.
+fn parse_vars(vars: Vec<String>) -> Result<Vec<(String, String)>, UsageError> {
+    let mut parsed = Vec::new();
+    for v in vars {
+        match v.split_once('=') {
+            Some((k, val)) if !k.trim().is_empty() => {
+                parsed.push((k.trim().to_string(), val.to_string()))
+            }
+            _ => return Err(UsageError::Var(v)),
+        }
+    }
+    Ok(parsed)
 }
 
 #[cfg(test)]
@@ -322,18 +557,20 @@ mod tests {
 
     #[test]
     fn unknown_keys_name_the_key_and_line() {
-        let e = parse("fail-on: high\n\nfial-on: low\n").unwrap_err();
+        let e = parse("fail-on: high\n\nfial-on: low\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             e.starts_with("3:1: unknown key `fial-on` (the keys are `fail-on`, `select`"),
             "{e}"
         );
-        let e = parse("fail-on: sometimes\n").unwrap_err();
+        let e = parse("fail-on: sometimes\n").unwrap_err().to_string();
         assert!(
             e.starts_with("1:10: fail-on: unknown variant `sometimes`, expected one of"),
             "{e}"
         );
         let e = parse("severity:\n  PRIV002: severe\n").unwrap_err();
-        assert!(e.starts_with("2:12: "), "{e}");
+        assert_eq!((e.line, e.column), (2, 12), "{e}");
     }
 
     #[test]
@@ -354,5 +591,51 @@ mod tests {
         assert!(!x.matches(Path::new("/elsewhere/legacy/main.tf")));
         assert!(Exclude::new(&base, &["a[".into()]).is_err());
         assert!(Exclude::new(&base, &[]).unwrap().is_none());
+    }
+
+    #[test]
+    fn resolve_errors_tell_their_kind() {
+        use crate::error::Error;
+        let dir = tempfile::tempdir().unwrap();
+        let args = |config: &str, var_file: &str| ScanArgs {
+            paths: vec![dir.path().to_path_buf()],
+            config: Some(dir.path().join(config)),
+            var_files: vec![dir.path().join(var_file)],
+            ..Default::default()
+        };
+        std::fs::write(dir.path().join("bad.yaml"), "fial-on: low\n").unwrap();
+        std::fs::write(dir.path().join("wrong.yaml"), "select: [XYZ]\n").unwrap();
+        std::fs::write(dir.path().join("ok.yaml"), "").unwrap();
+        std::fs::write(dir.path().join("a.tfvars"), "").unwrap();
+        let e = args("missing.yaml", "a.tfvars").resolve().unwrap_err();
+        assert!(matches!(e, Error::Config(ConfigError::Read { .. })), "{e}");
+        let e = args("bad.yaml", "a.tfvars").resolve().unwrap_err();
+        assert!(
+            matches!(&e, Error::Config(ConfigError::Syntax { source, .. }) if source.line == 1),
+            "{e}"
+        );
+        let e = args("wrong.yaml", "a.tfvars").resolve().unwrap_err();
+        assert!(
+            matches!(e, Error::Config(ConfigError::Invalid { .. })),
+            "{e}"
+        );
+        let e = args("ok.yaml", "missing.tfvars").resolve().unwrap_err();
+        assert!(
+            matches!(
+                e,
+                Error::Usage(UsageError::NoSuchFile {
+                    flag: "--var-file",
+                    ..
+                })
+            ),
+            "{e}"
+        );
+        let mut a = args("ok.yaml", "a.tfvars");
+        a.vars = vec!["novalue".into()];
+        let e = a.resolve().unwrap_err();
+        assert!(matches!(e, Error::Usage(UsageError::Var(_))), "{e}");
+        assert_eq!(e.exit_code(), 2);
+        let s = args("ok.yaml", "a.tfvars").resolve().unwrap();
+        assert_eq!(s.scan.vars.var_files, [dir.path().join("a.tfvars")]);
     }
 }

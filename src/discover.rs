@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Default)]
-pub struct Inputs {
+pub(crate) struct Inputs {
     /// Terraform root modules with the scan root each was found under.
-    pub terraform_roots: Vec<(PathBuf, PathBuf)>,
+    pub(crate) terraform_roots: Vec<(PathBuf, PathBuf)>,
     /// YAML / JSON files that may be CloudFormation templates (decided by content).
-    pub template_candidates: Vec<PathBuf>,
+    pub(crate) template_candidates: Vec<PathBuf>,
     /// Paths that could not be read or do not exist.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 fn skip_dir(name: &str) -> bool {
@@ -30,7 +30,7 @@ fn skip_dir(name: &str) -> bool {
 
 /// Sort the inputs under `paths`. Entries of the walk that `exclude` matches are skipped
 /// (paths given directly are always read).
-pub fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclude>) -> Inputs {
+pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclude>) -> Inputs {
     let mut inputs = Inputs::default();
     let mut module_dirs: BTreeSet<(PathBuf, PathBuf)> = BTreeSet::new();
     for p in paths {
@@ -207,7 +207,7 @@ fn is_template_candidate(p: &Path) -> bool {
 }
 
 /// The display form of a path in findings: as given, with forward slashes.
-pub fn display(p: &Path) -> String {
+pub(crate) fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
@@ -215,7 +215,7 @@ pub fn display(p: &Path) -> String {
 /// JSON document with `format_version` and `planned_values` or `resource_changes` is one
 /// (a state file has no planned values; a template has no format version). This is the
 /// quick test on the text; the parser checks the keys are at the top level.
-pub fn looks_like_plan(p: &Path, text: &str) -> bool {
+pub(crate) fn looks_like_plan(p: &Path, text: &str) -> bool {
     let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
     ext.eq_ignore_ascii_case("json")
         && text

@@ -3,8 +3,9 @@
 //! service and access level with the resources they apply to. A role, user or group can be
 //! explained too: its policies, its permissions, and the workloads that run as it.
 
+use crate::ScanOptions;
 use crate::document::Resource;
-use crate::graph::{EdgeKind, Graph};
+use crate::graph::EdgeKind;
 use crate::iam::dataset::{self, AccessLevel};
 use crate::iam::escalation::Scope;
 use crate::iam::eval::{covers_resources, statement_allows};
@@ -12,65 +13,64 @@ use crate::model::Model;
 use crate::model::permissions::{Origin, PrincipalPolicies, is_principal};
 use crate::model::policy::{PolicyDocument, Tri};
 use crate::value::{Span, Value};
-use crate::{ScanOptions, load};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Serialize)]
 pub struct Explanation {
-    pub address: String,
-    pub resource_type: String,
-    pub location: String,
+    pub(crate) address: String,
+    pub(crate) resource_type: String,
+    pub(crate) location: String,
     /// The roles the resource runs as (a workload), or the principal itself.
-    pub principals: Vec<PrincipalView>,
+    pub(crate) principals: Vec<PrincipalView>,
     /// For a principal: the workloads that run as it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub used_by: Vec<Step>,
+    pub(crate) used_by: Vec<Step>,
 }
 
 #[derive(Serialize, Clone)]
 pub struct Step {
-    pub address: String,
+    pub(crate) address: String,
     /// How it links to the next step (`instance profile`, `task role`).
-    pub link: String,
-    pub location: String,
+    pub(crate) link: String,
+    pub(crate) location: String,
 }
 
 #[derive(Serialize)]
 pub struct PrincipalView {
-    pub address: String,
-    pub location: String,
+    pub(crate) address: String,
+    pub(crate) location: String,
     /// The steps from the workload to the principal (workload first), when explaining a
     /// workload.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub path: Vec<Step>,
+    pub(crate) path: Vec<Step>,
     /// The principals the trust policy names (roles only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub trusts: Vec<String>,
-    pub policies: Vec<PolicyView>,
-    pub boundary: Option<PolicyView>,
+    pub(crate) trusts: Vec<String>,
+    pub(crate) policies: Vec<PolicyView>,
+    pub(crate) boundary: Option<PolicyView>,
     /// False when a policy or the boundary is not statically known: the permissions below
     /// may be more or fewer.
-    pub complete: bool,
+    pub(crate) complete: bool,
     /// service -> access level -> what is granted.
-    pub permissions: BTreeMap<String, BTreeMap<String, Grant>>,
+    pub(crate) permissions: BTreeMap<String, BTreeMap<String, Grant>>,
 }
 
 #[derive(Serialize)]
 pub struct PolicyView {
-    pub name: String,
+    pub(crate) name: String,
     /// `written`, `aws-managed`, `unknown`.
-    pub kind: &'static str,
-    pub location: String,
+    pub(crate) kind: &'static str,
+    pub(crate) location: String,
 }
 
 #[derive(Serialize, Default)]
 pub struct Grant {
-    pub actions: Vec<String>,
-    pub resources: Vec<String>,
+    pub(crate) actions: Vec<String>,
+    pub(crate) resources: Vec<String>,
     /// Granted only under a condition (or the statement has parts not statically known).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub conditional: bool,
+    pub(crate) conditional: bool,
 }
 
 fn loc(span: &Span) -> String {
@@ -85,26 +85,31 @@ fn matches(r: &Resource, target: &str) -> bool {
     r.address == target || r.ref_address == target
 }
 
-/// Explain every resource that `target` names in the scan of `opts.paths`. An error names
-/// what is missing.
-pub fn explain(opts: &ScanOptions, target: &str) -> Result<Vec<Explanation>, String> {
-    let (docs, _, _) = load(opts);
-    let mut out = Vec::new();
-    for doc in docs {
-        if !doc.resources.iter().any(|r| matches(r, target)) {
-            continue;
+/// Why there is nothing to explain.
+#[derive(Debug, thiserror::Error)]
+pub enum ExplainError {
+    #[error(
+        "no resource {0} in the scanned files (give a Terraform address such as aws_lambda_function.api or a CloudFormation logical ID)"
+    )]
+    NoResource(String),
+}
+
+/// Explain every resource that `target` names in the scan `opts` describes (its paths,
+/// variables and configuration, as `rolegraph scan` reads them).
+pub fn explain(opts: &ScanOptions, target: &str) -> Result<Vec<Explanation>, ExplainError> {
+    let parsed = crate::parse_each(opts, &|_, _| {}, |p| {
+        if !p.doc.resources.iter().any(|r| matches(r, target)) {
+            return Vec::new();
         }
-        let model = Model::build(Graph::build(doc.resources));
-        for (i, r) in model.graph.resources.iter().enumerate() {
-            if matches(r, target) {
-                out.push(explain_one(&model, i));
-            }
-        }
-    }
+        let model = crate::build_model(p.doc.resources, &opts.account_ids);
+        (0..model.graph.resources.len())
+            .filter(|&i| matches(model.resource(i), target))
+            .map(|i| explain_one(&model, i))
+            .collect()
+    });
+    let mut out: Vec<Explanation> = parsed.results.into_iter().flatten().flatten().collect();
     if out.is_empty() {
-        return Err(format!(
-            "no resource {target} in the scanned files (give a Terraform address such as aws_lambda_function.api or a CloudFormation logical ID)"
-        ));
+        return Err(ExplainError::NoResource(target.to_string()));
     }
     out.sort_by(|a, b| a.address.cmp(&b.address).then(a.location.cmp(&b.location)));
     Ok(out)

@@ -24,7 +24,7 @@ impl Severity {
         }
     }
     /// SARIF `level` per RULES.md.
-    pub fn sarif_level(self) -> &'static str {
+    pub(crate) fn sarif_level(self) -> &'static str {
         match self {
             Severity::Critical | Severity::High => "error",
             Severity::Medium => "warning",
@@ -32,7 +32,7 @@ impl Severity {
         }
     }
     /// SARIF `properties.security-severity` per RULES.md.
-    pub fn security_severity(self) -> &'static str {
+    pub(crate) fn security_severity(self) -> &'static str {
         match self {
             Severity::Critical => "9.5",
             Severity::High => "8.0",
@@ -78,7 +78,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(
+    pub(crate) fn new(
         rule_id: &'static str,
         severity: Severity,
         span: Span,
@@ -97,7 +97,7 @@ impl Finding {
             suppressed: None,
         }
     }
-    pub fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
+    pub(crate) fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
         if !span.is_none() {
             self.related.push(Related {
                 span,
@@ -106,7 +106,7 @@ impl Finding {
         }
         self
     }
-    pub fn key(mut self, key: impl Into<String>) -> Finding {
+    pub(crate) fn key(mut self, key: impl Into<String>) -> Finding {
         self.key = key.into();
         self
     }
@@ -135,7 +135,7 @@ impl Report {
             .any(|d| d.level == crate::document::DiagLevel::Error)
     }
     /// Number of findings of a severity that are not suppressed.
-    pub fn count(&self, sev: Severity) -> usize {
+    pub(crate) fn count(&self, sev: Severity) -> usize {
         self.active().filter(|f| f.severity == sev).count()
     }
     /// The findings that are not suppressed: what is printed one by one and what the gate
@@ -144,7 +144,7 @@ impl Report {
         self.findings.iter().filter(|f| f.suppressed.is_none())
     }
     /// Number of findings suppressed in source.
-    pub fn suppressed(&self) -> usize {
+    pub(crate) fn suppressed(&self) -> usize {
         self.findings.len() - self.active().count()
     }
 }

@@ -6,8 +6,11 @@
 use crate::document::Document;
 use crate::report::{OutputFormat, RenderOptions};
 use crate::rules::meta;
-use crate::{check, finish, parse, rules};
+use crate::{check, check_file, finish, parse, rules};
 use std::sync::Arc;
+
+/// The name a plan given as text is read under.
+const PLAN: &str = "plan.json";
 
 /// A Terraform file (`main.tf`) given as text.
 pub fn terraform(text: &str) -> String {
@@ -49,16 +52,29 @@ pub fn terraform_plan(text: &str) -> String {
             "/nonexistent/rolegraph-in-memory-plan",
         )),
     };
-    let path = std::path::Path::new("plan.json");
+    let path = std::path::Path::new(PLAN);
     let doc = parse::plan::load(path, text, &locations, true).unwrap_or_default();
-    report("plan.json", text, doc)
+    report(PLAN, text, doc)
 }
 
-/// Check the document (with one account ID of the organisation), render it in every
-/// format (text with snippets of `text`), and return the JSON.
+/// Check the document (with one account ID of the organisation) and, unless it is a
+/// plan, run the file rules over `text` as a scan does; render it in every format (text
+/// with snippets of `text`), and return the JSON.
 fn report(name: &str, text: &str, doc: Document) -> String {
     let rules = rules::all();
-    let (findings, diagnostics) = check(doc, &rules, &["123456789012".to_string()]);
+    let file: Arc<str> = Arc::from(name);
+    let declared: Vec<(u32, String)> = doc
+        .resources
+        .iter()
+        .filter(|r| r.span.file == file)
+        .map(|r| (r.span.line, r.address.clone()))
+        .collect();
+    // A plan holds what Terraform will write, not what someone wrote: file rules skip it.
+    let is_plan = name == PLAN;
+    let (mut findings, diagnostics) = check(doc, &rules, &["123456789012".to_string()]);
+    if !is_plan {
+        findings.extend(check_file(&rules, &file, text, &declared));
+    }
     let report = finish(findings, diagnostics, 1, &rules);
     let metas: Vec<&meta::RuleMeta> = report
         .rules_run
@@ -84,4 +100,26 @@ fn report(name: &str, text: &str, doc: Document) -> String {
         crate::report::render(&report, format, &opts);
     }
     crate::report::render(&report, OutputFormat::Json, &opts)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The rule IDs of a JSON report.
+    fn ids(json: &str) -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn file_rules_run_over_written_text_not_plans() {
+        let tf = "provider \"aws\" {\n  access_key = \"AKIAQWERTYUIOPASDFGH\"\n}\n";
+        assert_eq!(ids(&super::terraform(tf)), ["CRED001"]);
+        let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {}}, "variables": {"k": {"value": "AKIAQWERTYUIOPASDFGH"}}}"#;
+        assert!(ids(&super::terraform_plan(plan)).is_empty());
+    }
 }

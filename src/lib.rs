@@ -1,15 +1,24 @@
 //! rolegraph: how does each AWS compute workload get its credentials, and is that safe?
 //!
 //! The pipeline (see DESIGN.md): discover -> parse -> resolve -> graph -> model -> rules ->
-//! report. [`scan`] runs all of it.
+//! report. [`scan`] runs all of it. Every command goes through the same stages with the
+//! same [`ScanOptions`] (resolved from flags and `.rolegraph.yaml` by
+//! [`config::ScanArgs::resolve`]): `parse_each` discovers and parses the inputs in
+//! parallel, `build_model` makes an input's graph and model; `scan` and `baseline` run the
+//! rules over them ([`scan_with_progress`]), `graph` keeps the models to draw them
+//! ([`report::graph::view`]), `explain` reads the model of the inputs that declare its
+//! target ([`explain::explain`]).
 
 pub mod baseline;
 pub mod conditions;
 pub mod config;
-pub mod discover;
+pub(crate) mod discover;
 pub mod document;
+pub mod error;
 pub mod explain;
 pub mod finding;
+/// In-memory entry points for the fuzz targets: not part of the API.
+#[doc(hidden)]
 pub mod fuzzing;
 pub mod graph;
 pub mod iam;
@@ -21,13 +30,14 @@ pub mod secrets;
 pub mod suppress;
 pub mod value;
 
-use document::{DiagLevel, Diagnostic, Document};
+use document::{Diagnostic, Document};
 use finding::{Finding, Report};
 use parse::hcl::module::VarInputs;
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// What to scan and how.
 #[derive(Clone, Debug, Default)]
@@ -57,20 +67,8 @@ pub struct ScanOptions {
 
 impl ScanOptions {
     /// The rules this scan runs.
-    pub fn rules(&self) -> Vec<&'static dyn rules::Rule> {
-        let matches = |list: &[String], id: &str| {
-            list.iter().any(|s| {
-                s.eq_ignore_ascii_case(id)
-                    || (!s.is_empty()
-                        && id.starts_with(&s.to_ascii_uppercase())
-                        && s.chars().all(|c| c.is_ascii_alphabetic()))
-            })
-        };
-        rules::all()
-            .into_iter()
-            .filter(|r| self.select.is_empty() || matches(&self.select, r.id()))
-            .filter(|r| !matches(&self.ignore, r.id()))
-            .collect()
+    pub(crate) fn rules(&self) -> Vec<rules::AnyRule> {
+        rules::select(&self.select, &self.ignore)
     }
 }
 
@@ -78,62 +76,97 @@ impl ScanOptions {
 /// Terraform root module (with its modules) or a template. Called from parser threads.
 pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 
-/// Parse every input into documents (one per Terraform root module, template or plan).
-pub fn load(opts: &ScanOptions) -> (Vec<Document>, Vec<Diagnostic>, Vec<std::sync::Arc<str>>) {
-    load_with_progress(opts, &|_, _| {})
+/// One unit of parallel work.
+enum Input<'a> {
+    /// A Terraform root module directory and the scan root it was found under.
+    Root(&'a PathBuf, &'a PathBuf),
+    /// A file that may be a plan or a template; `true` when given with `--plan`.
+    File(&'a PathBuf, bool),
 }
 
-/// [`load`], telling `progress` after each input.
-pub fn load_with_progress(
+/// One input, parsed.
+pub(crate) struct Parsed {
+    pub(crate) doc: Document,
+    /// The files it was read from.
+    pub(crate) files: BTreeSet<Arc<str>>,
+}
+
+/// What [`parse_each`] hands back.
+pub(crate) struct ParsedAll<T> {
+    /// What `each` made of every input, in input order.
+    pub(crate) results: Vec<T>,
+    /// What discovery said (unreadable paths, ...); the documents' own diagnostics are in
+    /// the documents.
+    pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// The first stages of the pipeline, shared by every command: discover the inputs under
+/// `opts.paths` (and `opts.plans`), parse each in parallel, and give each document to
+/// `each` in the thread that parsed it. A document is dropped once `each` is done with
+/// it unless `each` keeps it, so memory holds the documents being worked on, not all of
+/// them. Files that turn out to be neither a plan nor a template are skipped.
+pub(crate) fn parse_each<T: Send>(
     opts: &ScanOptions,
     progress: Progress,
-) -> (Vec<Document>, Vec<Diagnostic>, Vec<std::sync::Arc<str>>) {
+    each: impl Fn(Parsed) -> T + Sync,
+) -> ParsedAll<Option<T>> {
     let inputs = discover::discover(&opts.paths, opts.exclude.as_ref());
     // Plans given with --plan first, then the files that may be plans or templates.
-    let candidates: Vec<(&PathBuf, bool)> = opts
-        .plans
+    let jobs: Vec<Input> = inputs
+        .terraform_roots
         .iter()
-        .map(|p| (p, true))
-        .chain(inputs.template_candidates.iter().map(|p| (p, false)))
+        .map(|(dir, root)| Input::Root(dir, root))
+        .chain(opts.plans.iter().map(|p| Input::File(p, true)))
+        .chain(
+            inputs
+                .template_candidates
+                .iter()
+                .map(|p| Input::File(p, false)),
+        )
         .collect();
-    let total = inputs.terraform_roots.len() + candidates.len();
+    let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = || {
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress(n, total);
     };
     progress(0, total);
-    let results: Vec<(Document, BTreeSet<std::sync::Arc<str>>)> = inputs
-        .terraform_roots
+    let results = jobs
         .par_iter()
-        .map(|(dir, root)| {
-            let r = parse::hcl::module::scan_root_module(dir, root, &opts.vars);
+        .map(|job| {
+            let parsed = match job {
+                Input::Root(dir, root) => {
+                    let (doc, files) = parse::hcl::module::scan_root_module(dir, root, &opts.vars);
+                    Some(Parsed { doc, files })
+                }
+                Input::File(p, explicit) => {
+                    load_template(p, &opts.plan_locations, *explicit).map(|doc| {
+                        let mut files = BTreeSet::new();
+                        files.insert(Arc::from(discover::display(p).as_str()));
+                        files.extend(doc.other_files.iter().cloned());
+                        Parsed { doc, files }
+                    })
+                }
+            };
             tick();
-            r
+            parsed.map(&each)
         })
         .collect();
-    let templates: Vec<Option<Document>> = candidates
-        .par_iter()
-        .map(|(p, explicit)| {
-            let d = load_template(p, &opts.plan_locations, *explicit);
-            tick();
-            d
-        })
-        .collect();
-    let mut files = BTreeSet::new();
-    let mut docs = Vec::new();
-    for (d, f) in results {
-        files.extend(f);
-        docs.push(d);
+    ParsedAll {
+        results,
+        diagnostics: inputs.diagnostics,
     }
-    for (d, (p, _)) in templates.into_iter().zip(&candidates) {
-        if let Some(d) = d {
-            files.insert(std::sync::Arc::from(discover::display(p).as_str()));
-            files.extend(d.other_files.iter().cloned());
-            docs.push(d);
-        }
-    }
-    (docs, inputs.diagnostics, files.into_iter().collect())
+}
+
+/// The graph and model of resources, with the scan's configuration (the organisation's
+/// account IDs): what every command builds from a document.
+pub(crate) fn build_model(
+    resources: Vec<document::Resource>,
+    own_accounts: &[String],
+) -> model::Model {
+    let mut model = model::Model::build(graph::Graph::build(resources));
+    model.own_accounts = own_accounts.to_vec();
+    model
 }
 
 /// Read a file that may be a Terraform plan or a CloudFormation template: `None` when it is
@@ -207,27 +240,51 @@ fn load_template(
     parse::cfn::read_template(p, file, &text)
 }
 
-/// Check one document: build its graph and model, run the rules (once per choice of the
-/// undecided conditions its values depend on, see [`variants`]), mark the findings its
-/// resources suppress in source.
-pub fn check(
+/// Check one document: build its graph and model, run the model rules (once per choice of
+/// the undecided conditions its values depend on, see [`conditions`]), mark the findings
+/// its resources suppress in source.
+pub(crate) fn check(
     doc: Document,
-    rules: &[&'static dyn rules::Rule],
+    rules: &[rules::AnyRule],
     own_accounts: &[String],
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut diagnostics = doc.diagnostics;
     let run = |resources: Vec<document::Resource>| {
-        let mut model = model::Model::build(graph::Graph::build(resources));
-        model.own_accounts = own_accounts.to_vec();
+        let model = build_model(resources, own_accounts);
         let mut findings = Vec::new();
         for r in rules {
-            findings.extend(r.check(&model));
+            if let rules::AnyRule::Model(r) = r {
+                findings.extend(r.check(&model));
+            }
         }
         (findings, model.graph.resources)
     };
     let (mut findings, resources) = conditions::check(doc.resources, &run, &mut diagnostics);
     diagnostics.extend(suppress::apply(&mut findings, &resources));
     (findings, diagnostics)
+}
+
+/// Run the file rules among `rules` over one file's text. `resources` are the lines and
+/// addresses of the resources declared in the file.
+pub(crate) fn check_file(
+    rules: &[rules::AnyRule],
+    path: &Arc<str>,
+    text: &str,
+    resources: &[(u32, String)],
+) -> Vec<Finding> {
+    let file = rules::SourceFile {
+        path,
+        text,
+        resources,
+    };
+    rules
+        .iter()
+        .filter_map(|r| match r {
+            rules::AnyRule::File(r) => Some(r.check_file(&file)),
+            rules::AnyRule::Model(_) => None,
+        })
+        .flatten()
+        .collect()
 }
 
 /// Run the whole pipeline.
@@ -242,83 +299,57 @@ pub fn scan(opts: &ScanOptions) -> Report {
 /// between parsing and checking, and memory holds the documents being worked on, not all
 /// of them.
 pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
+    scan_keeping(opts, progress, |_| ()).0
+}
+
+/// [`scan_with_progress`], keeping for each input what `keep` makes of its document
+/// before it is checked (the `graph` command keeps its model).
+pub(crate) fn scan_keeping<T: Send>(
+    opts: &ScanOptions,
+    progress: Progress,
+    keep: impl Fn(&Document) -> T + Sync,
+) -> (Report, Vec<T>) {
     let rules = opts.rules();
-    let inputs = discover::discover(&opts.paths, opts.exclude.as_ref());
-    // Plans given with --plan first, then the files that may be plans or templates.
-    let jobs: Vec<Input> = inputs
-        .terraform_roots
-        .iter()
-        .map(|(dir, root)| Input::Root(dir, root))
-        .chain(opts.plans.iter().map(|p| Input::File(p, true)))
-        .chain(
-            inputs
-                .template_candidates
+    let want_files = rules.iter().any(|r| matches!(r, rules::AnyRule::File(_)));
+    let parsed = parse_each(opts, progress, |Parsed { doc, files }| {
+        let declared = if want_files {
+            doc.resources
                 .iter()
-                .map(|p| Input::File(p, false)),
-        )
-        .collect();
-    let total = jobs.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let tick = || {
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        progress(n, total);
-    };
-    progress(0, total);
-    let want_credentials = rules
-        .iter()
-        .any(|r| r.id() == rules::cred::hardcoded_aws_credentials::ID);
-    let checked: Vec<Checked> = jobs
-        .par_iter()
-        .map(|job| {
-            let mut files = BTreeSet::new();
-            let doc = match job {
-                Input::Root(dir, root) => {
-                    let (d, f) = parse::hcl::module::scan_root_module(dir, root, &opts.vars);
-                    files = f;
-                    Some(d)
-                }
-                Input::File(p, explicit) => {
-                    let d = load_template(p, &opts.plan_locations, *explicit);
-                    if let Some(d) = &d {
-                        files.insert(std::sync::Arc::from(discover::display(p).as_str()));
-                        files.extend(d.other_files.iter().cloned());
-                    }
-                    d
-                }
-            };
-            tick();
-            let Some(doc) = doc else {
-                return Checked::default();
-            };
-            let declared = if want_credentials {
-                doc.resources
-                    .iter()
-                    .map(|r| (r.span.file.clone(), r.span.line, r.address.clone()))
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            let changes = doc.changes.clone();
-            let (mut findings, diagnostics) = check(doc, &rules, &opts.account_ids);
-            if opts.changed_only
-                && let Some(c) = &changes
-            {
-                findings.retain(|f| {
-                    c.addresses.contains(&f.resource)
-                        || f.related.iter().any(|r| c.spans.contains(&r.span))
-                });
-            }
+                .map(|r| (r.span.file.clone(), r.span.line, r.address.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let kept = keep(&doc);
+        let changes = doc.changes.clone();
+        let (mut findings, diagnostics) = check(doc, &rules, &opts.account_ids);
+        if opts.changed_only
+            && let Some(c) = &changes
+        {
+            findings.retain(|f| {
+                c.addresses.contains(&f.resource)
+                    || f.related.iter().any(|r| c.spans.contains(&r.span))
+            });
+        }
+        (
             Checked {
                 findings,
                 diagnostics,
                 is_plan: changes.is_some(),
                 files,
                 declared,
-            }
-        })
-        .collect();
+            },
+            kept,
+        )
+    });
+    let mut checked = Vec::new();
+    let mut kept = Vec::new();
+    for (c, k) in parsed.results.into_iter().flatten() {
+        checked.push(c);
+        kept.push(k);
+    }
     let mut files = BTreeSet::new();
-    // Each file's resources by line, for naming the one a credential is in.
+    // Each file's resources by line, for naming the one a finding of a file rule is in.
     let mut declared: std::collections::HashMap<&str, Vec<(u32, String)>> = Default::default();
     for c in &checked {
         files.extend(c.files.iter().cloned());
@@ -329,15 +360,15 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
                 .push((*line, address.clone()));
         }
     }
-    let files: Vec<std::sync::Arc<str>> = files.into_iter().collect();
-    let mut credentials = Vec::new();
-    if want_credentials {
-        credentials = files
+    let files: Vec<Arc<str>> = files.into_iter().collect();
+    let mut in_files = Vec::new();
+    if want_files {
+        in_files = files
             .par_iter()
             .filter_map(|f| {
                 let text = std::fs::read_to_string(&**f).ok()?;
-                // A plan holds the values Terraform will write, secrets from a vault
-                // included: none of them is written in the code.
+                // File rules read what people write: a plan holds the values Terraform
+                // will write, secrets from a vault included.
                 let path = std::path::Path::new(&**f);
                 if discover::looks_like_plan(path, &text)
                     || opts.plans.iter().any(|p| discover::display(p) == **f)
@@ -345,25 +376,23 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
                     return None;
                 }
                 let here = declared.get(&**f).map(Vec::as_slice).unwrap_or(&[]);
-                Some(rules::cred::hardcoded_aws_credentials::scan_file(
-                    f, &text, here,
-                ))
+                Some(check_file(&rules, f, &text, here))
             })
             .flatten()
             .collect();
     }
     let files_scanned = files.len();
     let any_plan = checked.iter().any(|c| c.is_plan);
-    let mut diagnostics = inputs.diagnostics;
+    let mut diagnostics = parsed.diagnostics;
     let mut findings = Vec::new();
     let mut left_out = 0;
     // With --changed-only, a plan says what changes: the findings of configurations and
-    // templates scanned beside it (and of credentials written in files) are not this
+    // templates scanned beside it (and of file rules over written files) are not this
     // change's.
     if opts.changed_only && any_plan {
-        left_out += credentials.len();
+        left_out += in_files.len();
     } else {
-        findings.extend(credentials);
+        findings.extend(in_files);
     }
     for c in checked {
         if opts.changed_only && any_plan && !c.is_plan {
@@ -396,36 +425,28 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
             f.severity = *s.1;
         }
     }
-    finish(findings, diagnostics, files_scanned, &rules)
-}
-
-/// One unit of parallel work.
-enum Input<'a> {
-    /// A Terraform root module directory and the scan root it was found under.
-    Root(&'a PathBuf, &'a PathBuf),
-    /// A file that may be a plan or a template; `true` when given with `--plan`.
-    File(&'a PathBuf, bool),
+    (finish(findings, diagnostics, files_scanned, &rules), kept)
 }
 
 /// What the task of one input hands back.
-#[derive(Default)]
 struct Checked {
     findings: Vec<Finding>,
     diagnostics: Vec<Diagnostic>,
     /// The input is a plan.
     is_plan: bool,
     /// The files it was read from.
-    files: BTreeSet<std::sync::Arc<str>>,
-    /// Its resources: file, line, address (for naming the resource a credential is in).
-    declared: Vec<(std::sync::Arc<str>, u32, String)>,
+    files: BTreeSet<Arc<str>>,
+    /// Its resources: file, line, address (for naming the resource a finding of a file
+    /// rule is in).
+    declared: Vec<(Arc<str>, u32, String)>,
 }
 
 /// Sort, de-duplicate and fingerprint findings; sort diagnostics.
-pub fn finish(
+pub(crate) fn finish(
     mut findings: Vec<Finding>,
     mut diagnostics: Vec<Diagnostic>,
     files_scanned: usize,
-    rules: &[&'static dyn rules::Rule],
+    rules: &[rules::AnyRule],
 ) -> Report {
     for f in &mut findings {
         f.related.dedup();
@@ -470,11 +491,6 @@ pub fn finish(
         rules_run: rules.iter().map(|r| r.id()).collect(),
         baselined: 0,
     }
-}
-
-/// Did the scan fail to read something (the gate fails closed on it)?
-pub fn has_errors(diags: &[Diagnostic]) -> bool {
-    diags.iter().any(|d| d.level == DiagLevel::Error)
 }
 
 #[cfg(test)]

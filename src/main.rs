@@ -1,13 +1,15 @@
-//! The `rolegraph` command line: wires clap to the library.
+//! The `rolegraph` command line: parse the flags (clap), run the command, map its result
+//! to the exit code (0 no finding at or above `--fail-on`, 1 findings, 2 a usage or
+//! input/output error, or inputs that could not be parsed). The merge of flags and
+//! configuration file is `rolegraph::config`; the scan is the library's.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rolegraph::ScanOptions;
-use rolegraph::config::FailOn;
-use rolegraph::parse::hcl::module::VarInputs;
+use rolegraph::config::{FailOn, ScanArgs, Settings};
+use rolegraph::error::{Error, Outcome};
 use rolegraph::report::{OutputFormat, RenderOptions};
 use rolegraph::rules::meta;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 fn long_version() -> &'static str {
@@ -46,29 +48,6 @@ enum ExplainFormat {
     Json,
 }
 
-/// A 12-digit AWS account ID.
-fn parse_account_id(s: &str) -> Result<String, String> {
-    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
-        Ok(s.to_string())
-    } else {
-        Err(format!("{s:?} is not an AWS account ID (12 digits)"))
-    }
-}
-
-/// `--var NAME=VALUE` pairs, or the usage error.
-fn parse_vars(vars: Vec<String>) -> Result<Vec<(String, String)>, String> {
-    let mut parsed = Vec::new();
-    for v in vars {
-        match v.split_once('=') {
-            Some((k, val)) if !k.trim().is_empty() => {
-                parsed.push((k.trim().to_string(), val.to_string()))
-            }
-            _ => return Err(format!("--var expects NAME=VALUE, got {v:?}")),
-        }
-    }
-    Ok(parsed)
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 enum GraphFormat {
     /// Graphviz DOT (`dot -Tsvg`).
@@ -79,169 +58,315 @@ enum GraphFormat {
     Json,
 }
 
-/// What to scan and how: shared by `scan` and `baseline`.
-#[derive(clap::Args)]
-struct Inputs {
-    /// Files or directories (default: the current directory, unless --plan is given).
-    paths: Vec<PathBuf>,
-    /// A Terraform plan as JSON (`terraform show -json PLANFILE`), of any name;
-    /// repeatable. `.json` files under PATHs that are plans are found by their content.
-    #[arg(long = "plan", value_name = "FILE")]
-    plans: Vec<PathBuf>,
-    /// The directory of the configuration a plan was made from, so findings point at the
-    /// .tf files (default: the plan file's directory, then the current directory).
-    #[arg(long = "tf-dir", value_name = "DIR")]
-    tf_dir: Option<PathBuf>,
-    /// Run only these rules (IDs or families, comma-separated: IMDS001,WL).
-    #[arg(long, value_delimiter = ',')]
-    select: Vec<String>,
-    /// Do not run these rules (IDs or families, comma-separated).
-    #[arg(long, value_delimiter = ',')]
-    ignore: Vec<String>,
-    /// Set a Terraform root variable (repeatable): --var name=value.
-    #[arg(long = "var", value_name = "NAME=VALUE")]
-    vars: Vec<String>,
-    /// Load Terraform variables from a .tfvars or .tfvars.json file (repeatable).
-    #[arg(long = "var-file", value_name = "FILE")]
-    var_files: Vec<PathBuf>,
-    /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
-    #[arg(long)]
-    allow_parse_errors: bool,
-    /// One of your own AWS account IDs (repeatable): trust in it is not cross-account.
-    #[arg(long = "account-id", value_name = "ID", value_parser = parse_account_id)]
-    account_ids: Vec<String>,
-    /// Read this configuration file instead of looking for `.rolegraph.yaml` from the
-    /// scan root up.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
-    /// No progress bar (it is only drawn when standard error is a terminal anyway).
-    #[arg(long, short)]
-    quiet: bool,
+#[derive(Subcommand)]
+enum Command {
+    /// Scan Terraform (configurations and plans) and CloudFormation under the given paths.
+    Scan {
+        #[command(flatten)]
+        args: ScanArgs,
+        /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
+        #[arg(long)]
+        allow_parse_errors: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Exit 1 when a finding has this severity or higher (findings suppressed in
+        /// source never count) [default: high, or `fail-on` of the configuration].
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Report only findings about resources a plan creates, updates or replaces (or
+        /// whose path goes through one).
+        #[arg(long)]
+        changed_only: bool,
+        /// Leave out the findings recorded in this baseline (see `rolegraph baseline`).
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+    },
+    /// Record the findings of a scan in a baseline file, for `scan --baseline`.
+    Baseline {
+        #[command(flatten)]
+        args: ScanArgs,
+        /// Do not fail (exit 2) when a file cannot be parsed; record the rest.
+        #[arg(long)]
+        allow_parse_errors: bool,
+        /// The baseline file to write.
+        #[arg(long, short)]
+        output: PathBuf,
+    },
+    /// List the rules, or show one rule's full documentation.
+    Rules {
+        /// Rule ID (IMDS001) or slug (imdsv2-not-required): print its documentation, with
+        /// Terraform and CloudFormation examples and the equivalent checks of other tools.
+        rule: Option<String>,
+    },
+    /// Draw the credential graph: workloads -> launch templates and instance profiles ->
+    /// roles -> policies, with the resources that have findings marked.
+    Graph {
+        #[command(flatten)]
+        args: ScanArgs,
+        /// Do not fail (exit 2) when a file cannot be parsed; draw the rest.
+        #[arg(long)]
+        allow_parse_errors: bool,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+        /// Write the drawing to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Show how a workload gets its credentials (workload -> profile -> role -> policies)
+    /// and what they allow; or, given a rule ID, the rule's documentation.
+    Explain {
+        /// A Terraform address (aws_lambda_function.api, module.x.aws_iam_role.r) or a
+        /// CloudFormation logical ID; or a rule ID (IMDS001) or slug.
+        target: String,
+        #[command(flatten)]
+        args: ScanArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+    },
 }
 
-/// The scan the inputs ask for, with what the configuration file adds.
-struct Prepared {
-    opts: ScanOptions,
-    /// `fail-on` of the configuration file.
-    fail_on: Option<FailOn>,
-    allow_parse_errors: bool,
-    quiet: bool,
-    /// `baseline` of the configuration file (relative to the file's directory).
-    baseline: Option<PathBuf>,
-}
-
-impl Inputs {
-    /// The scan options (flags over the configuration file), or a usage error.
-    fn prepare(self) -> Result<Prepared, String> {
-        let paths = if self.paths.is_empty() && self.plans.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            self.paths
-        };
-        // The configuration: given, or found from the scan root (or the plan) up.
-        let config_path = self.config.or_else(|| {
-            paths
-                .first()
-                .or(self.plans.first())
-                .and_then(|p| rolegraph::config::discover(p))
-        });
-        let loaded = match config_path.as_deref().map(rolegraph::config::load) {
-            Some(Ok(l)) => Some(l),
-            Some(Err(e)) => return Err(e.to_string()),
-            None => None,
-        };
-        let cfg = loaded
-            .as_ref()
-            .map(|l| l.config.clone())
-            .unwrap_or_default();
-        // Flags override the configuration.
-        let select = if self.select.is_empty() {
-            cfg.select.clone()
-        } else {
-            self.select
-        };
-        let ignore = if self.ignore.is_empty() {
-            cfg.ignore.clone()
-        } else {
-            self.ignore
-        };
-        let mut var_files = loaded.as_ref().map(|l| l.var_files()).unwrap_or_default();
-        var_files.extend(self.var_files);
-        let exclude = match loaded.as_ref().map(|l| l.exclude()) {
-            Some(Ok(x)) => x,
-            Some(Err(e)) => return Err(e.to_string()),
-            None => None,
-        };
-        let parsed_vars = parse_vars(self.vars)?;
-        for f in &var_files {
-            if !f.is_file() {
-                return Err(format!("--var-file {}: no such file", f.display()));
-            }
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code())
         }
-        for f in &self.plans {
-            if !f.is_file() {
-                return Err(format!("--plan {}: no such file", f.display()));
-            }
-        }
-        if let Some(d) = &self.tf_dir
-            && !d.is_dir()
-        {
-            return Err(format!("--tf-dir {}: no such directory", d.display()));
-        }
-        for s in select.iter().chain(ignore.iter()) {
-            if !rolegraph::rules::is_rule_or_family(s) {
-                return Err(format!(
-                    "unknown rule or family {s:?}; `rolegraph rules` lists them"
-                ));
-            }
-        }
-        let mut account_ids = cfg.account_ids.clone();
-        account_ids.extend(self.account_ids);
-        Ok(Prepared {
-            opts: ScanOptions {
-                paths,
-                vars: VarInputs {
-                    var_files,
-                    vars: parsed_vars,
-                },
-                select,
-                ignore,
-                severity: cfg.severity.clone(),
-                exclude,
-                account_ids,
-                plans: self.plans,
-                plan_locations: rolegraph::parse::plan::Locations {
-                    tf_dir: self.tf_dir,
-                },
-                changed_only: false,
-            },
-            fail_on: cfg.fail_on,
-            baseline: loaded.as_ref().and_then(|l| l.baseline()),
-            allow_parse_errors: self.allow_parse_errors,
-            quiet: self.quiet,
-        })
     }
 }
 
-/// Run a scan, with a progress bar when standard error is a terminal.
-fn run_scan(opts: &ScanOptions, quiet: bool) -> rolegraph::finding::Report {
-    if !quiet && std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(0);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} parsing {bar:30} {pos}/{len} inputs ({elapsed})",
+fn run(command: Command) -> Result<Outcome, Error> {
+    match command {
+        Command::Scan {
+            args,
+            allow_parse_errors,
+            format,
+            output,
+            fail_on,
+            changed_only,
+            baseline,
+        } => {
+            let mut settings = args.resolve()?;
+            settings.scan.changed_only = changed_only;
+            let fail_on = fail_on.or(settings.fail_on).unwrap_or(FailOn::High);
+            // The flag, else the configuration file's.
+            let baseline = baseline.or(settings.baseline.clone());
+            scan(
+                &settings,
+                allow_parse_errors,
+                format,
+                output.as_deref(),
+                fail_on,
+                baseline.as_deref(),
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        let report = rolegraph::scan_with_progress(opts, &|done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        });
-        bar.finish_and_clear();
-        report
-    } else {
-        rolegraph::scan(opts)
+        }
+        Command::Baseline {
+            args,
+            allow_parse_errors,
+            output,
+        } => record_baseline(&args.resolve()?, allow_parse_errors, &output),
+        Command::Rules { rule: None } => {
+            print!("{}", meta::rules_text());
+            Ok(Outcome::Pass)
+        }
+        Command::Rules { rule: Some(rule) } => match meta::find(&rule) {
+            Some(m) => {
+                print!("{}", meta::explain_text(m));
+                Ok(Outcome::Pass)
+            }
+            None => Err(Error::NoSuchRule(rule)),
+        },
+        Command::Graph {
+            args,
+            allow_parse_errors,
+            format,
+            output,
+        } => graph(
+            &args.resolve()?,
+            allow_parse_errors,
+            format,
+            output.as_deref(),
+        ),
+        Command::Explain {
+            target,
+            args,
+            format,
+        } => {
+            // A rule's documentation, unless there is something to scan.
+            if args.paths.is_empty()
+                && args.plans.is_empty()
+                && let Some(m) = meta::all()
+                    .iter()
+                    .find(|m| m.id.eq_ignore_ascii_case(&target) || m.slug == target)
+            {
+                print!("{}", meta::explain_text(m));
+                return Ok(Outcome::Pass);
+            }
+            let settings = args.resolve()?;
+            let list = rolegraph::explain::explain(&settings.scan, &target)?;
+            match format {
+                ExplainFormat::Text => print!("{}", rolegraph::explain::render_text(&list)),
+                ExplainFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).expect("serializable")
+                ),
+            }
+            Ok(Outcome::Pass)
+        }
     }
+}
+
+/// `rolegraph scan`.
+fn scan(
+    settings: &Settings,
+    allow_parse_errors: bool,
+    format: OutputFormat,
+    output: Option<&Path>,
+    fail_on: FailOn,
+    baseline: Option<&Path>,
+) -> Result<Outcome, Error> {
+    let baseline = match baseline {
+        None => None,
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadBaseline {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            Some(
+                rolegraph::baseline::Baseline::parse(&text).map_err(|source| Error::Baseline {
+                    path: path.to_path_buf(),
+                    source,
+                })?,
+            )
+        }
+    };
+    let mut report = with_progress(settings.quiet, |progress| {
+        rolegraph::scan_with_progress(&settings.scan, progress)
+    });
+    if let Some(b) = &baseline {
+        b.apply(&mut report);
+    }
+    let metas: Vec<&meta::RuleMeta> = report
+        .rules_run
+        .iter()
+        .filter_map(|id| meta::get(id))
+        .collect();
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let sources = |f: &str| std::fs::read_to_string(f).ok();
+    let link_base = github_link_base();
+    let text = rolegraph::report::render(
+        &report,
+        format,
+        &RenderOptions {
+            color,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            ruleset_version: meta::RULESET_VERSION,
+            rules: &metas,
+            sources: &sources,
+            link_base: link_base.as_deref(),
+        },
+    );
+    write_out(output, &text, "standard output")?;
+    if output.is_some() || format != OutputFormat::Text {
+        print_errors(&report);
+    }
+    if report.has_parse_errors() && !allow_parse_errors {
+        return Ok(Outcome::Unreadable);
+    }
+    Ok(match fail_on.threshold() {
+        // A finding suppressed in source never fails the gate.
+        Some(t) if report.active().any(|f| f.severity >= t) => Outcome::Findings,
+        _ => Outcome::Pass,
+    })
+}
+
+/// `rolegraph baseline`.
+fn record_baseline(
+    settings: &Settings,
+    allow_parse_errors: bool,
+    output: &Path,
+) -> Result<Outcome, Error> {
+    let report = with_progress(settings.quiet, |progress| {
+        rolegraph::scan_with_progress(&settings.scan, progress)
+    });
+    print_errors(&report);
+    if report.has_parse_errors() && !allow_parse_errors {
+        return Err(Error::IncompleteBaseline {
+            path: output.to_path_buf(),
+        });
+    }
+    write_out(Some(output), &rolegraph::baseline::render(&report), "")?;
+    let n = report.active().count();
+    eprintln!(
+        "recorded {n} finding{} in {}",
+        if n == 1 { "" } else { "s" },
+        output.display()
+    );
+    Ok(Outcome::Pass)
+}
+
+/// `rolegraph graph`.
+fn graph(
+    settings: &Settings,
+    allow_parse_errors: bool,
+    format: GraphFormat,
+    output: Option<&Path>,
+) -> Result<Outcome, Error> {
+    let (view, report) = with_progress(settings.quiet, |progress| {
+        rolegraph::report::graph::view(&settings.scan, progress)
+    });
+    print_errors(&report);
+    let text = match format {
+        GraphFormat::Dot => rolegraph::report::graph::dot(&view),
+        GraphFormat::Mermaid => rolegraph::report::graph::mermaid(&view),
+        GraphFormat::Json => rolegraph::report::graph::json(&view),
+    };
+    write_out(output, &text, "the graph")?;
+    if report.has_parse_errors() && !allow_parse_errors {
+        Ok(Outcome::Unreadable)
+    } else {
+        Ok(Outcome::Pass)
+    }
+}
+
+/// Write `text` to the file, else to standard output (`stdout_name` names it in the
+/// error).
+fn write_out(output: Option<&Path>, text: &str, stdout_name: &str) -> Result<(), Error> {
+    let written = match output {
+        Some(path) => std::fs::write(path, text),
+        None => std::io::stdout().lock().write_all(text.as_bytes()),
+    };
+    written.map_err(|source| Error::Write {
+        target: output
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| stdout_name.to_string()),
+        source,
+    })
+}
+
+/// Run `work` with a progress bar when standard error is a terminal (and not `--quiet`).
+fn with_progress<T>(quiet: bool, work: impl FnOnce(rolegraph::Progress) -> T) -> T {
+    if quiet || !std::io::stderr().is_terminal() {
+        return work(&|_, _| {});
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} parsing {bar:30} {pos}/{len} inputs ({elapsed})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let out = work(&|done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    out
 }
 
 /// Print the error-level diagnostics on standard error (the gate's reason stays visible
@@ -265,285 +390,4 @@ fn github_link_base() -> Option<String> {
         var("GITHUB_REPOSITORY")?,
         var("GITHUB_SHA")?
     ))
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Scan Terraform (configurations and plans) and CloudFormation under the given paths.
-    Scan {
-        #[command(flatten)]
-        inputs: Inputs,
-        #[arg(long, value_enum, default_value = "text")]
-        format: OutputFormat,
-        /// Write the report to this file instead of standard output.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-        /// Exit 1 when a finding has this severity or higher (findings suppressed in
-        /// source never count) [default: high, or `fail-on` of the configuration].
-        #[arg(long, value_enum)]
-        fail_on: Option<FailOn>,
-        /// Report only findings about resources a plan creates, updates or replaces (or
-        /// whose path goes through one).
-        #[arg(long)]
-        changed_only: bool,
-        /// Leave out the findings recorded in this baseline (see `rolegraph baseline`).
-        #[arg(long, value_name = "FILE")]
-        baseline: Option<PathBuf>,
-    },
-    /// Record the findings of a scan in a baseline file, for `scan --baseline`.
-    Baseline {
-        #[command(flatten)]
-        inputs: Inputs,
-        /// The baseline file to write.
-        #[arg(long, short)]
-        output: PathBuf,
-    },
-    /// List the rules, or show one rule's full documentation.
-    Rules {
-        /// Rule ID (IMDS001) or slug (imdsv2-not-required): print its documentation, with
-        /// Terraform and CloudFormation examples and the equivalent checks of other tools.
-        rule: Option<String>,
-    },
-    /// Draw the credential graph: workloads -> launch templates and instance profiles ->
-    /// roles -> policies, with the resources that have findings marked.
-    Graph {
-        /// Files or directories (default: the current directory).
-        #[arg(default_value = ".")]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "dot")]
-        format: GraphFormat,
-        /// Write the drawing to this file instead of standard output.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
-    /// Show how a workload gets its credentials (workload -> profile -> role -> policies)
-    /// and what they allow; or, given a rule ID, the rule's documentation.
-    Explain {
-        /// A Terraform address (aws_lambda_function.api, module.x.aws_iam_role.r) or a
-        /// CloudFormation logical ID; or a rule ID (IMDS001) or slug.
-        target: String,
-        /// Files or directories to scan (default: the current directory).
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value = "text")]
-        format: ExplainFormat,
-        /// Set a Terraform root variable (repeatable): --var name=value.
-        #[arg(long = "var", value_name = "NAME=VALUE")]
-        vars: Vec<String>,
-        /// Load Terraform variables from a .tfvars or .tfvars.json file (repeatable).
-        #[arg(long = "var-file", value_name = "FILE")]
-        var_files: Vec<PathBuf>,
-    },
-}
-
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Graph {
-            paths,
-            format,
-            output,
-        } => {
-            let (view, diags) = rolegraph::report::graph::view(&ScanOptions {
-                paths,
-                ..Default::default()
-            });
-            for d in diags
-                .iter()
-                .filter(|d| d.level == rolegraph::document::DiagLevel::Error)
-            {
-                eprintln!("error: {}: {}", d.span, d.message);
-            }
-            let text = match format {
-                GraphFormat::Dot => rolegraph::report::graph::dot(&view),
-                GraphFormat::Mermaid => rolegraph::report::graph::mermaid(&view),
-                GraphFormat::Json => rolegraph::report::graph::json(&view),
-            };
-            let written = match &output {
-                Some(path) => std::fs::write(path, &text),
-                None => std::io::stdout().lock().write_all(text.as_bytes()),
-            };
-            if let Err(e) = written {
-                eprintln!("error: cannot write the graph: {e}");
-                return ExitCode::from(2);
-            }
-            if rolegraph::has_errors(&diags) {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            }
-        }
-        Command::Rules { rule: None } => {
-            print!("{}", meta::rules_text());
-            ExitCode::SUCCESS
-        }
-        Command::Rules { rule: Some(rule) } => match meta::find(&rule) {
-            Some(m) => {
-                print!("{}", meta::explain_text(m));
-                ExitCode::SUCCESS
-            }
-            None => {
-                eprintln!("error: no rule {rule}; `rolegraph rules` lists them");
-                ExitCode::from(2)
-            }
-        },
-        Command::Explain {
-            target,
-            paths,
-            format,
-            vars,
-            var_files,
-        } => {
-            let meta = meta::all()
-                .iter()
-                .find(|m| m.id.eq_ignore_ascii_case(&target) || m.slug == target);
-            if let (Some(m), true) = (meta, paths.is_empty()) {
-                print!("{}", meta::explain_text(m));
-                return ExitCode::SUCCESS;
-            }
-            let vars = match parse_vars(vars) {
-                Ok(v) => v,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let opts = ScanOptions {
-                paths: if paths.is_empty() {
-                    vec![PathBuf::from(".")]
-                } else {
-                    paths
-                },
-                vars: VarInputs { var_files, vars },
-                ..Default::default()
-            };
-            match rolegraph::explain::explain(&opts, &target) {
-                Ok(list) => {
-                    match format {
-                        ExplainFormat::Text => print!("{}", rolegraph::explain::render_text(&list)),
-                        ExplainFormat::Json => println!(
-                            "{}",
-                            serde_json::to_string_pretty(&list).expect("serializable")
-                        ),
-                    }
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(2)
-                }
-            }
-        }
-        Command::Baseline { inputs, output } => {
-            let p = match inputs.prepare() {
-                Ok(p) => p,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let report = run_scan(&p.opts, p.quiet);
-            print_errors(&report);
-            if report.has_parse_errors() && !p.allow_parse_errors {
-                eprintln!(
-                    "error: not writing {}: some files could not be parsed (pass --allow-parse-errors to record the rest)",
-                    output.display()
-                );
-                return ExitCode::from(2);
-            }
-            if let Err(e) = std::fs::write(&output, rolegraph::baseline::render(&report)) {
-                eprintln!("error: cannot write {}: {e}", output.display());
-                return ExitCode::from(2);
-            }
-            let n = report.active().count();
-            eprintln!(
-                "recorded {n} finding{} in {}",
-                if n == 1 { "" } else { "s" },
-                output.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Command::Scan {
-            inputs,
-            format,
-            output,
-            fail_on,
-            changed_only,
-            baseline,
-        } => {
-            let p = match inputs.prepare() {
-                Ok(p) => p,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    return ExitCode::from(2);
-                }
-            };
-            let fail_on = fail_on.or(p.fail_on).unwrap_or(FailOn::High);
-            let allow_parse_errors = p.allow_parse_errors;
-            let mut opts = p.opts;
-            opts.changed_only = changed_only;
-            // The flag, else the configuration file's.
-            let baseline = baseline.or(p.baseline.clone());
-            let baseline = match &baseline {
-                None => None,
-                Some(path) => match std::fs::read_to_string(path)
-                    .map_err(|e| e.to_string())
-                    .and_then(|t| rolegraph::baseline::Baseline::parse(&t))
-                {
-                    Ok(b) => Some(b),
-                    Err(e) => {
-                        eprintln!("error: --baseline {}: {e}", path.display());
-                        return ExitCode::from(2);
-                    }
-                },
-            };
-            let mut report = run_scan(&opts, p.quiet);
-            if let Some(b) = &baseline {
-                b.apply(&mut report);
-            }
-            let metas: Vec<&meta::RuleMeta> = report
-                .rules_run
-                .iter()
-                .filter_map(|id| meta::get(id))
-                .collect();
-            let to_terminal = output.is_none() && std::io::stdout().is_terminal();
-            let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let sources = |f: &str| std::fs::read_to_string(f).ok();
-            let link_base = github_link_base();
-            let text = rolegraph::report::render(
-                &report,
-                format,
-                &RenderOptions {
-                    color,
-                    tool_version: env!("CARGO_PKG_VERSION"),
-                    ruleset_version: meta::RULESET_VERSION,
-                    rules: &metas,
-                    sources: &sources,
-                    link_base: link_base.as_deref(),
-                },
-            );
-            let written = match &output {
-                Some(path) => std::fs::write(path, &text),
-                None => std::io::stdout().lock().write_all(text.as_bytes()),
-            };
-            if let Err(e) = written {
-                let target = output
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "standard output".into());
-                eprintln!("error: cannot write {target}: {e}");
-                return ExitCode::from(2);
-            }
-            if output.is_some() || format != OutputFormat::Text {
-                print_errors(&report);
-            }
-            if report.has_parse_errors() && !allow_parse_errors {
-                return ExitCode::from(2);
-            }
-            match fail_on.threshold() {
-                // A finding suppressed in source never fails the gate.
-                Some(t) if report.active().any(|f| f.severity >= t) => ExitCode::from(1),
-                _ => ExitCode::SUCCESS,
-            }
-        }
-    }
 }

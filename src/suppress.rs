@@ -1,7 +1,7 @@
 //! Suppressions written in source, applied to findings.
 //!
 //! Each parser reads its own syntax into [`Resource::suppressions`]: Terraform comments
-//! (`# rolegraph:ignore IMDS001 -- reason`, read by [`parse_comment`] and placed by
+//! (`# rolegraph:ignore IMDS001 -- reason`, read by `parse_comment` and placed by
 //! [`crate::parse::hcl::suppress`]), CloudFormation `Metadata` (see
 //! [`crate::parse::cfn::suppress`]). Both also read the syntaxes of other scanners
 //! (`checkov:skip=CKV_AWS_79`, `tfsec:ignore:...`, `trivy:ignore:...`, cfn_nag
@@ -20,19 +20,19 @@ use std::collections::HashMap;
 
 /// What one comment asks to suppress.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Directive {
-    pub syntax: SuppressionSyntax,
+pub(crate) struct Directive {
+    pub(crate) syntax: SuppressionSyntax,
     /// The rule or check ID as written.
-    pub id: String,
+    pub(crate) id: String,
     /// Empty when none is given.
-    pub reason: String,
+    pub(crate) reason: String,
 }
 
 /// Read the suppression directives of one comment (its text without the comment markers).
 /// `today` (`YYYY-MM-DD`) decides whether a tfsec or Trivy `:exp:` date has passed.
 /// Returns the directives, and the problems to report (a directive that names no rule, an
 /// expired or conditional one that is not applied).
-pub fn parse_comment(text: &str, today: &str) -> (Vec<Directive>, Vec<String>) {
+pub(crate) fn parse_comment(text: &str, today: &str) -> (Vec<Directive>, Vec<String>) {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     if let Some(at) = text.find("rolegraph:ignore") {
@@ -119,7 +119,7 @@ pub fn parse_comment(text: &str, today: &str) -> (Vec<Directive>, Vec<String>) {
 }
 
 /// Today's date in UTC, `YYYY-MM-DD` (for the expiry dates of tfsec and Trivy ignores).
-pub fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -158,7 +158,7 @@ fn rules_of(s: &Suppression) -> Vec<String> {
 /// every suppression in rolegraph's syntax that names no rule of rolegraph (a typo would
 /// silently suppress nothing) or gives no reason. A suppression in another tool's syntax
 /// for a check rolegraph has no equivalent of is left alone: it is that tool's business.
-pub fn apply(findings: &mut [Finding], resources: &[Resource]) -> Vec<Diagnostic> {
+pub(crate) fn apply(findings: &mut [Finding], resources: &[Resource]) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let known: Vec<&str> = crate::rules::all().iter().map(|r| r.id()).collect();
     let mut by_address: HashMap<&str, Vec<(&Suppression, Vec<String>)>> = HashMap::new();

@@ -7,14 +7,15 @@
 //! renders in Markdown) and JSON. Output is deterministic: nodes sorted by ID, edges by
 //! their ends and label.
 
-use crate::document::{Document, Resource};
-use crate::finding::{Finding, Severity};
+use crate::document::Resource;
+use crate::finding::{Finding, Report, Severity};
 use crate::graph::EdgeKind;
 use crate::model::Model;
 use crate::value::Value;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 /// What a node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -76,23 +77,20 @@ impl ViewNode {
     }
 }
 
-/// Builds a [`View`] from the checked documents of a scan.
+/// Builds a [`View`] from the models of a scan ([`Builder::add_model`]), then marks the
+/// scan's findings on it ([`Builder::mark`]).
 #[derive(Default)]
 pub struct Builder {
     nodes: BTreeMap<String, ViewNode>,
     edges: BTreeSet<ViewEdge>,
     /// Inline policy documents drawn as nodes of their own: where they are written.
     inline: Vec<(crate::value::Span, String)>,
+    /// Every resource of the models added, by address: the files it is declared in (a
+    /// finding names its resource by address).
+    declared: BTreeMap<String, BTreeSet<Arc<str>>>,
 }
 
 impl Builder {
-    /// Add one document: its graph, model and the findings of the rules over it.
-    pub fn add(&mut self, doc: Document, rules: &[&'static dyn crate::rules::Rule]) {
-        let (findings, _) = crate::check(doc.clone(), rules, &[]);
-        let model = Model::build(crate::graph::Graph::build(doc.resources));
-        self.add_model(&model, &findings);
-    }
-
     fn id(r: &Resource) -> String {
         format!("{}#{}", r.span.file, r.address)
     }
@@ -138,8 +136,15 @@ impl Builder {
         }
     }
 
-    fn add_model(&mut self, model: &Model, findings: &[Finding]) {
+    /// Draw one input's model.
+    pub fn add_model(&mut self, model: &Model) {
         let g = &model.graph;
+        for r in &g.resources {
+            self.declared
+                .entry(r.address.clone())
+                .or_default()
+                .insert(r.span.file.clone());
+        }
         let mut roles = BTreeSet::new();
         for w in &model.workloads {
             let wid = self.node(model, w.res, Self::kind_of(&model.resource(w.res).rtype));
@@ -182,28 +187,42 @@ impl Builder {
         for role in roles {
             self.policies(model, role);
         }
+    }
+
+    /// Mark the findings of the scan (those not suppressed) on the nodes of the resources
+    /// they are about.
+    pub fn mark(&mut self, findings: &[Finding]) {
         for f in findings.iter().filter(|f| f.suppressed.is_none()) {
-            let Some(r) = g.resources.iter().find(|r| r.address == f.resource) else {
+            let Some(in_files) = self.declared.get(&f.resource) else {
                 continue;
             };
-            // A finding inside an inline policy marks that policy, not its role.
-            let within = |s: &crate::value::Span| {
-                s.file == f.span.file && f.span.line >= s.line && f.span.line <= s.end_line
+            // The same address may be declared in several inputs' files: the one the
+            // finding points into, else each of them.
+            let files: Vec<Arc<str>> = if in_files.contains(&f.span.file) {
+                vec![f.span.file.clone()]
+            } else {
+                in_files.iter().cloned().collect()
             };
-            let id = self
-                .inline
-                .iter()
-                .find(|(s, _)| within(s))
-                .map(|(_, id)| id.clone())
-                .unwrap_or_else(|| Self::id(r));
-            if let Some(n) = self.nodes.get_mut(&id)
-                && !n.findings.iter().any(|x| x.rule_id == f.rule_id)
-            {
-                n.findings.push(NodeFinding {
-                    rule_id: f.rule_id,
-                    severity: f.severity,
-                });
-                n.findings.sort_by_key(|x| x.rule_id);
+            for file in files {
+                // A finding inside an inline policy marks that policy, not its role.
+                let within = |s: &crate::value::Span| {
+                    s.file == f.span.file && f.span.line >= s.line && f.span.line <= s.end_line
+                };
+                let id = self
+                    .inline
+                    .iter()
+                    .find(|(s, _)| within(s))
+                    .map(|(_, id)| id.clone())
+                    .unwrap_or_else(|| format!("{file}#{}", f.resource));
+                if let Some(n) = self.nodes.get_mut(&id)
+                    && !n.findings.iter().any(|x| x.rule_id == f.rule_id)
+                {
+                    n.findings.push(NodeFinding {
+                        rule_id: f.rule_id,
+                        severity: f.severity,
+                    });
+                    n.findings.sort_by_key(|x| x.rule_id);
+                }
             }
         }
     }
@@ -314,18 +333,18 @@ impl Builder {
     }
 }
 
-/// Parse and check the inputs of a scan and draw them.
-pub fn view(opts: &crate::ScanOptions) -> (View, Vec<crate::document::Diagnostic>) {
-    let rules = opts.rules();
-    let (docs, mut diags, _) = crate::load(opts);
+/// Scan the inputs and draw them: the scan's models, with its findings (the same
+/// configuration, rules and severities as `rolegraph scan`) marked.
+pub fn view(opts: &crate::ScanOptions, progress: crate::Progress) -> (View, Report) {
+    let (report, models) = crate::scan_keeping(opts, progress, |doc| {
+        crate::build_model(doc.resources.clone(), &opts.account_ids)
+    });
     let mut b = Builder::default();
-    for d in docs {
-        diags.extend(d.diagnostics.iter().cloned());
-        b.add(d, &rules);
+    for m in &models {
+        b.add_model(m);
     }
-    diags.sort();
-    diags.dedup();
-    (b.finish(), diags)
+    b.mark(&report.findings);
+    (b.finish(), report)
 }
 
 fn severity_colors(s: Option<Severity>) -> (&'static str, &'static str) {

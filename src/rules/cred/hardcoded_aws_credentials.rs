@@ -6,10 +6,11 @@
 //!
 //! Its documentation (what it finds, why it matters, how to fix it) has one source,
 //! `policies/CRED001.yaml`; `docs/rules/CRED001.md` and `rolegraph rules CRED001` render it.
+//!
+//! It is a [`FileRule`] (see [`scan_file`]): it reads text, not the model.
 
 use crate::finding::{Finding, Severity};
-use crate::model::Model;
-use crate::rules::{Rule, severity};
+use crate::rules::{FileRule, SourceFile, severity};
 use crate::secrets::{self, mask};
 use crate::value::Span;
 use sha2::{Digest, Sha256};
@@ -19,14 +20,13 @@ pub struct Cred001;
 
 pub const ID: &str = "CRED001";
 
-impl Rule for Cred001 {
+impl FileRule for Cred001 {
     fn id(&self) -> &'static str {
         ID
     }
 
-    /// The search reads files, not the model: the pipeline calls [`scan_file`].
-    fn check(&self, _m: &Model) -> Vec<Finding> {
-        Vec::new()
+    fn check_file(&self, file: &SourceFile) -> Vec<Finding> {
+        scan_file(file.path, file.text, file.resources)
     }
 }
 
