@@ -196,7 +196,7 @@ pub(crate) fn cidrsubnets(cx: &Cx, a: &[Node]) -> R {
         } else {
             1u128 << step_bits
         };
-        let aligned = if step == 0 || next % step == 0 {
+        let aligned = if step == 0 || next.is_multiple_of(step) {
             Some(next)
         } else {
             (next / step + 1).checked_mul(step)
