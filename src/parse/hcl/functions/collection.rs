@@ -665,3 +665,90 @@ pub(crate) fn values(cx: &Cx, a: &[Node]) -> R {
     };
     Ok(cx.node(Value::List(m.values().cloned().collect())))
 }
+
+/// Most combinations `setproduct()` builds (a guard against huge products).
+const MAX_PRODUCT: usize = 10_000;
+
+/// `setproduct(a, b, ...)`: every combination taking one element from each argument, in
+/// order (the first argument varies slowest).
+pub(crate) fn setproduct(cx: &Cx, a: &[Node]) -> R {
+    cx.arity_range(a, 2, usize::MAX)?;
+    let Some(ls) = lists(cx, a)? else {
+        return cx.unknown();
+    };
+    let mut total: usize = 1;
+    for l in &ls {
+        total = total.saturating_mul(l.len());
+    }
+    if total > MAX_PRODUCT {
+        return cx.err(format!("more than {MAX_PRODUCT} combinations"));
+    }
+    let mut out: Vec<Vec<Node>> = vec![Vec::new()];
+    for l in ls {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                l.iter().map(move |x| {
+                    let mut p = prefix.clone();
+                    p.push(x.clone());
+                    p
+                })
+            })
+            .collect();
+    }
+    let items = out
+        .into_iter()
+        .map(|combo| cx.node(Value::List(combo)))
+        .collect();
+    Ok(cx.node(Value::List(items)))
+}
+
+/// `matchkeys(values, keys, searchset)`: the elements of `values` whose element at the same
+/// index in `keys` is in `searchset`.
+pub(crate) fn matchkeys(cx: &Cx, a: &[Node]) -> R {
+    cx.arity(a, 3)?;
+    let Some(ls) = lists(cx, a)? else {
+        return cx.unknown();
+    };
+    let (values, keys, search) = (ls[0], ls[1], ls[2]);
+    if values.len() != keys.len() {
+        return cx.err("length of keys and values should be equal");
+    }
+    let mut out = Vec::new();
+    for (v, k) in values.iter().zip(keys) {
+        match member(k, search) {
+            Some(true) => out.push(v.clone()),
+            Some(false) => {}
+            None => return cx.unknown(),
+        }
+    }
+    Ok(cx.node(Value::List(out)))
+}
+
+/// `transpose(map of lists of strings)`: each string becomes a key listing the keys it
+/// appeared under (in key order).
+pub(crate) fn transpose(cx: &Cx, a: &[Node]) -> R {
+    cx.arity(a, 1)?;
+    let Some(m) = cx.map(&a[0])? else {
+        return cx.unknown();
+    };
+    let mut out: BTreeMap<String, Vec<Node>> = BTreeMap::new();
+    for (k, v) in m {
+        let Some(l) = cx.list(v)? else {
+            return cx.unknown();
+        };
+        for item in l {
+            let Some(s) = cx.text(item)? else {
+                return cx.unknown();
+            };
+            out.entry(s)
+                .or_default()
+                .push(Node::string(k.clone(), cx.span()));
+        }
+    }
+    let m = out
+        .into_iter()
+        .map(|(k, v)| (k, cx.node(Value::List(v))))
+        .collect();
+    Ok(cx.node(Value::Map(m)))
+}

@@ -350,3 +350,92 @@ fn yaml_lines(n: &Node) -> Option<Vec<String>> {
         Value::Ref(_) | Value::Interp(_) | Value::Unknown | Value::Cond { .. } => return None,
     })
 }
+
+/// Most fields `csvdecode` reads (a guard against huge allocations).
+const MAX_CSV_FIELDS: usize = 1_000_000;
+
+/// `csvdecode(text)`: RFC 4180 CSV whose first line names the columns, as a list of maps of
+/// strings. Every row must have as many fields as the header, as in Terraform.
+pub(crate) fn csvdecode(cx: &Cx, a: &[Node]) -> R {
+    cx.arity(a, 1)?;
+    let Some(text) = cx.text(&a[0])? else {
+        return cx.unknown();
+    };
+    let rows = csv_rows(&text).map_err(|e| format!("csvdecode: {e}"))?;
+    let mut rows = rows.into_iter();
+    let Some(header) = rows.next() else {
+        return cx.err("missing header line");
+    };
+    let mut out = Vec::new();
+    for (i, row) in rows.enumerate() {
+        if row.len() != header.len() {
+            return cx.err(format!(
+                "line {}: wrong number of fields ({} instead of {})",
+                i + 2,
+                row.len(),
+                header.len()
+            ));
+        }
+        let m = header
+            .iter()
+            .cloned()
+            .zip(row.into_iter().map(|f| Node::string(f, cx.span())))
+            .collect();
+        out.push(cx.node(Value::Map(m)));
+    }
+    Ok(cx.node(Value::List(out)))
+}
+
+/// Split CSV text into rows of fields (quoted fields may hold commas, newlines and `""`).
+fn csv_rows(text: &str) -> Result<Vec<Vec<String>>, String> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut fields = 0usize;
+    let mut chars = text.chars().peekable();
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if at_start => {
+                loop {
+                    match chars.next() {
+                        Some('"') if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        Some('"') => break,
+                        Some(c) => field.push(c),
+                        None => return Err("unterminated quoted field".into()),
+                    }
+                }
+                if !matches!(chars.peek(), None | Some(',' | '\n' | '\r')) {
+                    return Err("extraneous text after a quoted field".into());
+                }
+                at_start = false;
+            }
+            ',' => {
+                row.push(std::mem::take(&mut field));
+                at_start = true;
+            }
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                at_start = true;
+            }
+            c => {
+                field.push(c);
+                at_start = false;
+            }
+        }
+        fields += 1;
+        if fields > MAX_CSV_FIELDS * 64 {
+            return Err("the text is too large".into());
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Ok(rows)
+}

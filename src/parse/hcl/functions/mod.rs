@@ -79,6 +79,7 @@ pub(crate) fn call(name: &str, args: Vec<Node>, ctx: &FnCtx) -> Result<Node, Str
         "jsondecode" => jsondecode(&cx, a),
         "yamlencode" => yamlencode(&cx, a),
         "yamldecode" => yamldecode(&cx, a),
+        "csvdecode" => csvdecode(&cx, a),
         "base64encode" => base64encode(&cx, a),
         "base64decode" => base64decode(&cx, a),
         "base64gzip" => base64gzip(&cx, a),
@@ -111,6 +112,9 @@ pub(crate) fn call(name: &str, args: Vec<Node>, ctx: &FnCtx) -> Result<Node, Str
         "setsubtract" => setsubtract(&cx, a),
         "alltrue" | "anytrue" => alltrue_anytrue(&cx, a, name == "alltrue"),
         "sum" => sum(&cx, a),
+        "setproduct" => setproduct(&cx, a),
+        "matchkeys" => matchkeys(&cx, a),
+        "transpose" => transpose(&cx, a),
 
         // Type conversions
         "tostring" => tostring(&cx, a),

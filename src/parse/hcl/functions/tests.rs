@@ -133,8 +133,8 @@ fn unsupported_and_unknowable() {
         "md5",
         "sha1",
         "formatdate",
-        "csvdecode",
-        "setproduct",
+        "timeadd",
+        "templatestring",
         "type",
     ] {
         assert_eq!(
@@ -1512,4 +1512,82 @@ fn fileset_stays_inside_and_is_bounded() {
         std::fs::write(big.join(format!("{i}")), "").unwrap();
     }
     assert!(f(vec![s("big"), s("*")]).contains("more than 10000 entries"));
+}
+
+#[test]
+fn setproduct_matchkeys_transpose() {
+    assert_eq!(
+        t("setproduct", vec![strs(&["a", "b"]), strs(&["x", "y"])]),
+        "[[\"a\", \"x\"], [\"a\", \"y\"], [\"b\", \"x\"], [\"b\", \"y\"]]"
+    );
+    assert_eq!(t("setproduct", vec![strs(&["a"]), strs(&[])]), "[]");
+    assert!(is_err("setproduct", vec![strs(&["a"])]));
+    let big = list((0..200).map(|i| n(i as f64)).collect());
+    assert!(t("setproduct", vec![big.clone(), big]).contains("more than 10000 combinations"));
+    assert_eq!(t("setproduct", vec![strs(&["a"]), unk()]), "?");
+
+    assert_eq!(
+        t(
+            "matchkeys",
+            vec![
+                strs(&["i-123", "i-abc", "i-def"]),
+                strs(&["us-west", "us-east", "us-east"]),
+                strs(&["us-east"])
+            ]
+        ),
+        "[\"i-abc\", \"i-def\"]"
+    );
+    assert_eq!(
+        t(
+            "matchkeys",
+            vec![strs(&["a"]), strs(&["x", "y"]), strs(&["x"])]
+        ),
+        "ERR: matchkeys: length of keys and values should be equal"
+    );
+    assert_eq!(
+        t(
+            "matchkeys",
+            vec![strs(&["a"]), list(vec![unk()]), strs(&["x"])]
+        ),
+        "?"
+    );
+
+    assert_eq!(
+        t(
+            "transpose",
+            vec![map(vec![
+                ("a", strs(&["1", "2"])),
+                ("b", strs(&["2", "3"]))
+            ])]
+        ),
+        "{1: [\"a\"], 2: [\"a\", \"b\"], 3: [\"b\"]}"
+    );
+    assert!(is_err("transpose", vec![map(vec![("a", s("x"))])]));
+    assert_eq!(
+        t("transpose", vec![map(vec![("a", list(vec![r("x", "y")]))])]),
+        "?"
+    );
+}
+
+#[test]
+fn csvdecode_rows() {
+    assert_eq!(
+        t("csvdecode", vec![s("a,b,c\n1,2,3\n4,5,6")]),
+        "[{a: \"1\", b: \"2\", c: \"3\"}, {a: \"4\", b: \"5\", c: \"6\"}]"
+    );
+    assert_eq!(
+        t(
+            "csvdecode",
+            vec![s("name,note\r\n\"x, y\",\"say \"\"hi\"\"\nthere\"\r\n")]
+        ),
+        "[{name: \"x, y\", note: \"say \\\"hi\\\"\\nthere\"}]"
+    );
+    assert_eq!(t("csvdecode", vec![s("a,b\n")]), "[]");
+    assert_eq!(
+        t("csvdecode", vec![s("a,b\n1\n")]),
+        "ERR: csvdecode: line 2: wrong number of fields (1 instead of 2)"
+    );
+    assert!(t("csvdecode", vec![s("a\n\"open")]).contains("unterminated"));
+    assert!(t("csvdecode", vec![s("")]).contains("missing header"));
+    assert_eq!(t("csvdecode", vec![r("x", "y")]), "?");
 }
