@@ -10,6 +10,16 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Everything rolegraph writes to standard error (errors, notes, the diagnostics of a scan)
+/// can hold text from the scanned files: this shadows `std::eprintln!` so that every line
+/// goes through the one masking function and has its control characters escaped
+/// ([`rolegraph::secrets::sanitize`]).
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", rolegraph::secrets::sanitize(&format!($($arg)*)))
+    };
+}
+
 fn long_version() -> &'static str {
     let iam = rolegraph::iam::dataset::source();
     let managed = rolegraph::iam::managed::source();
@@ -359,7 +369,7 @@ fn main() -> ExitCode {
                 GraphFormat::Json => rolegraph::report::graph::json(&view),
             };
             let written = match &output {
-                Some(path) => std::fs::write(path, &text),
+                Some(path) => rolegraph::report::write_atomic(path, text.as_bytes()),
                 None => std::io::stdout().lock().write_all(text.as_bytes()),
             };
             if let Err(e) = written {
@@ -450,7 +460,10 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
-            if let Err(e) = std::fs::write(&output, rolegraph::baseline::render(&report)) {
+            if let Err(e) = rolegraph::report::write_atomic(
+                &output,
+                rolegraph::baseline::render(&report).as_bytes(),
+            ) {
                 eprintln!("error: cannot write {}: {e}", output.display());
                 return ExitCode::from(2);
             }
@@ -522,7 +535,7 @@ fn main() -> ExitCode {
                 },
             );
             let written = match &output {
-                Some(path) => std::fs::write(path, &text),
+                Some(path) => rolegraph::report::write_atomic(path, text.as_bytes()),
                 None => std::io::stdout().lock().write_all(text.as_bytes()),
             };
             if let Err(e) = written {

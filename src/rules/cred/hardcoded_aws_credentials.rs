@@ -6,8 +6,8 @@
 //! Lambda and ECS environments, user data given plain or base64 (and gzip), CloudFormation
 //! `Fn::Base64` / `!Sub` blocks and parameter defaults, variable defaults, locals, tfvars.
 //! The credential is masked in every output (its first four characters, then asterisks).
-//! AWS's documented example keys (`AKIAIOSFODNN7EXAMPLE`, ...) are reported at low severity
-//! as examples.
+//! AWS's documented example keys (`AKIAIOSFODNN7EXAMPLE`, ...) are not reported (see
+//! `policies/CRED001.yaml`).
 //!
 //! Why is this bad? A key in code is in every clone, fork, CI log and backup of the
 //! repository, for as long as the key lives. Whoever reads it acts as its user.
@@ -15,7 +15,7 @@
 //! The search runs over the text of each file (so that files with no resources, such as
 //! `variables.tf` or `providers.tf`, are covered): see [`scan_file`].
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::model::Model;
 use crate::rules::{Rule, severity};
 use crate::secrets::{self, mask};
@@ -52,7 +52,9 @@ fn position(text: &str, offset: usize) -> (u32, u32) {
 /// declared above it), else the file.
 pub fn scan_file(file: &Arc<str>, text: &str, resources: &[(u32, String)]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for hit in secrets::find(text) {
+    // AWS's documented example keys are in every tutorial and grant nothing: like GitHub
+    // secret scanning, they are not reported.
+    for hit in secrets::find(text).into_iter().filter(|h| !h.example) {
         let (line, col) = position(text, hit.start);
         let (end_line, end_col) = position(text, hit.end);
         let span = Span::new(file.clone(), line, col, end_line, end_col);
@@ -70,24 +72,11 @@ pub fn scan_file(file: &Arc<str>, text: &str, resources: &[(u32, String)]) -> Ve
             .collect();
         let masked = mask(&hit.secret);
         let how = if hit.encoded { " (base64-encoded)" } else { "" };
-        let (sev, message) = if hit.example {
-            (
-                Severity::Low,
-                format!(
-                    "{masked} is AWS's documented example of {}{how}: not a leak, but a placeholder that real credentials tend to replace in the same place. Use a role, or read credentials from the environment",
-                    hit.kind.describe()
-                ),
-            )
-        } else {
-            (
-                severity(ID),
-                format!(
-                    "{} ({masked}){how} is written in the configuration: everyone who can read the repository, its forks and CI logs can use it. Deactivate and rotate the key now, then use a role (or read credentials from the environment or a secrets manager)",
-                    capitalize(hit.kind.describe())
-                ),
-            )
-        };
-        out.push(Finding::new(ID, sev, span, resource, message).key(digest));
+        let message = format!(
+            "{} ({masked}){how} is written in the configuration: everyone who can read the repository, its forks and CI logs can use it. Deactivate and rotate the key now, then use a role (or read credentials from the environment or a secrets manager)",
+            capitalize(hit.kind.describe())
+        );
+        out.push(Finding::new(ID, severity(ID), span, resource, message).key(digest));
     }
     out
 }
