@@ -361,7 +361,8 @@ struct Masked {
 /// characters as `text`, and the same line breaks.
 pub fn mask_secrets(text: &str) -> String {
     let mut parts: Vec<Masked> = Vec::new();
-    for h in find(text) {
+    let hits = find(text);
+    for h in &hits {
         parts.push(Masked {
             range: h.start..h.end,
             keep: 4,
@@ -380,6 +381,14 @@ pub fn mask_secrets(text: &str) -> String {
     url_userinfo(text, &mut parts);
     token_shapes(text, &mut parts);
     password_assignments(text, &mut parts);
+    // A credential CRED001 reports shows as its message names it (`AKIA****`, `wJal****`),
+    // even when a broader heuristic would mask all of it.
+    parts.retain(|p| {
+        p.keep > 0
+            || !hits
+                .iter()
+                .any(|h| h.start < p.range.end && p.range.start < h.end)
+    });
     if parts.is_empty() {
         return text.to_string();
     }
@@ -400,12 +409,13 @@ pub fn mask_secrets(text: &str) -> String {
 /// Whether the text before a value ends with a credential-like name and an assignment
 /// (`secret_key = "`, `SecretAccessKey: `, `"AWS_SECRET_ACCESS_KEY": "`, `SECRET=`).
 fn assigned_to_key_like_name(before: &[u8]) -> bool {
-    let name = name_before(before, before.len());
+    let (_, name) = name_before(before, before.len());
     !name.is_empty() && KEY_LIKE.iter().any(|k| name.contains(k))
 }
 
-/// The name (lower-cased) that ends before `end`, past spaces, quotes and an assignment.
-fn name_before(b: &[u8], mut end: usize) -> String {
+/// The name (lower-cased) that ends before `end`, past spaces, quotes and an assignment,
+/// with the byte offset where it starts.
+fn name_before(b: &[u8], mut end: usize) -> (usize, String) {
     while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>') {
         end -= 1;
     }
@@ -415,7 +425,7 @@ fn name_before(b: &[u8], mut end: usize) -> String {
     {
         start -= 1;
     }
-    String::from_utf8_lossy(&b[start..end]).to_ascii_lowercase()
+    (start, String::from_utf8_lossy(&b[start..end]).to_ascii_lowercase())
 }
 
 fn looks_random(v: &str) -> bool {
@@ -500,8 +510,14 @@ fn password_assignments(text: &str, parts: &mut Vec<Masked>) {
         if matches!(prev, b'=' | b':' | b'!' | b'<' | b'>') || matches!(next, b'=' | b':' | b'>') {
             continue;
         }
-        let name = name_before(b, op).replace(['-', '.'], "_");
-        if name.is_empty() || !PASSWORD_NAMES.iter().any(|n| name.ends_with(n)) {
+        let (name_start, name) = name_before(b, op);
+        let name = name.replace(['-', '.'], "_");
+        // A name inside a colon-separated path (`{{resolve:...:SecretString:password}}`, an
+        // ARN) is not assigned anything.
+        if name.is_empty()
+            || (name_start > 0 && b[name_start - 1] == b':')
+            || !PASSWORD_NAMES.iter().any(|n| name.ends_with(n))
+        {
             continue;
         }
         let mut start = op + 1;
@@ -523,7 +539,7 @@ fn password_assignments(text: &str, parts: &mut Vec<Masked>) {
                 && !b[end].is_ascii_whitespace()
                 && !matches!(
                     b[end],
-                    b',' | b';' | b'}' | b')' | b']' | b'&' | b'"' | b'\''
+                    b',' | b';' | b'}' | b')' | b']' | b'&' | b'"' | b'\'' | b'\\'
                 )
             {
                 end += 1;

@@ -312,10 +312,11 @@ mod tests {
             .find(|n| n.has_tag_name("failure"))
             .unwrap();
         assert_eq!(failure.attribute("type"), Some("high"));
-        // The message comes back as written, less the control character XML cannot hold.
+        // The message comes back as written, its control characters as visible escapes
+        // (a scanned file cannot start a line of its own).
         assert_eq!(
             failure.attribute("message"),
-            Some("a <b> & \"c\" 'd' ]]> \n e")
+            Some("a <b> & \"c\" 'd'\\u{1} ]]> \\n e")
         );
         let skipped = doc
             .descendants()
