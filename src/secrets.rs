@@ -425,7 +425,10 @@ fn name_before(b: &[u8], mut end: usize) -> (usize, String) {
     {
         start -= 1;
     }
-    (start, String::from_utf8_lossy(&b[start..end]).to_ascii_lowercase())
+    (
+        start,
+        String::from_utf8_lossy(&b[start..end]).to_ascii_lowercase(),
+    )
 }
 
 fn looks_random(v: &str) -> bool {
