@@ -389,3 +389,34 @@ fn reports_are_replaced_whole() {
     assert_eq!(std::fs::read_to_string(&link).unwrap(), "old");
     assert!(std::fs::read_to_string(&file).unwrap().contains("\"runs\""));
 }
+
+#[test]
+fn plan_values_marked_sensitive_are_never_printed() {
+    // A one-line plan (as `terraform show -json` writes it): the snippet of the IMDS001
+    // finding shows the 40 characters after `"optional"`, where the sensitive user data is
+    // written. No name says it is a secret: only the plan's marks do.
+    const VALUE: &str = "Zq-private-bootstrap-42";
+    let dir = tempfile::tempdir().unwrap();
+    let plan = format!(
+        r#"{{"format_version":"1.2","terraform_version":"1.6.6","planned_values":{{"root_module":{{"resources":[{{"address":"aws_instance.web","mode":"managed","type":"aws_instance","name":"web","provider_name":"registry.terraform.io/hashicorp/aws","schema_version":1,"values":{{"ami":"ami-0123456789abcdef0","metadata_options":[{{"http_tokens":"optional"}}],"user_data":"{VALUE}"}},"sensitive_values":{{"user_data":true,"metadata_options":[{{}}]}}}}]}}}}}}"#
+    );
+    std::fs::write(dir.path().join("plan.json"), plan).unwrap();
+    for format in OutputFormat::value_variants() {
+        let format = format.to_possible_value().unwrap().get_name().to_string();
+        let out = rolegraph(dir.path())
+            .args(["scan", "--plan", "plan.json", "--fail-on", "none"])
+            .args(["--format", &format])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = stdout_and_stderr(&out);
+        assert!(stdout.contains("IMDS001"), "{format}: {stdout}");
+        // Not the value, nor any 8 characters of it.
+        for part in VALUE.as_bytes().windows(8) {
+            let part = std::str::from_utf8(part).unwrap();
+            assert!(
+                !stdout.contains(part) && !stderr.contains(part),
+                "{format} prints {part:?} of a sensitive value:\n{stdout}{stderr}"
+            );
+        }
+    }
+}

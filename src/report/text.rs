@@ -200,6 +200,8 @@ impl TextRenderer<'_, '_> {
     fn lines_of(&mut self, file: &str) -> Option<&Vec<String>> {
         if !self.files.contains_key(file) {
             let lines = (self.opts.sources)(file).map(|text| {
+                // Never print a value a Terraform plan marks sensitive.
+                let text = crate::parse::plan::sensitive::mask_plan_text(&text).unwrap_or(text);
                 // Never print a secret, in any snippet: the whole file is masked at once, so
                 // a secret whose name is on the line above is masked too.
                 mask_secrets(&text)
