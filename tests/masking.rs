@@ -420,3 +420,64 @@ fn plan_values_marked_sensitive_are_never_printed() {
         }
     }
 }
+
+#[test]
+fn the_action_job_log_holds_no_forged_command_and_no_secret() {
+    // scripts/action.sh prints the annotations and the text report to the job log and
+    // writes the Markdown summary: over the hostile repository, every line of the log that
+    // a runner reads as a command is one the action or rolegraph means.
+    let dir = repository();
+    let runner = tempfile::tempdir().unwrap();
+    let (output, summary) = (runner.path().join("output"), runner.path().join("summary"));
+    std::fs::write(&output, "").unwrap();
+    std::fs::write(&summary, "").unwrap();
+    std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+    let out = std::process::Command::new("bash")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/action.sh"))
+        .arg("scan")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", runner.path())
+        .env("NO_COLOR", "1")
+        .env("GITHUB_WORKSPACE", dir.path())
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("RUNNER_TEMP", runner.path())
+        .env("ROLEGRAPH_BIN", env!("CARGO_BIN_EXE_rolegraph"))
+        .current_dir(runner.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = stdout_and_stderr(&out);
+    let log = format!("{stdout}{stderr}");
+    assert!(out.status.success(), "{log}");
+    for s in SECRETS {
+        assert!(!log.contains(s), "the job log prints {s}:\n{log}");
+    }
+    assert!(
+        !log.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t'),
+        "{log}"
+    );
+    const OURS: &[&str] = &[
+        "::error file=",
+        "::warning file=",
+        "::notice file=",
+        "::group::rolegraph report",
+        "::endgroup::",
+    ];
+    for line in log.lines() {
+        let t = line.trim_start();
+        assert!(
+            !t.starts_with("::") || OURS.iter().any(|o| t.starts_with(o)),
+            "a forged command in the job log: {line}"
+        );
+        assert!(!t.contains("##["), "{line}");
+    }
+    // The annotation of the hostile value is one line, its newlines escaped.
+    assert!(
+        log.contains("http_tokens is \"optional\\n::error file=README.md"),
+        "{log}"
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert_clean("the step summary", &summary, false);
+}
