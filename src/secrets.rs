@@ -659,6 +659,8 @@ mod tests {
 
     const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
     const STARS: &str = "****************************************";
+    /// A key CRED001 reports keeps the four characters its message shows.
+    const SHOWN: &str = "wJal************************************";
 
     #[test]
     fn access_keys_and_secrets() {
@@ -774,19 +776,19 @@ mod tests {
         for (before, after) in [
             (
                 format!(r#"  secret_key = "{SECRET}""#),
-                format!(r#"  secret_key = "{STARS}""#),
+                format!(r#"  secret_key = "{SHOWN}""#),
             ),
             (
                 format!("      SecretAccessKey: {SECRET}"),
-                format!("      SecretAccessKey: {STARS}"),
+                format!("      SecretAccessKey: {SHOWN}"),
             ),
             (
                 format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{SECRET}"}}"#),
-                format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{STARS}"}}"#),
+                format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{SHOWN}"}}"#),
             ),
             (
                 format!("export AWS_SECRET_ACCESS_KEY={SECRET}"),
-                format!("export AWS_SECRET_ACCESS_KEY={STARS}"),
+                format!("export AWS_SECRET_ACCESS_KEY={SHOWN}"),
             ),
             (
                 "password = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"".to_string(),
@@ -867,7 +869,7 @@ mod tests {
         assert_eq!(m.chars().count(), s.chars().count());
         assert_eq!(
             m,
-            format!("  # clé: AKIA****************\tsecret = \"{STARS}\" ✓\npassword = \"**\"\n")
+            format!("  # clé: AKIA****************\tsecret = \"{SHOWN}\" ✓\npassword = \"**\"\n")
         );
     }
 
