@@ -351,7 +351,7 @@ fn reports_are_replaced_whole() {
     rolegraph(dir.path())
         .args([
             "scan",
-            "bom",
+            "modules",
             "--format",
             "sarif",
             "--fail-on",
@@ -376,7 +376,7 @@ fn reports_are_replaced_whole() {
     rolegraph(dir.path())
         .args([
             "scan",
-            "bom",
+            "modules",
             "--format",
             "sarif",
             "--fail-on",
@@ -386,7 +386,10 @@ fn reports_are_replaced_whole() {
         .arg(&file)
         .assert()
         .success();
-    assert_eq!(std::fs::read_to_string(&link).unwrap(), "old");
+    assert!(
+        std::fs::read_to_string(&link).unwrap() == "old",
+        "the old report was truncated and rewritten in place"
+    );
     assert!(std::fs::read_to_string(&file).unwrap().contains("\"runs\""));
 }
 
