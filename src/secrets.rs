@@ -146,7 +146,10 @@ fn key_shaped(token: &str) -> bool {
 /// before it, or on the line above when nothing but a generic `Value` key (or nothing at
 /// all: a YAML block scalar's line) comes before it on its own line.
 fn bound_to_key_name(text: &str, start: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |p| p + 1);
+    let window = floor_boundary(text, start.saturating_sub(LOOK_BACK));
+    let line_start = text[window..start]
+        .rfind('\n')
+        .map_or(window, |p| window + p + 1);
     let before = text[line_start..start].to_ascii_lowercase();
     if KEY_NAMES.iter().any(|k| before.contains(k)) {
         return true;
@@ -154,17 +157,34 @@ fn bound_to_key_name(text: &str, start: usize) -> bool {
     let name = before.trim_matches(|c: char| {
         c.is_whitespace() || matches!(c, '"' | '\'' | '-' | ':' | '=' | ',' | '{' | '>' | '|')
     });
-    if !(name.is_empty() || name == "value") || line_start == 0 {
+    // Only a value that starts its line (less a generic key) looks at the line above.
+    if !(name.is_empty() || name == "value") || line_start == 0 || line_start == window {
         return false;
     }
-    // The previous line that is not blank.
+    // The previous line that is not blank (its last LOOK_BACK bytes).
     text[..line_start - 1]
         .rsplit('\n')
         .find(|l| !l.trim().is_empty())
         .is_some_and(|l| {
+            let l = &l[floor_boundary(l, l.len().saturating_sub(LOOK_BACK))..];
             let l = l.to_ascii_lowercase();
             KEY_NAMES.iter().any(|k| l.contains(k))
         })
+}
+
+/// How far before a value its name is looked for (bytes): a name binds a value near it,
+/// and the search stays linear on one-line files of any size.
+const LOOK_BACK: usize = 256;
+
+/// The longest assigned value [`mask_secrets`] reads (bytes); a longer one is masked that far.
+const MAX_VALUE: usize = 4096;
+
+/// The largest character boundary of `text` at or before `i`.
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Every credential in `text`, in order.
@@ -383,11 +403,18 @@ pub fn mask_secrets(text: &str) -> String {
     password_assignments(text, &mut parts);
     // A credential CRED001 reports shows as its message names it (`AKIA****`, `wJal****`),
     // even when a broader heuristic would mask all of it.
+    let mut reported: Vec<Range<usize>> = Vec::with_capacity(hits.len());
+    for h in &hits {
+        match reported.last_mut() {
+            Some(last) if h.start <= last.end => last.end = last.end.max(h.end),
+            _ => reported.push(h.start..h.end),
+        }
+    }
     parts.retain(|p| {
-        p.keep > 0
-            || !hits
-                .iter()
-                .any(|h| h.start < p.range.end && p.range.start < h.end)
+        // The first reported range that ends after this part starts (they are sorted and
+        // disjoint): the part overlaps it when it starts before the part ends.
+        let i = reported.partition_point(|r| r.end <= p.range.start);
+        p.keep > 0 || reported.get(i).is_none_or(|r| r.start >= p.range.end)
     });
     if parts.is_empty() {
         return text.to_string();
@@ -416,11 +443,14 @@ fn assigned_to_key_like_name(before: &[u8]) -> bool {
 /// The name (lower-cased) that ends before `end`, past spaces, quotes and an assignment,
 /// with the byte offset where it starts.
 fn name_before(b: &[u8], mut end: usize) -> (usize, String) {
-    while end > 0 && matches!(b[end - 1], b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>') {
+    // Bounded, so that a hostile run of separators or of name characters stays linear.
+    let floor = end.saturating_sub(16);
+    while end > floor && matches!(b[end - 1], b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>') {
         end -= 1;
     }
+    let floor = end.saturating_sub(LOOK_BACK);
     let mut start = end;
-    while start > 0
+    while start > floor
         && (b[start - 1].is_ascii_alphanumeric() || matches!(b[start - 1], b'_' | b'-' | b'.'))
     {
         start -= 1;
@@ -448,7 +478,8 @@ fn url_userinfo(text: &str, parts: &mut Vec<Masked>) {
         let start = from + pos + 3;
         from = start;
         let mut end = start;
-        while end < b.len()
+        let limit = start + LOOK_BACK;
+        while end < b.len().min(limit)
             && !matches!(
                 b[end],
                 b'/' | b'?' | b'#' | b'@' | b'"' | b'\'' | b'<' | b'>' | b'`'
@@ -489,7 +520,8 @@ fn token_shapes(text: &str, parts: &mut Vec<Masked>) {
             }
             let body = from;
             let mut end = body;
-            while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+            let limit = body + LOOK_BACK;
+            while end < b.len().min(limit) && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
                 end += 1;
             }
             if end - body >= 16 {
@@ -497,6 +529,7 @@ fn token_shapes(text: &str, parts: &mut Vec<Masked>) {
                     range: body..end,
                     keep: 0,
                 });
+                from = end;
             }
         }
     }
@@ -530,15 +563,17 @@ fn password_assignments(text: &str, parts: &mut Vec<Masked>) {
         let Some(&first) = b.get(start) else {
             continue;
         };
+        // A value is masked up to MAX_VALUE bytes: the scan stays linear.
+        let limit = start + MAX_VALUE;
         let (vstart, vend) = if first == b'"' || first == b'\'' {
             let mut end = start + 1;
-            while end < b.len() && b[end] != first && b[end] != b'\n' {
+            while end < b.len().min(limit) && b[end] != first && b[end] != b'\n' {
                 end += if b[end] == b'\\' { 2 } else { 1 };
             }
             (start + 1, end.min(b.len()))
         } else {
             let mut end = start;
-            while end < b.len()
+            while end < b.len().min(limit)
                 && !b[end].is_ascii_whitespace()
                 && !matches!(
                     b[end],
@@ -549,6 +584,7 @@ fn password_assignments(text: &str, parts: &mut Vec<Masked>) {
             }
             (start, end)
         };
+        let vend = floor_boundary(text, vend.min(b.len())).max(vstart);
         let Some(value) = text.get(vstart..vend) else {
             continue;
         };
