@@ -910,6 +910,27 @@ mod tests {
     }
 
     #[test]
+    fn hostile_one_line_texts_stay_linear() {
+        // Repeated patterns that would make a naive scan quadratic (each occurrence looking
+        // back or ahead to the end of the line). 512 KiB each: quadratic would take minutes.
+        let n = 512 << 10;
+        let start = std::time::Instant::now();
+        for unit in [
+            format!("{} = ", "x".repeat(1000)),
+            "://a".to_string(),
+            "password=\"".to_string(),
+            "ghp_".to_string(),
+            format!("secret: {SECRET}\n"),
+            format!("{SECRET} "),
+        ] {
+            let text = unit.repeat(n / unit.len());
+            assert_eq!(mask_secrets(&text).chars().count(), text.chars().count());
+            find(&text);
+        }
+        assert!(start.elapsed().as_secs() < 30, "{:?}", start.elapsed());
+    }
+
+    #[test]
     fn escapes_controls_and_workflow_commands() {
         let hostile = "optional\n::error file=README.md,line=1::Injected\n::stop-commands::tok\n\u{1b}]0;t\u{7}";
         let e = escape_controls(hostile);

@@ -12,7 +12,8 @@
 //! - an attribute whose value holds newlines, workflow commands, ESC and BEL, which the
 //!   IMDS001 message quotes;
 //! - a suppression whose reason holds a password;
-//! - a file with a UTF-8 byte order mark, which must parse.
+//! - files with a UTF-8 byte order mark (`.tf`, `.tf.json`, CloudFormation YAML and JSON),
+//!   which must parse.
 
 use assert_cmd::Command;
 use clap::ValueEnum;
@@ -71,6 +72,18 @@ fn repository() -> tempfile::TempDir {
     write(
         "bom/main.tf",
         "\u{feff}resource \"aws_instance\" \"bom\" {\n  ami = \"ami-0123456789abcdef0\"\n}\n",
+    );
+    write(
+        "bom/json.tf.json",
+        "\u{feff}{\"resource\": {\"aws_instance\": {\"bomjson\": {\"ami\": \"ami-0123456789abcdef0\"}}}}\n",
+    );
+    write(
+        "bom-cfn/template.yaml",
+        "\u{feff}Resources:\n  BomYaml:\n    Type: AWS::EC2::Instance\n    Properties:\n      ImageId: ami-0123456789abcdef0\n",
+    );
+    write(
+        "bom-cfn/template.json",
+        "\u{feff}{\"Resources\": {\"BomJson\": {\"Type\": \"AWS::EC2::Instance\", \"Properties\": {\"ImageId\": \"ami-0123456789abcdef0\"}}}}\n",
     );
     dir
 }
@@ -165,12 +178,18 @@ fn the_repository_holds_what_the_tests_look_for() {
     }));
     // The file with a byte order mark parses, and its instance is found.
     assert!(!report.has_parse_errors(), "{:#?}", report.diagnostics);
-    assert!(
-        report
-            .findings
-            .iter()
-            .any(|f| f.resource == "aws_instance.bom")
-    );
+    for resource in [
+        "aws_instance.bom",
+        "aws_instance.bomjson",
+        "BomYaml",
+        "BomJson",
+    ] {
+        assert!(
+            report.findings.iter().any(|f| f.resource == resource),
+            "{resource}: {:#?}",
+            report.findings
+        );
+    }
 }
 
 #[test]
