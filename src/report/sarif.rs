@@ -16,10 +16,11 @@
 //! Output is deterministic: fields in struct order, pretty-printed with two-space indent,
 //! a trailing newline.
 
-use super::{RenderOptions, mask_secrets};
+use super::RenderOptions;
 use crate::document::DiagLevel;
 use crate::finding::{Finding, Report};
 use crate::rules::meta::RuleMeta;
+use crate::secrets::mask_secrets;
 use crate::value::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -337,7 +338,7 @@ fn physical_location(span: &Span) -> Option<PhysicalLocation> {
     if span.file.is_empty() {
         return None;
     }
-    let (uri, uri_base_id) = artifact_uri(&span.file);
+    let (uri, uri_base_id) = artifact_uri(&mask_secrets(&span.file));
     let known = |n: u32| (n > 0).then_some(n);
     Some(PhysicalLocation {
         artifact_location: ArtifactLocation { uri, uri_base_id },
