@@ -1,6 +1,8 @@
 //! The `rolegraph` command line: wires clap to the library.
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod cli_extras;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rolegraph::ScanOptions;
 use rolegraph::config::FailOn;
 use rolegraph::parse::hcl::module::VarInputs;
@@ -33,7 +35,8 @@ fn long_version() -> &'static str {
 #[command(
     name = "rolegraph",
     version = long_version(),
-    about = "How does each AWS compute workload get its credentials, and is that safe?"
+    about = "How does each AWS compute workload get its credentials, and is that safe?",
+    after_help = cli_extras::EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -333,11 +336,24 @@ enum Command {
         #[arg(long = "var-file", value_name = "FILE")]
         var_files: Vec<PathBuf>,
     },
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man {
+        /// Write rolegraph.1 and rolegraph-<command>.1 into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Completions { shell } => cli_extras::completions(shell, Cli::command()),
+        Command::Man { dir } => cli_extras::man(Cli::command(), dir.as_deref()),
         Command::Graph {
             paths,
             format,
