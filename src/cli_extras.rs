@@ -35,10 +35,13 @@ pub fn completions(shell: clap_complete::Shell, mut cmd: clap::Command) -> ExitC
 pub fn man(cmd: clap::Command, dir: Option<&Path>) -> ExitCode {
     match dir {
         Some(dir) => {
-            if let Err(e) = std::fs::create_dir_all(dir)
-                .and_then(|()| clap_mangen::generate_to(cmd, dir))
+            if let Err(e) =
+                std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir))
             {
-                eprintln!("error: cannot write the man pages to {}: {e}", dir.display());
+                eprintln!(
+                    "error: cannot write the man pages to {}: {e}",
+                    dir.display()
+                );
                 return ExitCode::from(2);
             }
             ExitCode::SUCCESS

@@ -42,7 +42,14 @@ fn completions_for_every_shell_name_the_subcommands() {
         assert_eq!(out.status.code(), Some(0), "{shell}");
         let script = stdout(&out);
         // (fish names long options without their dashes: `-l fail-on`.)
-        for word in ["rolegraph", "scan", "explain", "baseline", "fail-on", "changed-only"] {
+        for word in [
+            "rolegraph",
+            "scan",
+            "explain",
+            "baseline",
+            "fail-on",
+            "changed-only",
+        ] {
             assert!(script.contains(word), "{shell} completion lacks {word}");
         }
     }
@@ -69,13 +76,23 @@ fn bash_loads_the_bash_completion_and_completes_a_subcommand() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut lines = text.lines().filter(|l| !l.trim().is_empty());
     assert!(
-        lines.next().is_some_and(|l| l.contains("-F _rolegraph rolegraph")),
+        lines
+            .next()
+            .is_some_and(|l| l.contains("-F _rolegraph rolegraph")),
         "{text}"
     );
-    assert_eq!(lines.map(str::trim).collect::<Vec<_>>(), ["explain"], "{text}");
+    assert_eq!(
+        lines.map(str::trim).collect::<Vec<_>>(),
+        ["explain"],
+        "{text}"
+    );
 }
 
 #[test]
@@ -113,11 +130,25 @@ fn man_page_names_every_command_and_renders_without_warnings() {
     assert_eq!(out.status.code(), Some(0));
     let page = stdout(&out);
     assert!(page.contains(".TH rolegraph 1"), "{page}");
-    for cmd in ["scan", "baseline", "rules", "graph", "explain", "completions", "man"] {
-        assert!(page.contains(&format!("rolegraph\\-{cmd}(1)")), "no {cmd} in\n{page}");
+    for cmd in [
+        "scan",
+        "baseline",
+        "rules",
+        "graph",
+        "explain",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            page.contains(&format!("rolegraph\\-{cmd}(1)")),
+            "no {cmd} in\n{page}"
+        );
     }
     // The --help examples are in the page too.
-    assert!(page.contains("rolegraph scan \\-\\-plan plan.json"), "{page}");
+    assert!(
+        page.contains("rolegraph scan \\-\\-plan plan.json"),
+        "{page}"
+    );
     if !have("groff") {
         return;
     }
