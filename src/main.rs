@@ -3,7 +3,9 @@
 //! input/output error, or inputs that could not be parsed). The merge of flags and
 //! configuration file is `rolegraph::config`; the scan is the library's.
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod cli_extras;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rolegraph::config::{FailOn, ScanArgs, Settings};
 use rolegraph::error::{Error, Outcome};
 use rolegraph::report::{OutputFormat, RenderOptions};
@@ -45,7 +47,8 @@ fn long_version() -> &'static str {
 #[command(
     name = "rolegraph",
     version = long_version(),
-    about = "How does each AWS compute workload get its credentials, and is that safe?"
+    about = "How does each AWS compute workload get its credentials, and is that safe?",
+    after_help = cli_extras::EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -136,10 +139,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
     },
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man {
+        /// Write rolegraph.1 and rolegraph-<command>.1 into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The commands that serve the shell print generated text and cannot fail on input.
+    match cli.command {
+        Command::Completions { shell } => return cli_extras::completions(shell, Cli::command()),
+        Command::Man { dir } => return cli_extras::man(Cli::command(), dir.as_deref()),
+        _ => {}
+    }
     match run(cli.command) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {
@@ -151,6 +171,8 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<Outcome, Error> {
     match command {
+        // Printed by `main` before it gets here.
+        Command::Completions { .. } | Command::Man { .. } => Ok(Outcome::Pass),
         Command::Scan {
             args,
             allow_parse_errors,
