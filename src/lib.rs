@@ -10,6 +10,7 @@ pub mod discover;
 pub mod document;
 pub mod explain;
 pub mod finding;
+pub mod fsread;
 pub mod fuzzing;
 pub mod graph;
 pub mod iam;
@@ -165,12 +166,16 @@ fn load_template(
         MAX_FILE_SIZE
     };
     let too_large = |limit: u64| format!("file is larger than {} MiB: not parsed", limit >> 20);
-    let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    // Opened without blocking and checked on the handle: a regular file only (see fsread).
+    let (f, size) = match fsread::open(p, fsread::Links::Follow) {
+        Ok(x) => x,
+        Err(e) => return error(whole, e.to_string()),
+    };
     if size > limit {
         // Reported only when it is named as a plan or its beginning looks like a template
         // or a plan.
         let mut head = Vec::new();
-        if let Ok(f) = std::fs::File::open(p) {
+        {
             use std::io::Read;
             let _ = f.take(64 * 1024).read_to_end(&mut head);
         }
@@ -180,9 +185,10 @@ fn load_template(
         }
         return None;
     }
-    let bytes = match std::fs::read(p) {
+    drop(f);
+    let bytes = match fsread::read(p, limit, fsread::Links::Follow) {
         Ok(b) => b,
-        Err(e) => return error(whole, format!("cannot read file: {e}")),
+        Err(e) => return error(whole, e.to_string()),
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -335,7 +341,12 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
         credentials = files
             .par_iter()
             .filter_map(|f| {
-                let text = std::fs::read_to_string(&**f).ok()?;
+                let text = fsread::read_string(
+                    std::path::Path::new(&**f),
+                    parse::hcl::module::MAX_PLAN_SIZE,
+                    fsread::Links::Follow,
+                )
+                .ok()?;
                 // A plan holds the values Terraform will write, secrets from a vault
                 // included: none of them is written in the code.
                 let path = std::path::Path::new(&**f);

@@ -483,10 +483,16 @@ fn main() -> ExitCode {
             opts.changed_only = changed_only;
             // The flag, else the configuration file's.
             let baseline = baseline.or(p.baseline.clone());
+            let baseline_path = baseline.clone();
             let baseline = match &baseline {
                 None => None,
-                Some(path) => match std::fs::read_to_string(path)
-                    .map_err(|e| e.to_string())
+                // Opened without blocking, a regular file within the plan size limit.
+                Some(path) => match rolegraph::fsread::read_string(
+                    path,
+                    rolegraph::parse::hcl::module::MAX_PLAN_SIZE,
+                    rolegraph::fsread::Links::Follow,
+                )
+                .map_err(|e| e.to_string())
                     .and_then(|t| rolegraph::baseline::Baseline::parse(&t))
                 {
                     Ok(b) => Some(b),
@@ -496,6 +502,19 @@ fn main() -> ExitCode {
                     }
                 },
             };
+            // The report must not overwrite what it is about.
+            if let Some(out) = &output {
+                let mut read = opts.plans.clone();
+                read.extend(opts.vars.var_files.iter().cloned());
+                read.extend(baseline_path.iter().cloned());
+                if rolegraph::discover::is_input(out, &opts.paths, &read) {
+                    eprintln!(
+                        "error: -o {}: that file is one of the inputs of this scan; not overwritten",
+                        out.display()
+                    );
+                    return ExitCode::from(2);
+                }
+            }
             let mut report = run_scan(&opts, p.quiet);
             if let Some(b) = &baseline {
                 b.apply(&mut report);
@@ -507,7 +526,14 @@ fn main() -> ExitCode {
                 .collect();
             let to_terminal = output.is_none() && std::io::stdout().is_terminal();
             let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            let sources = |f: &str| std::fs::read_to_string(f).ok();
+            let sources = |f: &str| {
+                rolegraph::fsread::read_string(
+                    std::path::Path::new(f),
+                    rolegraph::parse::hcl::module::MAX_PLAN_SIZE,
+                    rolegraph::fsread::Links::Follow,
+                )
+                .ok()
+            };
             let link_base = github_link_base();
             let text = rolegraph::report::render(
                 &report,

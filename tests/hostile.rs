@@ -419,7 +419,12 @@ fn an_unreadable_file() {
     let file = std::sync::Arc::from("locked");
     let mut diags = Vec::new();
     let body =
-        rolegraph::parse::hcl::module::read_body(&dir.path().join("locked"), &file, &mut diags);
+        rolegraph::parse::hcl::module::read_body(
+            &dir.path().join("locked"),
+            &file,
+            rolegraph::fsread::Links::Refuse,
+            &mut diags,
+        );
     assert!(body.is_none());
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert!(
