@@ -206,9 +206,16 @@ fn is_template_candidate(p: &Path) -> bool {
     )
 }
 
-/// The display form of a path in findings: as given, with forward slashes.
+/// The display form of a path in findings: as given. On Windows a backslash separates
+/// directories and becomes `/`; elsewhere it is an ordinary character of a file name
+/// (`back\slash/main.tf` is not `back/slash/main.tf`) and is kept.
 pub fn display(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+    let s = p.to_string_lossy();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
 }
 
 /// Is this file a Terraform plan (`terraform show -json PLANFILE`), whatever its name? A

@@ -162,7 +162,9 @@ pub fn inside(path: &Path, root: &Path) -> Result<PathBuf, Refused> {
                 _ => Path::new("."),
             };
             let name = path.file_name().ok_or(Refused::Io(e))?;
-            std::fs::canonicalize(parent).map_err(Refused::Io)?.join(name)
+            std::fs::canonicalize(parent)
+                .map_err(Refused::Io)?
+                .join(name)
         }
         Err(e) => return Err(Refused::Io(e)),
     };
@@ -184,14 +186,19 @@ mod tests {
         let p = dir.path().join("a.tfvars");
         std::fs::write(&p, "x = 1\n").unwrap();
         assert_eq!(read(&p, 100, Links::Refuse).unwrap(), b"x = 1\n");
-        assert!(matches!(read(&p, 3, Links::Refuse), Err(Refused::TooLarge(3))));
+        assert!(matches!(
+            read(&p, 3, Links::Refuse),
+            Err(Refused::TooLarge(3))
+        ));
         assert!(matches!(
             read(dir.path(), 100, Links::Follow),
             Err(Refused::NotRegular("a directory"))
         ));
-        assert!(read(&dir.path().join("missing"), 9, Links::Follow)
-            .unwrap_err()
-            .is_not_found());
+        assert!(
+            read(&dir.path().join("missing"), 9, Links::Follow)
+                .unwrap_err()
+                .is_not_found()
+        );
     }
 
     #[cfg(unix)]
@@ -200,7 +207,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let link = dir.path().join("zero.auto.tfvars");
         std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
-        assert!(matches!(read(&link, 100, Links::Refuse), Err(Refused::Symlink)));
+        assert!(matches!(
+            read(&link, 100, Links::Refuse),
+            Err(Refused::Symlink)
+        ));
         assert!(matches!(
             read(&link, 100, Links::Follow),
             Err(Refused::NotRegular("a device"))

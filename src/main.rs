@@ -493,7 +493,7 @@ fn main() -> ExitCode {
                     rolegraph::fsread::Links::Follow,
                 )
                 .map_err(|e| e.to_string())
-                    .and_then(|t| rolegraph::baseline::Baseline::parse(&t))
+                .and_then(|t| rolegraph::baseline::Baseline::parse(&t))
                 {
                     Ok(b) => Some(b),
                     Err(e) => {

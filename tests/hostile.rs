@@ -418,13 +418,12 @@ fn an_unreadable_file() {
     // A read that fails whoever runs it: a directory where a file is expected.
     let file = std::sync::Arc::from("locked");
     let mut diags = Vec::new();
-    let body =
-        rolegraph::parse::hcl::module::read_body(
-            &dir.path().join("locked"),
-            &file,
-            rolegraph::fsread::Links::Refuse,
-            &mut diags,
-        );
+    let body = rolegraph::parse::hcl::module::read_body(
+        &dir.path().join("locked"),
+        &file,
+        rolegraph::fsread::Links::Refuse,
+        &mut diags,
+    );
     assert!(body.is_none());
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert!(

@@ -182,16 +182,28 @@ fn fifos_named_like_inputs_never_block() {
     write(&repo, ".rolegraph.yaml", "baseline: base.fifo\n");
     let r = scan_json(&repo, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("is not a regular file (a FIFO)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is not a regular file (a FIFO)"),
+        "{}",
+        r.stderr
+    );
     write(&repo, ".rolegraph.yaml", "baseline: /dev/zero\n");
     let r = scan_json(&repo, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("baseline: /dev/zero is outside"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("baseline: /dev/zero is outside"),
+        "{}",
+        r.stderr
+    );
     // Given by the user, a device is still refused (followed, but not a regular file).
     std::fs::remove_file(repo.join(".rolegraph.yaml")).unwrap();
     let r = scan_json(&repo, &["--baseline", "/dev/zero"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("not a regular file (a device)"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("not a regular file (a device)"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -222,11 +234,31 @@ fn symlinks_never_lead_out_of_the_root() {
     );
     let r = scan_json(&repo, &[]);
     let report = r.report();
-    expect(&report, "links/terraform.tfvars", "warning", "symbolic link");
+    expect(
+        &report,
+        "links/terraform.tfvars",
+        "warning",
+        "symbolic link",
+    );
     expect(&report, "links/x.auto.tfvars", "warning", "symbolic link");
-    expect(&report, "links/main.tf", "warning", "links/linkdir is a symbolic link");
-    expect(&report, "links/main.tf", "warning", "is outside the scanned directory");
-    expect(&report, "links/main.tf", "note", "inner-link.json is a symbolic link");
+    expect(
+        &report,
+        "links/main.tf",
+        "warning",
+        "links/linkdir is a symbolic link",
+    );
+    expect(
+        &report,
+        "links/main.tf",
+        "warning",
+        "is outside the scanned directory",
+    );
+    expect(
+        &report,
+        "links/main.tf",
+        "note",
+        "inner-link.json is a symbolic link",
+    );
     // Nothing from outside was read: no outside resource, no outside value anywhere.
     assert_eq!(
         resources(&report, "IMDS001"),
@@ -248,7 +280,11 @@ fn a_repository_configuration_names_only_files_inside_it() {
         r.stderr
     );
     assert!(!r.stderr.contains("root:"), "{}", r.stderr);
-    write(&repo, ".rolegraph.yaml", "var-files: [../outside/creds.tfvars]\n");
+    write(
+        &repo,
+        ".rolegraph.yaml",
+        "var-files: [../outside/creds.tfvars]\n",
+    );
     let r = scan_json(&repo, &[]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("is outside"), "{}", r.stderr);
@@ -278,11 +314,23 @@ fn the_report_never_overwrites_an_input() {
         assert_eq!(std::fs::read(repo.join(target)).unwrap(), before);
     }
     // A file given directly, and a new file in the scanned directory: the latter is fine.
-    let r = run(&repo, &["scan", "normal/main.tf", "-o", "./normal/../normal/main.tf"]);
+    let r = run(
+        &repo,
+        &["scan", "normal/main.tf", "-o", "./normal/../normal/main.tf"],
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
     let r = run(
         &repo,
-        &["scan", ".", "--format", "sarif", "--fail-on", "none", "-o", "out.sarif"],
+        &[
+            "scan",
+            ".",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "none",
+            "-o",
+            "out.sarif",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
@@ -294,7 +342,10 @@ fn module_nesting_past_the_limit_is_said_and_fails_the_gate() {
     for i in 0..n {
         let mut tf = String::new();
         if i + 1 < n {
-            tf.push_str(&format!("module \"m\" {{\n  source = \"../m{}\"\n}}\n", i + 1));
+            tf.push_str(&format!(
+                "module \"m\" {{\n  source = \"../m{}\"\n}}\n",
+                i + 1
+            ));
         } else {
             tf.push_str(NORMAL);
         }
@@ -303,7 +354,12 @@ fn module_nesting_past_the_limit_is_said_and_fails_the_gate() {
     let r = scan_json(dir.path(), &[]);
     assert_eq!(r.code, 2, "a partial scan fails the gate: {}", r.stderr);
     let report = r.report();
-    expect(&report, "m24/main.tf", "error", "module nesting deeper than 24 levels");
+    expect(
+        &report,
+        "m24/main.tf",
+        "error",
+        "module nesting deeper than 24 levels",
+    );
     assert!(
         !diagnostics(&report)
             .iter()
@@ -313,4 +369,30 @@ fn module_nesting_past_the_limit_is_said_and_fails_the_gate() {
     );
     let r = scan_json(dir.path(), &["--allow-parse-errors"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn a_backslash_in_a_file_name_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "back\\slash/main.tf", NORMAL);
+    // The directory it would be confused with.
+    write(dir.path(), "back/slash/other.txt", "");
+    let r = scan_json(dir.path(), &[]);
+    let report = r.report();
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["back\\slash/main.tf"], "{report:#}");
+    let r = run(
+        dir.path(),
+        &["scan", ".", "--format", "sarif", "--fail-on", "none"],
+    );
+    assert!(
+        r.stdout.contains("\"uri\": \"back%5Cslash/main.tf\""),
+        "{}",
+        r.stdout
+    );
 }

@@ -356,7 +356,13 @@ fn physical_location(span: &Span) -> Option<PhysicalLocation> {
 /// The URI of a scanned file: a relative path (forward slashes, percent-encoded) against
 /// `%SRCROOT%`, or a `file://` URI for an absolute path.
 fn artifact_uri(file: &str) -> (String, Option<&'static str>) {
-    let path = file.replace('\\', "/");
+    // A backslash separates directories only on Windows; elsewhere it is part of a name
+    // (percent-encoded below).
+    let path = if cfg!(windows) {
+        file.replace('\\', "/")
+    } else {
+        file.to_string()
+    };
     let bytes = path.as_bytes();
     if path.starts_with('/') {
         return (format!("file://{}", percent_encode(&path)), None);

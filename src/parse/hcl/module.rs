@@ -157,7 +157,7 @@ impl Workspace {
     }
 
     pub fn display_path(&self, p: &Path) -> String {
-        p.to_string_lossy().replace('\\', "/")
+        crate::discover::display(p)
     }
 
     /// Where `file()` may read for a module in `dir`.
@@ -514,7 +514,7 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
         }
     };
     for path in files {
-        let file: Arc<str> = Arc::from(path.to_string_lossy().replace('\\', "/").as_str());
+        let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
         let Some(body) = read_body(&path, &file, crate::fsread::Links::Refuse, &mut diags) else {
             continue;
         };
@@ -609,6 +609,13 @@ fn add_body(def: &mut ModuleDef, body: Body, diags: &mut Vec<Diagnostic>) {
     }
     let comments = body.comments;
     let mut today = None;
+    for c in comments
+        .iter()
+        .filter(|c| c.target == ast::CommentTarget::Detached)
+    {
+        let today = today.get_or_insert_with(crate::suppress::today);
+        super::suppress::detached(c, today, diags);
+    }
     for (index, b) in body.blocks.into_iter().enumerate() {
         let label = |i: usize| b.labels.get(i).cloned();
         match b.kind.as_str() {
@@ -695,7 +702,7 @@ fn load_tfvars(
     links: crate::fsread::Links,
     out: &mut HashMap<String, Node>,
 ) {
-    let file: Arc<str> = Arc::from(path.to_string_lossy().replace('\\', "/").as_str());
+    let file: Arc<str> = Arc::from(crate::discover::display(path).as_str());
     let mut diags = Vec::new();
     ws.files_read.borrow_mut().insert(file.clone());
     if let Some(body) = read_body(path, &file, links, &mut diags) {
