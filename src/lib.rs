@@ -304,6 +304,15 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
             } else {
                 Vec::new()
             };
+            let suppressions = if want_credentials {
+                doc.resources
+                    .iter()
+                    .filter(|r| !r.suppressions.is_empty())
+                    .map(|r| (r.address.clone(), r.suppressions.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let changes = doc.changes.clone();
             let (mut findings, diagnostics) = check(doc, &rules, &opts.account_ids);
             if opts.changed_only
@@ -320,6 +329,7 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
                 is_plan: changes.is_some(),
                 files,
                 declared,
+                suppressions,
             }
         })
         .collect();
@@ -336,6 +346,11 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
         }
     }
     let files: Vec<std::sync::Arc<str>> = files.into_iter().collect();
+    // Templates' resources that suppress something (for credentials in their text).
+    let suppressions: Vec<(String, Vec<document::Suppression>)> = checked
+        .iter()
+        .flat_map(|c| c.suppressions.iter().cloned())
+        .collect();
     let mut credentials = Vec::new();
     if want_credentials {
         credentials = files
@@ -356,9 +371,10 @@ pub fn scan_with_progress(opts: &ScanOptions, progress: Progress) -> Report {
                     return None;
                 }
                 let here = declared.get(&**f).map(Vec::as_slice).unwrap_or(&[]);
-                Some(rules::cred::hardcoded_aws_credentials::scan_file(
-                    f, &text, here,
-                ))
+                let mut found = rules::cred::hardcoded_aws_credentials::scan_file(f, &text, here);
+                // Named after the block each is in, suppressed like other findings.
+                suppress::text_findings(f, &text, &mut found, &suppressions);
+                Some(found)
             })
             .flatten()
             .collect();
@@ -429,6 +445,8 @@ struct Checked {
     files: BTreeSet<std::sync::Arc<str>>,
     /// Its resources: file, line, address (for naming the resource a credential is in).
     declared: Vec<(std::sync::Arc<str>, u32, String)>,
+    /// The suppressions of its resources that have some, by address.
+    suppressions: Vec<(String, Vec<document::Suppression>)>,
 }
 
 /// Sort, de-duplicate and fingerprint findings; sort diagnostics.

@@ -396,3 +396,54 @@ fn a_backslash_in_a_file_name_is_kept() {
         r.stdout
     );
 }
+
+/// A key that is not AWS's documented example.
+const KEY: &str = "AKIA2E0A8F3B244C9986";
+
+#[test]
+fn credentials_are_named_by_their_block_and_suppressed_like_other_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "cred/main.tf",
+        format!(
+            "resource \"aws_instance\" \"before\" {{\n  ami = \"ami-1\"\n}}\n\n\
+             provider \"aws\" {{\n  access_key = \"{KEY}\"\n}}\n\n\
+             locals {{\n  k = \"{KEY}\"\n}}\n\n\
+             # rolegraph:ignore CRED001 -- a test fixture's key, deactivated\n\
+             resource \"aws_iam_access_key\" \"quiet\" {{\n  user = \"{KEY}\"\n}}\n"
+        ),
+    );
+    write(
+        dir.path(),
+        "cfn/template.yaml",
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Metadata:\n      rolegraph:\n        ignore:\n          - id: CRED001\n            reason: a fixture\n    Properties:\n      Role: arn:aws:iam::123456789012:role/r\n      Environment:\n        Variables:\n          AWS_ACCESS_KEY_ID: {KEY}\n"
+        ),
+    );
+    let r = scan_json(dir.path(), &[]);
+    let report = r.report();
+    let creds: Vec<(String, u64, bool)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "CRED001")
+        .map(|f| {
+            (
+                f["resource"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["suppressed"].is_object(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        creds,
+        [
+            ("Fn".to_string(), 14, true),
+            ("provider.aws".to_string(), 6, false),
+            ("locals".to_string(), 10, false),
+            ("aws_iam_access_key.quiet".to_string(), 15, true),
+        ],
+        "{report:#}"
+    );
+}
