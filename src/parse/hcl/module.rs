@@ -98,7 +98,16 @@ pub struct Workspace {
     pub files_read: RefCell<BTreeSet<Arc<str>>>,
     /// Expression evaluations left for this root module (see [`MAX_EVAL_STEPS`]).
     pub steps_left: std::cell::Cell<u64>,
+    /// Bytes of Terraform source this root module may still parse ([`MAX_TREE_SOURCE`]).
+    source_left: std::cell::Cell<u64>,
 }
+
+/// Most bytes of `.tf` / `.tf.json` source one root module parses with all its modules:
+/// memory grows with the source (about 40 times, in the AST, the evaluated resources and
+/// the graph), so a module tree stops here, with an error naming the first file left out,
+/// instead of exhausting memory. Hand-written configurations are far below (the largest
+/// module of the shared corpus has 126 KB).
+pub const MAX_TREE_SOURCE: u64 = 16 * 1024 * 1024;
 
 /// Most expression evaluations for one root module with all its modules: for-expressions
 /// nested over large collections stop here (their values become unknown, with a warning)
@@ -117,6 +126,7 @@ impl Workspace {
             installed,
             files_read: RefCell::new(BTreeSet::new()),
             steps_left: std::cell::Cell::new(MAX_EVAL_STEPS),
+            source_left: std::cell::Cell::new(MAX_TREE_SOURCE),
         }
     }
 
@@ -175,7 +185,7 @@ impl Workspace {
         if let Some(d) = self.defs.borrow().get(&dir) {
             return d.clone();
         }
-        let (def, diags) = load_module(&dir);
+        let (def, diags) = load_module(&dir, &self.source_left);
         for f in &def.files {
             self.files_read.borrow_mut().insert(f.clone());
         }
@@ -490,8 +500,9 @@ fn module_files(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<(PathBuf, Stri
     Ok((files, skipped))
 }
 
-/// Parse every `.tf` / `.tf.json` file of a directory into a module definition.
-pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
+/// Parse every `.tf` / `.tf.json` file of a directory into a module definition, within
+/// what is left of the root module's source budget ([`MAX_TREE_SOURCE`]).
+pub fn load_module(dir: &Path, budget: &std::cell::Cell<u64>) -> (ModuleDef, Vec<Diagnostic>) {
     let mut def = ModuleDef {
         dir: dir.to_path_buf(),
         ..Default::default()
@@ -515,6 +526,23 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
     };
     for path in files {
         let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
+        // The whole module tree stays within its budget: past it, files are not parsed
+        // (an error, so the gate fails unless parse errors are allowed).
+        let size = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
+        if size > budget.get() {
+            if budget.get() > 0 || size > 0 {
+                diags.push(Diagnostic::error(
+                    Span::new(file.clone(), 1, 1, 1, 1),
+                    format!(
+                        "the Terraform files of this root module and its modules add up to more than {} MiB (the memory budget of one root module): this file is not parsed",
+                        MAX_TREE_SOURCE >> 20
+                    ),
+                ));
+            }
+            budget.set(0);
+            continue;
+        }
+        budget.set(budget.get() - size);
         let Some(body) = read_body(&path, &file, crate::fsread::Links::Refuse, &mut diags) else {
             continue;
         };
@@ -608,6 +636,12 @@ fn add_body(def: &mut ModuleDef, body: Body, diags: &mut Vec<Diagnostic>) {
         ));
     }
     let comments = body.comments;
+    def.resources.reserve(
+        body.blocks
+            .iter()
+            .filter(|b| b.kind == "resource" || b.kind == "data")
+            .count(),
+    );
     let mut today = None;
     for c in comments
         .iter()
