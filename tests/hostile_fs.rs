@@ -447,3 +447,96 @@ fn credentials_are_named_by_their_block_and_suppressed_like_other_findings() {
         "{report:#}"
     );
 }
+
+const POLICY: &str = "resource \"aws_iam_policy\" \"p\" {\n  name = \"p\"\n  policy = jsonencode({\n    Version = \"2012-10-17\"\n    Statement = [{\n      Effect   = \"Allow\"\n      Action   = \"ACTION\"\n      Resource = \"*\"\n    }]\n  })\n}\n";
+
+#[test]
+fn a_baseline_keeps_what_moved_and_not_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p/main.tf", POLICY.replace("ACTION", "s3:*"));
+    let r = run(dir.path(), &["baseline", ".", "-o", "base.json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let active = |dir: &Path| -> Vec<String> {
+        let r = scan_json(dir, &["--baseline", "base.json"]);
+        r.report()["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule_id"].as_str().unwrap(), f["message"]))
+            .collect()
+    };
+    assert_eq!(active(dir.path()), Vec::<String>::new());
+    // Moved down three lines: the same finding, still baselined.
+    write(
+        dir.path(),
+        "p/main.tf",
+        format!("\n\n\n{}", POLICY.replace("ACTION", "s3:*")),
+    );
+    assert_eq!(active(dir.path()), Vec::<String>::new());
+    // Another service in the same statement: a new finding.
+    write(dir.path(), "p/main.tf", POLICY.replace("ACTION", "kms:*"));
+    let now = active(dir.path());
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert!(
+        now[0].starts_with("PRIV002") && now[0].contains("kms:*"),
+        "{now:?}"
+    );
+}
+
+#[test]
+fn a_module_tree_past_its_source_budget_stops_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two files of 9 MiB each (mostly a comment, cheap to parse), each with a resource.
+    let big = |name: &str| {
+        let mut t = format!("resource \"aws_instance\" \"{name}\" {{\n  ami = \"ami-1\"\n}}\n");
+        let line = format!("# {}\n", "x".repeat(1021));
+        while t.len() < 9 << 20 {
+            t.push_str(&line);
+        }
+        t
+    };
+    write(dir.path(), "big/a.tf", big("a"));
+    write(dir.path(), "big/b.tf", big("b"));
+    let r = scan_json(dir.path(), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let report = r.report();
+    expect(&report, "big/b.tf", "error", "add up to more than 16 MiB");
+    assert_eq!(resources(&report, "IMDS001"), ["aws_instance.a"]);
+}
+
+#[test]
+fn minified_templates_are_read_whole() {
+    // Linear time is measured by scripts/bench-hostile; here the results at scale: every
+    // resource found, positions on a very long line exact.
+    let dir = tempfile::tempdir().unwrap();
+    let n = 2000;
+    let mut t = String::from("{\"AWSTemplateFormatVersion\":\"2010-09-09\",\"Resources\":{");
+    for i in 0..n {
+        if i > 0 {
+            t.push(',');
+        }
+        t.push_str(&format!(
+            "\"I{i}\":{{\"Type\":\"AWS::EC2::Instance\",\"Properties\":{{\"ImageId\":\"ami-é{i}\"}}}}"
+        ));
+    }
+    t.push_str("}}");
+    write(dir.path(), "cfn/template.json", &t);
+    let r = scan_json(dir.path(), &[]);
+    let report = r.report();
+    let found: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "IMDS001")
+        .collect();
+    assert_eq!(found.len(), n);
+    let last = found
+        .iter()
+        .find(|f| f["resource"] == format!("I{}", n - 1))
+        .unwrap();
+    // Columns count characters: the é before it are one each.
+    let at = t.find(&format!("\"I{}\"", n - 1)).unwrap();
+    let col = t[..at].chars().count() as u64 + 1;
+    assert_eq!(last["location"]["line"], 1);
+    assert_eq!(last["location"]["column"], col, "{last:#}");
+}

@@ -241,8 +241,13 @@ impl Workspace {
             self.diag(Diagnostic::warning(
                 call.span.clone(),
                 format!(
-                    "module \"{name}\": source directory {} {why}",
-                    self.display_path(&dir)
+                    "module \"{name}\": source directory {} {why}{}",
+                    self.display_path(&dir),
+                    if matches!(why, crate::fsread::Refused::Outside) {
+                        " (scan a directory that contains both to include it)"
+                    } else {
+                        ""
+                    }
                 ),
             ));
             return Child::Opaque;
