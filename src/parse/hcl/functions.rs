@@ -2177,7 +2177,7 @@ fn read_text(cx: &Cx, given: &str) -> Result<(PathBuf, String), String> {
 
 /// The span of a whole file's text.
 fn file_span(shown: &Path, text: &str) -> Span {
-    let file: std::sync::Arc<str> = std::sync::Arc::from(crate::discover::display(&shown));
+    let file: std::sync::Arc<str> = std::sync::Arc::from(crate::discover::display(shown));
     let body = text.strip_suffix('\n').unwrap_or(text);
     let body = body.strip_suffix('\r').unwrap_or(body);
     let end_line = 1 + body.matches('\n').count() as u32;

@@ -106,6 +106,56 @@ fn directives(
     }
 }
 
+/// A top-level block of a Terraform file, for findings made from the file's text (a
+/// credential written in it): where it is, what to call it, what it suppresses.
+pub struct TextBlock {
+    pub line: u32,
+    pub end_line: u32,
+    /// `aws_instance.web`, `data.x.y`, `provider.aws`, `locals`, `var.name`, `module.m`...
+    pub name: String,
+    pub suppressions: Vec<Suppression>,
+}
+
+/// The top-level blocks of a `.tf` file's text (empty when it does not parse: its parse
+/// error is reported where the module is read).
+pub fn text_blocks(file: &std::sync::Arc<str>, text: &str, today: &str) -> Vec<TextBlock> {
+    if super::depth::too_deep(text).is_some() {
+        return Vec::new();
+    }
+    let Ok(body) = super::ast::parse_hcl(file.clone(), text) else {
+        return Vec::new();
+    };
+    let mut diags = Vec::new();
+    body.blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let label = |n: usize| b.labels.get(n).map(String::as_str).unwrap_or("?");
+            let name = match b.kind.as_str() {
+                "resource" => format!("{}.{}", label(0), label(1)),
+                "data" => format!("data.{}.{}", label(0), label(1)),
+                "variable" => format!("var.{}", label(0)),
+                "locals" | "terraform" | "moved" | "import" | "check" => b.kind.clone(),
+                kind if b.labels.is_empty() => kind.to_string(),
+                kind => format!("{kind}.{}", label(0)),
+            };
+            let own: Vec<&Comment> = body
+                .comments
+                .iter()
+                .filter(|c| c.target == CommentTarget::Block(i))
+                .collect();
+            // Warnings about these directives are given when the module is read.
+            let suppressions = read(&own, &b.body, today, &mut diags);
+            TextBlock {
+                line: b.span.line,
+                end_line: b.span.end_line.max(b.span.line),
+                name,
+                suppressions,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,54 +304,4 @@ resource \"aws_instance\" \"web\" {
         assert_eq!(diags.len(), 1);
         assert!(diags[0].message.contains("names no rule ID"));
     }
-}
-
-/// A top-level block of a Terraform file, for findings made from the file's text (a
-/// credential written in it): where it is, what to call it, what it suppresses.
-pub struct TextBlock {
-    pub line: u32,
-    pub end_line: u32,
-    /// `aws_instance.web`, `data.x.y`, `provider.aws`, `locals`, `var.name`, `module.m`...
-    pub name: String,
-    pub suppressions: Vec<Suppression>,
-}
-
-/// The top-level blocks of a `.tf` file's text (empty when it does not parse: its parse
-/// error is reported where the module is read).
-pub fn text_blocks(file: &std::sync::Arc<str>, text: &str, today: &str) -> Vec<TextBlock> {
-    if super::depth::too_deep(text).is_some() {
-        return Vec::new();
-    }
-    let Ok(body) = super::ast::parse_hcl(file.clone(), text) else {
-        return Vec::new();
-    };
-    let mut diags = Vec::new();
-    body.blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let label = |n: usize| b.labels.get(n).map(String::as_str).unwrap_or("?");
-            let name = match b.kind.as_str() {
-                "resource" => format!("{}.{}", label(0), label(1)),
-                "data" => format!("data.{}.{}", label(0), label(1)),
-                "variable" => format!("var.{}", label(0)),
-                "locals" | "terraform" | "moved" | "import" | "check" => b.kind.clone(),
-                kind if b.labels.is_empty() => kind.to_string(),
-                kind => format!("{kind}.{}", label(0)),
-            };
-            let own: Vec<&Comment> = body
-                .comments
-                .iter()
-                .filter(|c| c.target == CommentTarget::Block(i))
-                .collect();
-            // Warnings about these directives are given when the module is read.
-            let suppressions = read(&own, &b.body, today, &mut diags);
-            TextBlock {
-                line: b.span.line,
-                end_line: b.span.end_line.max(b.span.line),
-                name,
-                suppressions,
-            }
-        })
-        .collect()
 }
