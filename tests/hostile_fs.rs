@@ -441,7 +441,7 @@ fn credentials_are_named_by_their_block_and_suppressed_like_other_findings() {
         [
             ("Fn".to_string(), 14, true),
             ("provider.aws".to_string(), 6, false),
-            ("locals".to_string(), 10, false),
+            ("local.k".to_string(), 10, false),
             ("aws_iam_access_key.quiet".to_string(), 15, true),
         ],
         "{report:#}"

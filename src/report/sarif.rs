@@ -448,7 +448,7 @@ mod tests {
         );
         assert_eq!(
             artifact_uri("C:\\infra\\main.tf"),
-            ("file:///C:/infra/main.tf".to_string(), None)
+            (format!("file:///C:{sep}infra{sep}main.tf"), None)
         );
         assert_eq!(
             artifact_uri("modules/é.tf"),

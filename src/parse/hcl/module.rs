@@ -533,8 +533,9 @@ pub fn load_module(dir: &Path, budget: &std::cell::Cell<u64>) -> (ModuleDef, Vec
         let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
         // The whole module tree stays within its budget: past it, files are not parsed
         // (an error, so the gate fails unless parse errors are allowed).
+        // (A file over the size limit of one file is refused with its own error.)
         let size = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
-        if size > budget.get() {
+        if size <= MAX_FILE_SIZE && size > budget.get() {
             if budget.get() > 0 || size > 0 {
                 diags.push(Diagnostic::error(
                     Span::new(file.clone(), 1, 1, 1, 1),
@@ -547,7 +548,9 @@ pub fn load_module(dir: &Path, budget: &std::cell::Cell<u64>) -> (ModuleDef, Vec
             budget.set(0);
             continue;
         }
-        budget.set(budget.get() - size);
+        if size <= MAX_FILE_SIZE {
+            budget.set(budget.get().saturating_sub(size));
+        }
         let Some(body) = read_body(&path, &file, crate::fsread::Links::Refuse, &mut diags) else {
             continue;
         };

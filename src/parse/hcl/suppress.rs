@@ -126,34 +126,42 @@ pub fn text_blocks(file: &std::sync::Arc<str>, text: &str, today: &str) -> Vec<T
         return Vec::new();
     };
     let mut diags = Vec::new();
-    body.blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let label = |n: usize| b.labels.get(n).map(String::as_str).unwrap_or("?");
-            let name = match b.kind.as_str() {
-                "resource" => format!("{}.{}", label(0), label(1)),
-                "data" => format!("data.{}.{}", label(0), label(1)),
-                "variable" => format!("var.{}", label(0)),
-                "locals" | "terraform" | "moved" | "import" | "check" => b.kind.clone(),
-                kind if b.labels.is_empty() => kind.to_string(),
-                kind => format!("{kind}.{}", label(0)),
-            };
-            let own: Vec<&Comment> = body
-                .comments
-                .iter()
-                .filter(|c| c.target == CommentTarget::Block(i))
-                .collect();
-            // Warnings about these directives are given when the module is read.
-            let suppressions = read(&own, &b.body, today, &mut diags);
-            TextBlock {
-                line: b.span.line,
-                end_line: b.span.end_line.max(b.span.line),
-                name,
-                suppressions,
+    let mut out = Vec::new();
+    for (i, b) in body.blocks.iter().enumerate() {
+        let label = |n: usize| b.labels.get(n).map(String::as_str).unwrap_or("?");
+        let name = match b.kind.as_str() {
+            "resource" => format!("{}.{}", label(0), label(1)),
+            "data" => format!("data.{}.{}", label(0), label(1)),
+            "variable" => format!("var.{}", label(0)),
+            kind if b.labels.is_empty() => kind.to_string(),
+            kind => format!("{kind}.{}", label(0)),
+        };
+        let own: Vec<&Comment> = body
+            .comments
+            .iter()
+            .filter(|c| c.target == CommentTarget::Block(i))
+            .collect();
+        // Warnings about these directives are given when the module is read.
+        let suppressions = read(&own, &b.body, today, &mut diags);
+        // In `locals`, the local itself (`local.name`), then the block around it.
+        if b.kind == "locals" {
+            for a in &b.body.attributes {
+                out.push(TextBlock {
+                    line: a.span.line,
+                    end_line: a.span.end_line.max(a.span.line),
+                    name: format!("local.{}", a.name),
+                    suppressions: suppressions.clone(),
+                });
             }
-        })
-        .collect()
+        }
+        out.push(TextBlock {
+            line: b.span.line,
+            end_line: b.span.end_line.max(b.span.line),
+            name,
+            suppressions,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
