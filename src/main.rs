@@ -441,6 +441,15 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let mut read = p.opts.plans.clone();
+            read.extend(p.opts.vars.var_files.iter().cloned());
+            if rolegraph::discover::is_input(&output, &p.opts.paths, &read) {
+                eprintln!(
+                    "error: -o {}: that file is one of the inputs of this scan; not overwritten",
+                    output.display()
+                );
+                return ExitCode::from(2);
+            }
             let report = run_scan(&p.opts, p.quiet);
             print_errors(&report);
             if report.has_parse_errors() && !p.allow_parse_errors {

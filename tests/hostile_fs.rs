@@ -313,6 +313,10 @@ fn the_report_never_overwrites_an_input() {
         assert!(r.stderr.contains("one of the inputs"), "{}", r.stderr);
         assert_eq!(std::fs::read(repo.join(target)).unwrap(), before);
     }
+    let before = std::fs::read(repo.join("normal/main.tf")).unwrap();
+    let r = run(&repo, &["baseline", ".", "-o", "normal/main.tf"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(std::fs::read(repo.join("normal/main.tf")).unwrap(), before);
     // A file given directly, and a new file in the scanned directory: the latter is fine.
     let r = run(
         &repo,
