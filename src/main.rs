@@ -7,7 +7,7 @@ mod cli_extras;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rolegraph::config::{FailOn, ScanArgs, Settings};
-use rolegraph::error::{Error, Outcome};
+use rolegraph::error::{Error, Outcome, UsageError};
 use rolegraph::report::{OutputFormat, RenderOptions};
 use rolegraph::rules::meta;
 use std::io::{IsTerminal, Write};
@@ -261,12 +261,22 @@ fn scan(
     fail_on: FailOn,
     baseline: Option<&Path>,
 ) -> Result<Outcome, Error> {
+    // The report must not overwrite what it is about.
+    if let Some(out) = output {
+        refuse_input_as_output(settings, out, baseline)?;
+    }
     let baseline = match baseline {
         None => None,
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadBaseline {
+            // Opened without blocking, a regular file within the plan size limit.
+            let text = rolegraph::fsread::read_string(
+                path,
+                rolegraph::parse::hcl::module::MAX_PLAN_SIZE,
+                rolegraph::fsread::Links::Follow,
+            )
+            .map_err(|e| Error::ReadBaseline {
                 path: path.to_path_buf(),
-                source,
+                source: e.into_io(),
             })?;
             Some(
                 rolegraph::baseline::Baseline::parse(&text).map_err(|source| Error::Baseline {
@@ -289,7 +299,14 @@ fn scan(
         .collect();
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let sources = |f: &str| std::fs::read_to_string(f).ok();
+    let sources = |f: &str| {
+        rolegraph::fsread::read_string(
+            Path::new(f),
+            rolegraph::parse::hcl::module::MAX_PLAN_SIZE,
+            rolegraph::fsread::Links::Follow,
+        )
+        .ok()
+    };
     let link_base = github_link_base();
     let text = rolegraph::report::render(
         &report,
@@ -323,6 +340,7 @@ fn record_baseline(
     allow_parse_errors: bool,
     output: &Path,
 ) -> Result<Outcome, Error> {
+    refuse_input_as_output(settings, output, None)?;
     let report = with_progress(settings.quiet, |progress| {
         rolegraph::scan_with_progress(&settings.scan, progress)
     });
@@ -340,6 +358,26 @@ fn record_baseline(
         output.display()
     );
     Ok(Outcome::Pass)
+}
+
+/// `-o FILE` must not name a file the scan reads (a scanned file, a plan, a var file, the
+/// baseline): the report would overwrite it.
+fn refuse_input_as_output(
+    settings: &Settings,
+    out: &Path,
+    baseline: Option<&Path>,
+) -> Result<(), Error> {
+    let opts = &settings.scan;
+    let mut read = opts.plans.clone();
+    read.extend(opts.vars.var_files.iter().cloned());
+    read.extend(baseline.map(Path::to_path_buf));
+    if rolegraph::is_input(out, &opts.paths, &read) {
+        return Err(UsageError::OutputIsInput {
+            path: out.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// `rolegraph graph`.
