@@ -9,11 +9,16 @@
 //!
 //! Statements are matched on `Action`/`NotAction` (wildcards, any case) and
 //! `Resource`/`NotResource` against a [`Scope`]: "some resource" or "every resource" (for
-//! `iam:PassRole` on `*`, which passes any role). A statement with a `Condition` is neither
+//! `iam:PassRole` on `*`, which passes any role). Resources are matched per action: an entry
+//! counts only if it can name a resource of one of the action's resource types (the ARN
+//! formats of the dataset, see [`super::arn`]), so `Action: "*"` on `arn:aws:s3:::*` grants
+//! S3 actions on buckets and objects and nothing else. A statement with a `Condition` is neither
 //! a definite grant nor a definite denial: it gives `Unknown` (a condition may hold or not).
 //! A policy whose content is not known makes every `Yes` an `Unknown` (it might deny), and
 //! every `No` an `Unknown` (it might allow).
 
+use super::arn::without_variables;
+use super::dataset::{self, Action};
 use super::escalation::{Permissions, Scope};
 use crate::model::policy::{PolicyDocument, Statement, Tri};
 use crate::value::{Node, Piece, Value};
@@ -72,8 +77,44 @@ fn field<'a>(st: &'a Statement, name: &str) -> Option<&'a Node> {
     st.node.get_ci(name).filter(|n| !n.is_null())
 }
 
-/// Does the statement apply to resources in `scope`?
-pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
+/// What a `Resource` entry stands for, as a pattern, and whether that pattern is exact: a
+/// literal string (policy variables such as `${aws:username}` become `*`, they are known
+/// only at request time), or literal text around references and unknown parts, each of
+/// which becomes `*` (then `false`: the entry names some ARN the pattern covers).
+pub fn resource_pattern(item: &Node) -> (String, bool) {
+    match &item.value {
+        Value::String(s) => (without_variables(s), true),
+        Value::Interp(pieces) => (
+            pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Lit(l) => without_variables(l),
+                    _ => "*".to_string(),
+                })
+                .collect(),
+            false,
+        ),
+        _ => ("*".to_string(), false),
+    }
+}
+
+/// Is `pattern` a resource `action` acts on (see [`Action::applies_to`])? An action the
+/// dataset does not know accepts every pattern.
+fn applies(action: Option<&Action>, pattern: &str) -> bool {
+    action.is_none_or(|a| a.applies_to(pattern))
+}
+
+/// Does the statement name any resource at all (`Resource` or `NotResource`)? Used to skip
+/// statements before expanding their actions.
+pub fn has_resources(st: &Statement) -> bool {
+    field(st, "Resource").is_some() || field(st, "NotResource").is_some()
+}
+
+/// Does the statement apply to `action` on resources in `scope`? A `Resource` entry counts
+/// only when it can name a resource the action acts on (its resource types' ARN formats,
+/// from the dataset; `*` for all): `arn:aws:s3:::*` grants no `iam:PassRole`.
+pub fn covers_resources(st: &Statement, action: &str, scope: Scope) -> Tri {
+    let act = dataset::get().get(action);
     if let Some(not) = field(st, "NotResource") {
         // Everything but the listed resources: some resource always, every resource never.
         let items = not.items();
@@ -82,26 +123,44 @@ pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
         }
         return match scope {
             Scope::AnyResource | Scope::OtherPrincipal => Tri::Yes,
-            Scope::Star if items.iter().any(|i| !matches!(i.value, Value::String(_))) => {
-                Tri::Unknown
+            Scope::Star => {
+                let mut result = Tri::Yes;
+                for i in items {
+                    let (pattern, exact) = resource_pattern(i);
+                    if !applies(act, &pattern) {
+                        // Excludes nothing this action acts on.
+                        continue;
+                    }
+                    // All resources but a few named ones: not "every" one.
+                    result = if exact { Tri::No } else { result.and(Tri::Unknown) };
+                    if result == Tri::No {
+                        break;
+                    }
+                }
+                result
             }
-            // All resources but a few named ones: not "every" one.
-            Scope::Star => Tri::No,
         };
     }
     let Some(res) = field(st, "Resource") else {
         return Tri::No;
     };
-    let items = res.items();
     if matches!(res.value, Value::Unknown) {
         return Tri::Unknown;
     }
+    let items = res.items();
     match scope {
-        Scope::AnyResource if !items.is_empty() => Tri::Yes,
-        Scope::AnyResource => Tri::No,
+        Scope::AnyResource => {
+            let any = items
+                .iter()
+                .any(|i| applies(act, &resource_pattern(i).0));
+            if any { Tri::Yes } else { Tri::No }
+        }
         Scope::OtherPrincipal => {
             let mut result = Tri::No;
             for i in items {
+                if !applies(act, &resource_pattern(i).0) {
+                    continue;
+                }
                 match self_only(i) {
                     Tri::No => return Tri::Yes,
                     Tri::Unknown => result = Tri::Unknown,
@@ -113,9 +172,13 @@ pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
         Scope::Star => {
             let mut result = Tri::No;
             for i in items {
+                let (pattern, exact) = resource_pattern(i);
+                if !applies(act, &pattern) {
+                    continue;
+                }
                 match &i.value {
                     Value::String(s) if is_broad_resource(s) => return Tri::Yes,
-                    Value::String(_) => {}
+                    _ if exact => {}
                     _ => result = Tri::Unknown,
                 }
             }
@@ -145,7 +208,7 @@ pub fn statement_allows(st: &Statement, action: &str, scope: Scope) -> Tri {
     };
     let applies = effect
         .and(st.covers_action(action))
-        .and(covers_resources(st, scope));
+        .and(covers_resources(st, action, scope));
     match (applies, is_conditional(st)) {
         (Tri::No, _) => Tri::No,
         (t, Tri::No) => t,
@@ -163,7 +226,7 @@ pub fn statement_denies(st: &Statement, action: &str) -> Tri {
     };
     let applies = effect
         .and(st.covers_action(action))
-        .and(covers_resources(st, Scope::Star));
+        .and(covers_resources(st, action, Scope::Star));
     match (applies, is_conditional(st)) {
         (Tri::No, _) => Tri::No,
         (t, Tri::No) => t,
