@@ -187,6 +187,103 @@ pub fn covers_resources(st: &Statement, action: &str, scope: Scope) -> Tri {
     }
 }
 
+/// A `Resource` entry or a resource's ARN as text where each reference to another
+/// resource's attribute is a token of its own (`\u{1}aws_sqs_queue.jobs.arn\u{1}`), so two
+/// values built from the same references compare equal; unknown parts are `None`.
+fn symbolic(n: &Node) -> Option<String> {
+    let token = |r: &crate::value::Ref| format!("\u{1}{r}\u{1}");
+    match &n.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Ref(r) => Some(token(r)),
+        Value::Interp(pieces) => pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(l) => Some(l.clone()),
+                Piece::Ref(r) => Some(token(r)),
+                Piece::Unknown => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Does a `Resource` entry name the one resource `target` (its ARN as the configuration
+/// gives it: a literal, a reference such as `aws_sqs_queue.jobs.arn`, or text around
+/// references)? `*` names everything; a literal pattern is matched against a literal ARN;
+/// an entry built from the same references as the target names it (`${aws_sqs_queue.jobs.arn}`
+/// and `${aws_sqs_queue.jobs.arn}*` do), one built from a reference to another resource's
+/// ARN does not; anything else is `Unknown`.
+pub fn entry_names(item: &Node, target: &Node) -> Tri {
+    let (pattern, exact) = resource_pattern(item);
+    if exact && super::arn::is_star(&pattern) {
+        return Tri::Yes;
+    }
+    let (Some(entry), Some(arn)) = (symbolic(item), symbolic(target)) else {
+        return Tri::Unknown;
+    };
+    let entry = without_variables(&entry);
+    let literal_target = !arn.contains('\u{1}');
+    let literal_entry = !entry.contains('\u{1}');
+    if literal_target && literal_entry {
+        return if super::pattern::pattern_matches(&entry, &arn) {
+            Tri::Yes
+        } else {
+            Tri::No
+        };
+    }
+    if !literal_target && !literal_entry {
+        if super::pattern::pattern_matches(&entry, &arn) {
+            return Tri::Yes;
+        }
+        // Two plain references to the ARNs of two different resources: two resources.
+        let plain = |n: &Node| matches!(&n.value, Value::Ref(r) if r.attr.eq_ignore_ascii_case("arn"));
+        if plain(item) && plain(target) {
+            return Tri::No;
+        }
+    }
+    Tri::Unknown
+}
+
+/// Does the statement apply to `action` on the one resource `target`?
+pub fn covers_target(st: &Statement, action: &str, target: &Node) -> Tri {
+    let act = dataset::get().get(action);
+    if let Some(not) = field(st, "NotResource") {
+        let mut result = Tri::Yes;
+        for i in not.items() {
+            result = result.and(!entry_names(i, target));
+        }
+        return result;
+    }
+    let Some(res) = field(st, "Resource") else {
+        return Tri::No;
+    };
+    if matches!(res.value, Value::Unknown) {
+        return Tri::Unknown;
+    }
+    let mut result = Tri::No;
+    for i in res.items() {
+        if !applies(act, &resource_pattern(i).0) {
+            continue;
+        }
+        result = result.or(entry_names(i, target));
+    }
+    result
+}
+
+/// Apply a statement's effect and condition to whether it covers a request.
+fn effect(st: &Statement, allow: bool, covers: Tri) -> Tri {
+    let matches_effect = match st.allows() {
+        Some(a) if a == allow => Tri::Yes,
+        Some(_) => return Tri::No,
+        None => Tri::Unknown,
+    };
+    match (matches_effect.and(covers), is_conditional(st)) {
+        (Tri::No, _) => Tri::No,
+        (t, Tri::No) => t,
+        _ => Tri::Unknown,
+    }
+}
+
 /// Does the statement carry a condition (so it applies only sometimes)?
 pub fn is_conditional(st: &Statement) -> Tri {
     match field(st, "Condition") {
@@ -333,6 +430,42 @@ impl PolicySet<'_> {
             by,
             denied_by,
         }
+    }
+}
+
+impl PolicySet<'_> {
+    /// Is `action` allowed on the one resource `target` (see [`entry_names`])? The same
+    /// evaluation as [`PolicySet::decide`]: explicit Deny wins, some identity policy must
+    /// allow, the boundary must allow too.
+    pub fn allows_on(&self, action: &str, target: &Node) -> Tri {
+        let covers = |st: &Statement| st.covers_action(action).and(covers_target(st, action, target));
+        let mut allow = if self.unknown > 0 { Tri::Unknown } else { Tri::No };
+        let mut deny = allow;
+        for doc in &self.policies {
+            if doc.partial {
+                allow = allow.or(Tri::Unknown);
+                deny = deny.or(Tri::Unknown);
+            }
+            for st in &doc.statements {
+                let c = covers(st);
+                allow = allow.or(effect(st, true, c));
+                deny = deny.or(effect(st, false, c));
+            }
+        }
+        let bounded = match self.boundary {
+            Boundary::None => Tri::Yes,
+            Boundary::Unknown => Tri::Unknown,
+            Boundary::Known(doc) => {
+                let mut b = if doc.partial { Tri::Unknown } else { Tri::No };
+                for st in &doc.statements {
+                    let c = covers(st);
+                    b = b.or(effect(st, true, c));
+                    deny = deny.or(effect(st, false, c));
+                }
+                b
+            }
+        };
+        allow.and(!deny).and(bounded)
     }
 }
 

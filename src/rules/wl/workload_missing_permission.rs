@@ -46,6 +46,10 @@ struct Need {
     actions: Vec<&'static str>,
     span: Span,
     why: String,
+    /// The one resource the actions are for, when the configuration names it (the event
+    /// source's queue or stream, the dead-letter target, the secret): a grant on another
+    /// resource does not count.
+    target: Option<Node>,
 }
 
 fn attr<'a>(r: &'a Resource, tf: &str, cfn: &str) -> Option<&'a Node> {
@@ -103,6 +107,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
         actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
         span: r.span.first_line(),
         why: "to write its logs (they are lost otherwise)".into(),
+        target: None,
     }];
     if let Some(vpc) = attr(r, "vpc_config", "VpcConfig").and_then(crate::document::block_or_self) {
         let subnets = vpc.get("subnet_ids").or_else(|| vpc.get("SubnetIds"));
@@ -121,6 +126,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
                 ],
                 span: vpc.span.first_line(),
                 why: "to attach to its VPC (the function cannot start otherwise)".into(),
+                target: None,
             });
         }
     }
@@ -136,6 +142,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
             actions: vec!["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
             span: t.span.first_line(),
             why: "to send its active traces to X-Ray".into(),
+            target: None,
         });
     }
     if let Some(d) =
@@ -154,6 +161,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
                 span: target.span.clone(),
                 why: "to send failed events to its dead-letter target (they are dropped otherwise)"
                     .into(),
+                target: Some(target.clone()),
             });
         }
     }
@@ -187,6 +195,7 @@ fn mapping_needs(m: &Model, r: &Resource) -> Option<Need> {
         actions,
         span: source.span.clone(),
         why: format!("to read the event source of {}", r.address),
+        target: Some(source.clone()),
     })
 }
 
@@ -212,6 +221,19 @@ fn get_ci<'a>(n: &'a Node, key: &str) -> Option<&'a Node> {
     n.get_ci(key).filter(|v| !v.is_null())
 }
 
+/// The secret a `valueFrom` names: a secret ARN may carry a JSON key, version stage and
+/// version id after it (`arn:aws:secretsmanager:r:a:secret:name-AbCdEf:password::`), which
+/// are not part of the resource. References are kept as they are.
+fn secret_arn(from: &Node) -> Option<Node> {
+    let Value::String(s) = &from.value else {
+        return Some(from.clone());
+    };
+    let secret: Vec<&str> = s.splitn(8, ':').take(7).collect();
+    let mut n = from.clone();
+    n.value = Value::String(secret.join(":"));
+    Some(n)
+}
+
 fn execution_needs(m: &Model, r: &Resource) -> Vec<Need> {
     let mut out = Vec::new();
     for c in containers(r) {
@@ -228,6 +250,7 @@ fn execution_needs(m: &Model, r: &Resource) -> Vec<Need> {
                 actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
                 span: driver.span.clone(),
                 why: format!("to ship the awslogs logs of {name}"),
+                target: None,
             });
         }
         if let Some(image) = get_ci(&c, "image")
@@ -244,18 +267,19 @@ fn execution_needs(m: &Model, r: &Resource) -> Vec<Need> {
                 ],
                 span: image.span.clone(),
                 why: format!("to pull the private ECR image of {name}"),
+                target: None,
             });
         }
         for s in get_ci(&c, "secrets").map(|s| s.items()).unwrap_or_default() {
             let Some(from) = get_ci(s, "valueFrom") else {
                 continue;
             };
-            let action = match arn_service(m, from) {
-                Some("secretsmanager") => "secretsmanager:GetSecretValue",
-                Some("ssm") => "ssm:GetParameters",
+            let (action, target) = match arn_service(m, from) {
+                Some("secretsmanager") => ("secretsmanager:GetSecretValue", secret_arn(from)),
+                Some("ssm") => ("ssm:GetParameters", Some(from.clone())),
                 // A bare parameter name is an SSM parameter of the same account.
                 None if from.as_str().is_some_and(|v| !v.starts_with("arn:")) => {
-                    "ssm:GetParameters"
+                    ("ssm:GetParameters", None)
                 }
                 _ => continue,
             };
@@ -264,6 +288,7 @@ fn execution_needs(m: &Model, r: &Resource) -> Vec<Need> {
                 actions: vec![action],
                 span: from.span.clone(),
                 why: format!("to inject the secrets of {name}"),
+                target,
             });
         }
     }
@@ -329,6 +354,7 @@ impl Rule for Wl005 {
                             actions: need.actions.clone(),
                             span: need.span.clone(),
                             why: need.why.clone(),
+                            target: need.target.clone(),
                         }],
                     ));
                 }
@@ -364,11 +390,18 @@ impl Rule for Wl005 {
                     .actions
                     .iter()
                     .copied()
-                    .filter(|a| set.allows(a, Scope::AnyResource) == Tri::No)
+                    .filter(|a| match &need.target {
+                        Some(t) => set.allows_on(a, t) == Tri::No,
+                        None => set.allows(a, Scope::AnyResource) == Tri::No,
+                    })
                     .collect();
                 if missing.is_empty() {
                     continue;
                 }
+                let on = match need.target.as_ref().and_then(Node::display_text) {
+                    Some(t) => format!(" on {t}"),
+                    None => String::new(),
+                };
                 out.push(
                     Finding::new(
                         ID,
@@ -376,13 +409,15 @@ impl Rule for Wl005 {
                         need.span.clone(),
                         &workload.address,
                         format!(
-                            "{} needs {} {}, but its role {} does not allow {} (every policy of the role is known): it fails with AccessDenied at runtime. Grant {} to the role",
+                            "{} needs {} {}, but its role {} does not allow {}{} (every policy of the role is known): it fails with AccessDenied at runtime. Grant {} to the role{}",
                             workload.address,
                             need.actions.join(", "),
                             need.why,
                             role.address,
                             if missing.len() == 1 { "it" } else { "them" },
+                            on,
                             missing.join(", "),
+                            if on.is_empty() { "" } else { " on that resource" },
                         ),
                     )
                     .key(format!("{}:{}", need.id, missing.join(",")))
