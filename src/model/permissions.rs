@@ -380,6 +380,20 @@ impl Model {
         }
     }
 
+    /// Is policy resource `res` used only as a permissions boundary: some principal in the
+    /// scan names it as its boundary, and none attaches or inlines it? A boundary limits
+    /// what the principal's other policies grant and grants nothing itself, so the rules
+    /// that judge grants (PRIV*) leave such a policy alone. A boundary so broad that it
+    /// limits nothing gets no finding of its own: the principal's own policies are judged.
+    pub fn boundary_only(&self, res: usize) -> bool {
+        !self
+            .graph
+            .incoming(res, EdgeKind::PermissionsBoundary)
+            .is_empty()
+            && self.graph.incoming(res, EdgeKind::AttachedPolicy).is_empty()
+            && self.graph.incoming(res, EdgeKind::InlinePolicy).is_empty()
+    }
+
     /// The principals of `kind` that policy or attachment resource `i` names only by text
     /// (a name or ARN of something outside the scan): the items of its attribute for that
     /// kind, when no principal of that kind in the scan is linked to it.

@@ -27,11 +27,20 @@ pub struct Stmt<'a> {
     pub index: usize,
 }
 
-/// Every statement of every identity policy in the scan, in order. Documents that cannot be
-/// read at all give none; unreadable statements are skipped (unknown never fires).
+/// The identity policies the PRIV rules judge: every one in the scan but those used only as
+/// a permissions boundary (a boundary grants nothing).
+pub fn granting_policies(m: &Model) -> impl Iterator<Item = &IdentityPolicy> {
+    m.identity_policies
+        .iter()
+        .filter(|p| !m.boundary_only(p.res))
+}
+
+/// Every statement of every identity policy in the scan that grants (see
+/// [`granting_policies`]), in order. Documents that cannot be read at all give none;
+/// unreadable statements are skipped (unknown never fires).
 pub fn statements(m: &Model) -> Vec<Stmt<'_>> {
     let mut out = Vec::new();
-    for policy in &m.identity_policies {
+    for policy in granting_policies(m) {
         let Some(doc) = PolicyDocument::parse(&policy.doc_node) else {
             continue;
         };
