@@ -5,6 +5,7 @@
 
 use super::policy::PolicyDocument;
 use super::{IdentityPolicy, Model};
+use crate::document::Mode;
 use crate::graph::EdgeKind;
 use crate::iam::eval::{Boundary, PolicySet};
 use crate::iam::managed::{self, ArnKind, ManagedPolicy};
@@ -248,8 +249,35 @@ impl Model {
         }
     }
 
+    /// The AWS managed policy a `data "aws_iam_policy"` lookup finds: by its literal `arn`,
+    /// or by its literal `name` (a customer policy of the same name as an AWS managed one
+    /// is taken to be the AWS managed one; `path_prefix` lookups are not resolved).
+    fn managed_lookup(&self, t: usize) -> Option<&'static ManagedPolicy> {
+        let r = self.resource(t);
+        if r.mode != Mode::Data {
+            return None;
+        }
+        if let Some(arn) = r.attr(&["arn"]).filter(|n| !n.is_null()) {
+            return match managed::classify(arn) {
+                ArnKind::Managed(p) => Some(p),
+                _ => None,
+            };
+        }
+        let name = r.attr(&["name"]).and_then(Node::as_str)?;
+        managed::get().by_name(name)
+    }
+
     /// A policy resource (`aws_iam_policy`) attached at `span`.
     fn policy_resource(&self, t: usize, span: &Span, via: usize, out: &mut Vec<Attached>) {
+        if let Some(p) = self.managed_lookup(t) {
+            out.push(Attached {
+                origin: Origin::Managed(p),
+                label: format!("AWS managed policy {}", p.name),
+                span: span.clone(),
+                via,
+            });
+            return;
+        }
         let before = out.len();
         for (idx, ip) in self.written_in(t) {
             out.push(Attached {
