@@ -408,6 +408,30 @@ impl Model {
         }
     }
 
+    /// The principals in the scan a policy document held by resource `res` reaches: `res`
+    /// itself when it is a principal (an inline document), the principals that inline or
+    /// attach it, and those an attachment resource attaches it to. In resource order.
+    pub fn holders(&self, res: usize) -> Vec<usize> {
+        let mut out = BTreeSet::new();
+        if is_principal(&self.resource(res).rtype) {
+            out.insert(res);
+        }
+        for kind in [EdgeKind::InlinePolicy, EdgeKind::AttachedPolicy] {
+            for (h, _) in self.graph.incoming(res, kind) {
+                if is_principal(&self.resource(h).rtype) {
+                    out.insert(h);
+                } else {
+                    for (p, _) in self.graph.incoming(h, kind) {
+                        if is_principal(&self.resource(p).rtype) {
+                            out.insert(p);
+                        }
+                    }
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
     /// Is policy resource `res` used only as a permissions boundary: some principal in the
     /// scan names it as its boundary, and none attaches or inlines it? A boundary limits
     /// what the principal's other policies grant and grants nothing itself, so the rules

@@ -147,6 +147,23 @@ impl Stmt<'_> {
     /// locations. The fingerprint key names the policy and the statement, not lines.
     pub fn finding(&self, m: &Model, id: &'static str, span: Span, message: String) -> Finding {
         let res = m.resource(self.policy.res);
+        // The blast radius: the workloads that run with the policy, in the message and as
+        // related locations.
+        let holders = m.holders(self.policy.res);
+        let uses: Vec<(usize, &crate::model::RoleUse)> = m
+            .workload_roles()
+            .into_iter()
+            .filter(|(role, _)| holders.contains(role))
+            .flat_map(|(_, uses)| uses)
+            .collect();
+        let message = if uses.is_empty() {
+            message
+        } else {
+            format!(
+                "{message} (workloads that run with it: {})",
+                crate::rules::grants::workloads_text(m, &uses)
+            )
+        };
         let key = format!(
             "{}#{}",
             self.policy.label,
@@ -187,7 +204,7 @@ impl Stmt<'_> {
                 f = f.related(e.span.clone(), format!("{} of {who}", kind.describe()));
             }
         }
-        f
+        crate::rules::grants::with_uses(m, &uses, f)
     }
 }
 
