@@ -422,6 +422,19 @@ fn trust_attr(r: &Resource) -> Option<&'static str> {
 }
 
 /// The trust policy document of a role resource, if it is written in the scan.
+/// Does an EC2 instance or launch configuration run without any instance profile (its
+/// profile attribute absent or null)? Then IMDS serves no role credentials. `false` for
+/// launch templates (what launches from them may bring a role: an EKS node group, an
+/// instance with its own profile) and whenever a profile is named, known or not.
+pub fn runs_without_profile(l: &Ec2Launch, r: &Resource) -> bool {
+    let attr = match l.kind {
+        Ec2Kind::LaunchTemplate => return false,
+        _ if r.format == crate::document::Format::CloudFormation => "IamInstanceProfile",
+        _ => "iam_instance_profile",
+    };
+    r.attr(&[attr]).is_none_or(|n| n.is_null())
+}
+
 pub fn trust_policy(r: &Resource) -> Option<&Node> {
     r.attr(&[trust_attr(r)?]).filter(|n| !n.is_null())
 }
