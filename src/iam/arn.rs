@@ -183,7 +183,10 @@ mod tests {
         assert!(pattern_matches_format("arn:aws:s3:::bucket/*", object));
         assert!(pattern_matches_format("arn:aws:s3:::*", object));
         assert!(pattern_matches_format("arn:aws:s3:::bucket", bucket));
-        assert!(pattern_matches_format("arn:aws:iam::123456789012:role/app", role));
+        assert!(pattern_matches_format(
+            "arn:aws:iam::123456789012:role/app",
+            role
+        ));
         assert!(!pattern_matches_format(
             "arn:aws:iam::123456789012:user/app",
             role

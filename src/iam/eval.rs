@@ -132,7 +132,11 @@ pub fn covers_resources(st: &Statement, action: &str, scope: Scope) -> Tri {
                         continue;
                     }
                     // All resources but a few named ones: not "every" one.
-                    result = if exact { Tri::No } else { result.and(Tri::Unknown) };
+                    result = if exact {
+                        Tri::No
+                    } else {
+                        result.and(Tri::Unknown)
+                    };
                     if result == Tri::No {
                         break;
                     }
@@ -150,9 +154,7 @@ pub fn covers_resources(st: &Statement, action: &str, scope: Scope) -> Tri {
     let items = res.items();
     match scope {
         Scope::AnyResource => {
-            let any = items
-                .iter()
-                .any(|i| applies(act, &resource_pattern(i).0));
+            let any = items.iter().any(|i| applies(act, &resource_pattern(i).0));
             if any { Tri::Yes } else { Tri::No }
         }
         Scope::OtherPrincipal => {
@@ -236,7 +238,8 @@ pub fn entry_names(item: &Node, target: &Node) -> Tri {
             return Tri::Yes;
         }
         // Two plain references to the ARNs of two different resources: two resources.
-        let plain = |n: &Node| matches!(&n.value, Value::Ref(r) if r.attr.eq_ignore_ascii_case("arn"));
+        let plain =
+            |n: &Node| matches!(&n.value, Value::Ref(r) if r.attr.eq_ignore_ascii_case("arn"));
         if plain(item) && plain(target) {
             return Tri::No;
         }
@@ -321,9 +324,10 @@ pub fn statement_denies(st: &Statement, action: &str) -> Tri {
         Some(true) => return Tri::No,
         None => Tri::Unknown,
     };
-    let applies = effect
-        .and(st.covers_action(action))
-        .and(covers_resources(st, action, Scope::Star));
+    let applies =
+        effect
+            .and(st.covers_action(action))
+            .and(covers_resources(st, action, Scope::Star));
     match (applies, is_conditional(st)) {
         (Tri::No, _) => Tri::No,
         (t, Tri::No) => t,
@@ -438,8 +442,15 @@ impl PolicySet<'_> {
     /// evaluation as [`PolicySet::decide`]: explicit Deny wins, some identity policy must
     /// allow, the boundary must allow too.
     pub fn allows_on(&self, action: &str, target: &Node) -> Tri {
-        let covers = |st: &Statement| st.covers_action(action).and(covers_target(st, action, target));
-        let mut allow = if self.unknown > 0 { Tri::Unknown } else { Tri::No };
+        let covers = |st: &Statement| {
+            st.covers_action(action)
+                .and(covers_target(st, action, target))
+        };
+        let mut allow = if self.unknown > 0 {
+            Tri::Unknown
+        } else {
+            Tri::No
+        };
         let mut deny = allow;
         for doc in &self.policies {
             if doc.partial {

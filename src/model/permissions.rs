@@ -442,7 +442,10 @@ impl Model {
             .graph
             .incoming(res, EdgeKind::PermissionsBoundary)
             .is_empty()
-            && self.graph.incoming(res, EdgeKind::AttachedPolicy).is_empty()
+            && self
+                .graph
+                .incoming(res, EdgeKind::AttachedPolicy)
+                .is_empty()
             && self.graph.incoming(res, EdgeKind::InlinePolicy).is_empty()
     }
 

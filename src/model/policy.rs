@@ -266,7 +266,9 @@ fn is_regional_form(s: &str, service: &str) -> bool {
         return false;
     };
     let region_shaped = region.split('-').count() >= 3
-        && region.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        && region
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-')
         && region.ends_with(|c: char| c.is_ascii_digit());
     region_shaped && (tail == suffix || tail == format!("{suffix}.cn"))
 }

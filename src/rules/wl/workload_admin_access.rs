@@ -14,8 +14,8 @@ use crate::model::Model;
 use crate::model::permissions::{ADMIN_POLICIES, PrincipalPolicies};
 use crate::model::policy::Tri;
 use crate::rules::grants::{grant_site, with_uses, workloads_text};
-use crate::value::Span;
 use crate::rules::{Rule, severity};
+use crate::value::Span;
 
 pub struct Wl003;
 
