@@ -13,8 +13,8 @@ use crate::finding::Finding;
 use crate::iam::dataset::{self, AccessLevel};
 use crate::iam::escalation::Scope;
 use crate::iam::eval::covers_resources;
-use crate::model::policy::Tri;
 use crate::model::Model;
+use crate::model::policy::Tri;
 use crate::rules::Rule;
 
 pub struct Priv002;
