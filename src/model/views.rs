@@ -71,6 +71,9 @@ pub struct AccessKey {
     pub res: usize,
     /// The user it is for, as a message names it.
     pub user: String,
+    /// The user resource of the scan it is for, when the key names one (by reference or by
+    /// its literal name).
+    pub user_res: Option<usize>,
 }
 
 /// The configuration of a Lambda function that decides what its role needs.
@@ -300,8 +303,106 @@ impl Model {
             .map(|(i, r)| AccessKey {
                 res: i,
                 user: named(r, &["user", "UserName"], "a user"),
+                user_res: set(r, "user", "UserName").and_then(|n| self.user_named(n)),
             })
             .collect()
+    }
+
+    /// The IAM user of the scan a value names: a reference to it, or its literal name.
+    fn user_named(&self, n: &Node) -> Option<usize> {
+        let is_user = |t: &usize| self.kind(*t) == Some(ResourceKind::IamUser);
+        if let Some(t) = n
+            .refs()
+            .iter()
+            .flat_map(|r| self.graph.lookup_ref(&r.target))
+            .find(is_user)
+        {
+            return Some(t);
+        }
+        let name = n.as_str()?;
+        self.of_kind(ResourceKind::IamUser)
+            .find(|(_, u)| set(u, "name", "UserName").and_then(Node::as_str) == Some(name))
+            .map(|(i, _)| i)
+    }
+
+    /// The ARN of resource `i` as the configuration references it (`aws_iam_role.app.arn`,
+    /// `!GetAtt App.Arn`): the target `PolicySet::allows_on` matches `Resource` entries
+    /// against.
+    pub fn arn_of(&self, i: usize) -> Node {
+        let r = self.resource(i);
+        let attr = if r.format == Format::CloudFormation {
+            "Arn"
+        } else {
+            "arn"
+        };
+        // Terraform references name a resource without its instance key.
+        let target = r
+            .address
+            .split('[')
+            .next()
+            .unwrap_or(&r.address)
+            .to_string();
+        Node::new(
+            Value::Ref(crate::value::Ref {
+                target,
+                attr: attr.to_string(),
+            }),
+            r.span.first_line(),
+        )
+    }
+
+    /// Does an EC2 launch run containers: an EKS node group launches from it, or one of the
+    /// roles it hands out has the AWS managed policy of an EKS worker or ECS container
+    /// instance attached? Then a metadata hop limit above 1 lets the containers reach IMDS.
+    pub fn runs_containers(&self, l: &super::Ec2Launch) -> bool {
+        const NODE_POLICIES: &[&str] = &[
+            "AmazonEKSWorkerNodePolicy",
+            "AmazonEC2ContainerServiceforEC2Role",
+            "AmazonEKSWorkerNodeMinimalPolicy",
+        ];
+        let node_group = [
+            crate::graph::EdgeKind::UsesLaunchTemplate,
+            crate::graph::EdgeKind::UsesLaunchConfiguration,
+        ]
+        .iter()
+        .flat_map(|k| self.graph.incoming(l.res, *k))
+        .any(|(u, _)| {
+            !self
+                .graph
+                .out(u, crate::graph::EdgeKind::NodeRole)
+                .is_empty()
+        });
+        node_group
+            || self.launch_roles(l).iter().any(|role| {
+                self.principal_policies(*role)
+                    .policies
+                    .iter()
+                    .any(|a| a.managed_name().is_some_and(|n| NODE_POLICIES.contains(&n)))
+            })
+    }
+
+    /// The roles whose credentials IMDS of an EC2 launch serves: its own instance profile's,
+    /// and for a launch template or configuration those of what launches from it (an EKS
+    /// node group's node role, an instance's profile). In resource order.
+    pub fn launch_roles(&self, l: &super::Ec2Launch) -> Vec<usize> {
+        let mut launchers = vec![l.res];
+        for k in [
+            crate::graph::EdgeKind::UsesLaunchTemplate,
+            crate::graph::EdgeKind::UsesLaunchConfiguration,
+        ] {
+            launchers.extend(self.graph.incoming(l.res, k).into_iter().map(|(u, _)| u));
+        }
+        let mut roles: Vec<usize> = self
+            .workloads
+            .iter()
+            .filter(|w| launchers.contains(&w.res))
+            .flat_map(|w| w.roles.iter())
+            .filter(|ru| ru.service == "ec2.amazonaws.com")
+            .map(|ru| ru.role)
+            .collect();
+        roles.sort_unstable();
+        roles.dedup();
+        roles
     }
 
     /// The function configuration of resource `i`, if it is a Lambda function.

@@ -7,7 +7,7 @@ use crate::iam::dataset::{self, Action};
 use crate::iam::escalation::{self, Found, Permissions, Scope};
 use crate::iam::eval::{PolicySet, Witness, statement_allows};
 use crate::iam::pattern::pattern_matches;
-use crate::model::permissions::{Origin, PrincipalPolicies};
+use crate::model::permissions::{ADMIN_POLICIES, Origin, PrincipalPolicies};
 use crate::model::policy::{PolicyDocument, Statement, Tri};
 use crate::model::{Model, RoleUse};
 use crate::value::{Span, Value};
@@ -312,4 +312,253 @@ pub fn extras_finding(
         f = f.related(e.span.clone(), format!("also grants {}", e.text));
     }
     Some(with_uses(m, uses, f))
+}
+
+/// Actions each admin policy grants that a boundary meant to contain it would take away.
+fn probes(policy: &str) -> &'static [&'static str] {
+    match policy {
+        "AdministratorAccess" => &["iam:PutRolePolicy", "ec2:RunInstances", "s3:GetObject"],
+        "PowerUserAccess" => &["ec2:RunInstances", "lambda:CreateFunction", "s3:GetObject"],
+        _ => &["iam:PutRolePolicy", "iam:CreateAccessKey"],
+    }
+}
+
+/// Where a principal's administrator access comes from.
+pub struct AdminGrant {
+    /// The attachment (AWS managed) or the `Action` entry that grants it (written).
+    pub span: Span,
+    /// `AdministratorAccess`, or for a written policy the managed policy it amounts to.
+    pub name: &'static str,
+    /// `AWS managed policy AdministratorAccess`, `statement 1 of aws_iam_policy.ci`.
+    pub label: String,
+}
+
+/// The admin access a principal has, whose grants survive its boundary and Deny
+/// statements: an AWS managed admin policy attached, else effective permissions from any
+/// source (a `*`-on-`*` or `iam:*`-on-`*` statement in a customer or inline policy) that
+/// allow every probe of AdministratorAccess or IAMFullAccess on every resource.
+pub fn admin_grant(pp: &PrincipalPolicies) -> Option<AdminGrant> {
+    let (set, index) = pp.set();
+    if let Some(a) = pp.policies.iter().find(|a| {
+        a.managed_name().is_some_and(|name| {
+            ADMIN_POLICIES.contains(&name)
+                && probes(name)
+                    .iter()
+                    .all(|p| set.allows(p, Scope::AnyResource) == Tri::Yes)
+        })
+    }) {
+        return Some(AdminGrant {
+            span: a.span.clone(),
+            name: a.managed_name().unwrap_or_default(),
+            label: a.label.clone(),
+        });
+    }
+    for name in ["AdministratorAccess", "IAMFullAccess"] {
+        if probes(name)
+            .iter()
+            .all(|p| set.allows(p, Scope::Star) == Tri::Yes)
+        {
+            let first = probes(name)[0];
+            let w = set.decide(first, Scope::Star).by?;
+            let (span, label) = grant_site(pp, &index, w, first);
+            return Some(AdminGrant { span, name, label });
+        }
+    }
+    None
+}
+
+/// What a principal's credentials let their holder do, as the PATH rules join it to an
+/// entry: the worst a thief of the credentials gains.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImpactKind {
+    /// Administrator access (WL003's judgement).
+    Admin,
+    /// A privilege-escalation path (WL004's judgement), by catalogue ID.
+    Escalation(&'static str),
+    /// Read of data or secrets on every resource (PRIV006's actions, on effective
+    /// permissions).
+    DataRead,
+    /// Write or delete on every resource of some services (comma-separated).
+    ServiceWrite(String),
+}
+
+/// One impact, with where it is granted and how to remove it.
+#[derive(Clone, Debug)]
+pub struct Impact {
+    pub kind: ImpactKind,
+    /// `administers the account: AWS managed policy AdministratorAccess allows every action
+    /// on every resource`.
+    pub summary: String,
+    /// The grants, first the one to change.
+    pub sites: Vec<(Span, String)>,
+    /// How to remove this link.
+    pub fix: String,
+}
+
+/// The impacts of a principal's effective permissions (identity policies, Deny statements
+/// and the boundary applied): administrator access, else the first escalation path; read of
+/// data on every resource; write or delete on every resource of a service (one impact per
+/// service). Only what is definitely allowed counts; an unknown grant never makes an
+/// impact.
+pub fn impacts(pp: &PrincipalPolicies) -> Vec<Impact> {
+    let mut out = Vec::new();
+    if let Some(admin) = admin_grant(pp) {
+        out.push(Impact {
+            kind: ImpactKind::Admin,
+            summary: format!(
+                "administers the account ({} allows {})",
+                admin.label,
+                match admin.name {
+                    "IAMFullAccess" => "full control of IAM",
+                    "PowerUserAccess" => "every action outside IAM and Organizations",
+                    _ => "every action on every resource",
+                }
+            ),
+            sites: vec![(admin.span, admin.label)],
+            fix: "attach a policy that names the actions and resources it uses instead".into(),
+        });
+    }
+    let (set, index) = pp.set();
+    if out.is_empty()
+        && let Some(first) = escalations(&set).into_iter().next()
+    {
+        let mut sites = Vec::new();
+        for (k, action) in first.actions.iter().enumerate() {
+            if let Some(w) = set.decide(action, scope_of(&first, k)).by {
+                let (span, label) = grant_site(pp, &index, w, action);
+                sites.push((span, format!("{action} from {label}")));
+            }
+        }
+        if !sites.is_empty() {
+            out.push(Impact {
+                kind: ImpactKind::Escalation(first.path.id),
+                summary: format!(
+                    "can make itself an administrator: it can {} ({})",
+                    first.path.summary,
+                    sites
+                        .iter()
+                        .map(|(_, t)| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ),
+                sites,
+                fix: escalation_fix(&first).to_string(),
+            });
+        }
+    }
+    // Admin and escalation imply everything below: one finding says it.
+    if !out.is_empty() {
+        return out;
+    }
+    let read: Vec<(&str, Witness)> =
+        crate::rules::privilege::policy_data_read_any_resource::DATA_READ
+            .iter()
+            .filter_map(|a| {
+                let d = set.decide(a, Scope::Star);
+                (d.verdict == Tri::Yes).then_some((*a, d.by?))
+            })
+            .collect();
+    if let Some((first, w)) = read.first() {
+        let (span, label) = grant_site(pp, &index, *w, first);
+        let names: Vec<&str> = read.iter().map(|(a, _)| *a).collect();
+        out.push(Impact {
+            kind: ImpactKind::DataRead,
+            summary: format!(
+                "can read data or secrets on every resource of the account ({} on \"*\", from {label})",
+                names.join(", ")
+            ),
+            sites: vec![(span, format!("{first} on \"*\" from {label}"))],
+            fix: "put the ARNs it reads in Resource".into(),
+        });
+    }
+    // One impact for every service so written: the services are listed.
+    let writes = service_writes(&set);
+    if let Some((_, actions)) = writes.first() {
+        let (first, w) = actions[0];
+        let (span, label) = grant_site(pp, &index, w, first);
+        let services: Vec<&str> = writes.iter().map(|(s, _)| s.as_str()).collect();
+        let listed: Vec<String> = writes
+            .iter()
+            .map(|(s, a)| {
+                format!(
+                    "{s}: {} action{}, {}{}",
+                    a.len(),
+                    if a.len() == 1 { "" } else { "s" },
+                    a.iter()
+                        .take(2)
+                        .map(|(n, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if a.len() > 2 { ", ..." } else { "" }
+                )
+            })
+            .collect();
+        out.push(Impact {
+            kind: ImpactKind::ServiceWrite(services.join(",")),
+            summary: format!(
+                "can write or delete every resource of {} in the account ({}; on \"*\", from {label})",
+                services.join(", "),
+                listed.join("; "),
+            ),
+            sites: vec![(span, format!("{first} on \"*\" from {label}"))],
+            fix: format!("name the {} resources it changes in Resource", services.join(", ")),
+        });
+    }
+    out
+}
+
+/// The services on every resource of which the set definitely allows every Write action
+/// that can be scoped to resources, or a `Delete*` action: each with the actions and the
+/// statement granting the first. Only services an `Allow` statement names (or `*`, or a
+/// `NotAction`) are evaluated.
+fn service_writes(set: &PolicySet) -> Vec<(String, Vec<(&'static str, Witness)>)> {
+    let data = dataset::get();
+    let mut services: BTreeSet<String> = BTreeSet::new();
+    let mut every = false;
+    for doc in &set.policies {
+        for st in doc.statements.iter().filter(|s| s.allows() == Some(true)) {
+            if st.not_actions().is_some() {
+                every = true;
+            }
+            for a in st.actions() {
+                match a.as_str().and_then(|p| p.split_once(':')) {
+                    Some((s, _)) if !s.contains(['*', '?']) => {
+                        services.insert(s.to_ascii_lowercase());
+                    }
+                    _ => every |= a.as_str().is_some(),
+                }
+            }
+        }
+    }
+    let mut by_service: std::collections::BTreeMap<
+        &str,
+        (usize, Vec<(&'static str, Witness)>, bool),
+    > = Default::default();
+    for a in data.actions() {
+        if a.level != dataset::AccessLevel::Write || !a.has_resource_types() {
+            continue;
+        }
+        let service = a.service();
+        if !every && !services.contains(&service.to_ascii_lowercase()) {
+            continue;
+        }
+        let entry = by_service.entry(service).or_default();
+        entry.0 += 1;
+        let d = set.decide(a.name, Scope::Star);
+        if d.verdict == Tri::Yes
+            && let Some(w) = d.by
+        {
+            let delete = a
+                .name
+                .split_once(':')
+                .is_some_and(|(_, n)| n.starts_with("Delete"));
+            entry.2 |= delete;
+            entry.1.push((a.name, w));
+        }
+    }
+    by_service
+        .into_iter()
+        .filter(|(_, (total, allowed, delete))| *delete || (allowed.len() == *total && *total > 0))
+        .map(|(s, (_, allowed, _))| (s.to_string(), allowed))
+        .collect()
 }

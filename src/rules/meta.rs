@@ -631,6 +631,9 @@ mod tests {
             ("CRED003", "policy-attached-to-user", Severity::Low),
             ("WL002", "role-shared-across-workloads", Severity::Low),
             ("WL005", "workload-missing-permission", Severity::Medium),
+            ("PATH001", "path-to-admin", Severity::Critical),
+            ("PATH002", "path-to-data-read", Severity::High),
+            ("PATH003", "path-to-service-write", Severity::High),
         ];
         for (id, slug, severity) in shipped {
             let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));

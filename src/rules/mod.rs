@@ -18,6 +18,7 @@ pub mod grants;
 pub mod imds;
 pub mod lambda;
 pub mod meta;
+pub mod path;
 pub mod privilege;
 pub mod slr;
 pub mod trust;
@@ -100,6 +101,9 @@ pub fn all() -> Vec<AnyRule> {
         &privilege::policy_unknown_action::Priv005,
         &privilege::policy_data_read_any_resource::Priv006,
         &wl::workload_role_not_assumable::Wl001,
+        &path::path_to_admin::Path001,
+        &path::path_to_data_read::Path002,
+        &path::path_to_service_write::Path003,
     ];
     let mut v: Vec<AnyRule> = files
         .into_iter()

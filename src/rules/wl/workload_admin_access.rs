@@ -9,70 +9,13 @@
 //! `policies/WL003.yaml`; `docs/rules/WL003.md` and `rolegraph rules WL003` render it.
 
 use crate::finding::Finding;
-use crate::iam::escalation::{Permissions, Scope};
 use crate::model::Model;
-use crate::model::permissions::{ADMIN_POLICIES, PrincipalPolicies};
-use crate::model::policy::Tri;
-use crate::rules::grants::{grant_site, with_uses, workloads_text};
+use crate::rules::grants::{admin_grant, with_uses, workloads_text};
 use crate::rules::{Rule, severity};
-use crate::value::Span;
 
 pub struct Wl003;
 
 const ID: &str = "WL003";
-
-/// Actions each admin policy grants that a boundary meant to contain it would take away.
-fn probes(policy: &str) -> &'static [&'static str] {
-    match policy {
-        "AdministratorAccess" => &["iam:PutRolePolicy", "ec2:RunInstances", "s3:GetObject"],
-        "PowerUserAccess" => &["ec2:RunInstances", "lambda:CreateFunction", "s3:GetObject"],
-        _ => &["iam:PutRolePolicy", "iam:CreateAccessKey"],
-    }
-}
-
-/// Where a principal's administrator access comes from.
-pub struct AdminGrant {
-    /// The attachment (AWS managed) or the `Action` entry that grants it (written).
-    pub span: Span,
-    /// `AdministratorAccess`, or for a written policy the managed policy it amounts to.
-    pub name: &'static str,
-    /// `AWS managed policy AdministratorAccess`, `statement 1 of aws_iam_policy.ci`.
-    pub label: String,
-}
-
-/// The admin access a principal has, whose grants survive its boundary and Deny
-/// statements: an AWS managed admin policy attached, else effective permissions from any
-/// source (a `*`-on-`*` or `iam:*`-on-`*` statement in a customer or inline policy) that
-/// allow every probe of AdministratorAccess or IAMFullAccess on every resource.
-pub fn admin_grant(pp: &PrincipalPolicies) -> Option<AdminGrant> {
-    let (set, index) = pp.set();
-    if let Some(a) = pp.policies.iter().find(|a| {
-        a.managed_name().is_some_and(|name| {
-            ADMIN_POLICIES.contains(&name)
-                && probes(name)
-                    .iter()
-                    .all(|p| set.allows(p, Scope::AnyResource) == Tri::Yes)
-        })
-    }) {
-        return Some(AdminGrant {
-            span: a.span.clone(),
-            name: a.managed_name().unwrap_or_default(),
-            label: a.label.clone(),
-        });
-    }
-    for name in ["AdministratorAccess", "IAMFullAccess"] {
-        if probes(name)
-            .iter()
-            .all(|p| set.allows(p, Scope::Star) == Tri::Yes)
-        {
-            let first = probes(name)[0];
-            let w = set.decide(first, Scope::Star).by?;
-            let (span, label) = grant_site(pp, &index, w, first);
-            return Some(AdminGrant { span, name, label });
-        }
-    }
-    None
-}
 
 impl Rule for Wl003 {
     fn id(&self) -> &'static str {

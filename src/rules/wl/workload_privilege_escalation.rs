@@ -10,9 +10,8 @@
 use crate::finding::Finding;
 use crate::model::Model;
 use crate::rules::grants::{
-    escalation_fix, escalations, grant_site, scope_of, with_uses, workloads_text,
+    admin_grant, escalation_fix, escalations, grant_site, scope_of, with_uses, workloads_text,
 };
-use crate::rules::wl::workload_admin_access::admin_grant;
 use crate::rules::{Rule, severity};
 
 pub struct Wl004;

@@ -1,0 +1,67 @@
+# The instance role may call sts:AssumeRole on the administrator role, but its trust policy admits only EC2.
+
+resource "aws_iam_role" "web" {
+  name               = "web"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "Service": "ec2.amazonaws.com"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "web"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Resource": "${aws_iam_role.admin.arn}"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_instance_profile" "web" {
+  role = aws_iam_role.web.name
+}
+
+resource "aws_instance" "web" {
+  ami                  = "ami-0123456789abcdef0"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.web.name
+
+  metadata_options {
+    http_tokens = "optional"
+  }
+}
+
+resource "aws_iam_role" "admin" {
+  name               = "admin"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "Service": "ec2.amazonaws.com"
+      }
+    }
+  ]
+}
+JSON
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+}

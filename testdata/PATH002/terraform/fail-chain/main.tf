@@ -1,0 +1,84 @@
+# IMDSv1 on an instance whose role can assume a role that reads every object and secret.
+
+resource "aws_iam_role" "web" {
+  name               = "web"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "Service": "ec2.amazonaws.com"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "web"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Resource": "${aws_iam_role.admin.arn}"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_instance_profile" "web" {
+  role = aws_iam_role.web.name
+}
+
+resource "aws_instance" "web" {
+  ami                  = "ami-0123456789abcdef0"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.web.name
+
+  metadata_options {
+    http_tokens = "optional"
+  }
+}
+
+resource "aws_iam_role" "admin" {
+  name               = "admin"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "AWS": "${aws_iam_role.web.arn}"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "admin"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+  }
+}

@@ -1,0 +1,283 @@
+# Every entry kind, each to a principal that reads every object and secret.
+
+resource "aws_iam_role" "web" {
+  name               = "web"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "Service": "ec2.amazonaws.com"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "web"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_instance_profile" "web" {
+  role = aws_iam_role.web.name
+}
+
+resource "aws_instance" "web" {
+  ami                  = "ami-0123456789abcdef0"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.web.name
+
+  metadata_options {
+    http_tokens = "optional"
+  }
+}
+
+resource "aws_iam_role" "node" {
+  name               = "node"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "Service": "ec2.amazonaws.com"
+      }
+    }
+  ]
+}
+JSON
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"]
+  inline_policy {
+    name   = "node"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_instance_profile" "node" {
+  role = aws_iam_role.node.name
+}
+
+resource "aws_instance" "node" {
+  ami                  = "ami-0123456789abcdef0"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.node.name
+
+  metadata_options {
+    http_tokens = "required"
+    http_put_response_hop_limit = 2
+  }
+}
+
+resource "aws_iam_role" "any" {
+  name               = "any"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "AWS": "*"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "any"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_role" "vendor" {
+  name               = "vendor"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "AWS": "arn:aws:iam::111122223333:root"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "vendor"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_role" "github" {
+  name               = "github"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRoleWithWebIdentity",
+      "Principal": {
+        "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+      },
+      "Condition": {
+        "StringEquals": {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+        }
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "github"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_role" "anywhere" {
+  name               = "anywhere"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "sts:AssumeRole",
+        "sts:TagSession",
+        "sts:SetSourceIdentity"
+      ],
+      "Principal": {
+        "Service": "rolesanywhere.amazonaws.com"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "anywhere"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_user" "deploy" {
+  name = "deploy"
+}
+
+resource "aws_iam_user_policy" "deploy" {
+  user   = aws_iam_user.deploy.name
+  policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": [
+        "s3:GetObject",
+        "secretsmanager:GetSecretValue"
+      ],
+      "Resource": "*"
+    }
+  ]
+}
+JSON
+}
+
+resource "aws_iam_access_key" "deploy" {
+  user = aws_iam_user.deploy.name
+}
