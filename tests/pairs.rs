@@ -49,3 +49,69 @@ fn terraform_and_cloudformation_agree() {
         }
     }
 }
+
+/// A PATH finding as both formats must agree on it: the rule, the severity, the entry rule,
+/// the chain of principals (by the pair's naming) and the impact. The finding's key holds
+/// `ENTRY:entry-key:principal>role>...:impact`.
+fn paths(path: &str) -> BTreeSet<(String, String, String, Vec<String>, String)> {
+    common::scan(&[path], &["PATH"])
+        .findings
+        .iter()
+        .map(|f| {
+            let parts: Vec<&str> = f.key.split(':').collect();
+            assert!(parts.len() >= 4, "{path}: unexpected key {}", f.key);
+            let chain = parts[2].split('>').map(key).collect();
+            (
+                f.rule_id.to_string(),
+                f.severity.to_string(),
+                parts[0].to_string(),
+                chain,
+                parts[3..].join(":"),
+            )
+        })
+        .collect()
+}
+
+/// The same stack gives the same attack paths in both formats: every PATH fixture case and
+/// the web stack.
+#[test]
+fn terraform_and_cloudformation_give_the_same_paths() {
+    common::at_root();
+    let mut dirs = vec!["testdata/pairs/web-stack".to_string()];
+    for id in ["PATH001", "PATH002", "PATH003"] {
+        let mut cases: Vec<String> = std::fs::read_dir(format!("testdata/{id}/terraform"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        cases.sort();
+        assert!(!cases.is_empty());
+        for case in cases {
+            // A fixture case is a pair: `terraform/<case>` and `cloudformation/<case>`.
+            dirs.push(format!("testdata/{id}/{{}}/{case}"));
+        }
+    }
+    let mut compared = 0;
+    for d in dirs {
+        let (tf, cfn) = if d.contains("{}") {
+            (
+                d.replace("{}", "terraform"),
+                d.replace("{}", "cloudformation") + "/template.yaml",
+            )
+        } else {
+            (format!("{d}/terraform"), format!("{d}/cloudformation"))
+        };
+        let a = paths(&tf);
+        let b = paths(&cfn);
+        assert_eq!(
+            a, b,
+            "{tf}: Terraform (left) and CloudFormation (right) paths disagree"
+        );
+        compared += a.len();
+    }
+    assert!(
+        compared > 20,
+        "the pairs should exercise paths ({compared})"
+    );
+}

@@ -1,6 +1,6 @@
 # Every entry kind, each to a role (or user) with AdministratorAccess.
 
-resource "aws_iam_role" "web" {
+resource "aws_iam_role" "web_role" {
   name               = "web"
   assume_role_policy = <<JSON
 {
@@ -19,21 +19,21 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_instance_profile" "web" {
-  role = aws_iam_role.web.name
+resource "aws_iam_instance_profile" "web_instance_profile" {
+  role = aws_iam_role.web_role.name
 }
 
-resource "aws_instance" "web" {
+resource "aws_instance" "web_instance" {
   ami                  = "ami-0123456789abcdef0"
   instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.web.name
+  iam_instance_profile = aws_iam_instance_profile.web_instance_profile.name
 
   metadata_options {
     http_tokens = "optional"
   }
 }
 
-resource "aws_iam_role" "node" {
+resource "aws_iam_role" "node_role" {
   name               = "node"
   assume_role_policy = <<JSON
 {
@@ -52,14 +52,14 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_instance_profile" "node" {
-  role = aws_iam_role.node.name
+resource "aws_iam_instance_profile" "node_instance_profile" {
+  role = aws_iam_role.node_role.name
 }
 
-resource "aws_instance" "node" {
+resource "aws_instance" "node_instance" {
   ami                  = "ami-0123456789abcdef0"
   instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.node.name
+  iam_instance_profile = aws_iam_instance_profile.node_instance_profile.name
 
   metadata_options {
     http_tokens = "required"
@@ -67,7 +67,7 @@ resource "aws_instance" "node" {
   }
 }
 
-resource "aws_iam_role" "any" {
+resource "aws_iam_role" "any_role" {
   name               = "any"
   assume_role_policy = <<JSON
 {
@@ -86,7 +86,7 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_role" "vendor" {
+resource "aws_iam_role" "vendor_role" {
   name               = "vendor"
   assume_role_policy = <<JSON
 {
@@ -105,7 +105,7 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_role" "github" {
+resource "aws_iam_role" "github_role" {
   name               = "github"
   assume_role_policy = <<JSON
 {
@@ -129,7 +129,7 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_role" "anywhere" {
+resource "aws_iam_role" "anywhere_role" {
   name               = "anywhere"
   assume_role_policy = <<JSON
 {
@@ -152,12 +152,12 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_user" "deploy" {
+resource "aws_iam_user" "deploy_user" {
   name = "deploy"
 }
 
-resource "aws_iam_user_policy" "deploy" {
-  user   = aws_iam_user.deploy.name
+resource "aws_iam_user_policy" "deploy_user_policy" {
+  user   = aws_iam_user.deploy_user.name
   policy = <<JSON
 {
   "Version": "2012-10-17",
@@ -172,6 +172,6 @@ resource "aws_iam_user_policy" "deploy" {
 JSON
 }
 
-resource "aws_iam_access_key" "deploy" {
-  user = aws_iam_user.deploy.name
+resource "aws_iam_access_key" "deploy_key" {
+  user = aws_iam_user.deploy_user.name
 }

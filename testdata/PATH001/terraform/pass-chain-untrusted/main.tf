@@ -1,6 +1,6 @@
 # The instance role may call sts:AssumeRole on the administrator role, but its trust policy admits only EC2.
 
-resource "aws_iam_role" "web" {
+resource "aws_iam_role" "web_role" {
   name               = "web"
   assume_role_policy = <<JSON
 {
@@ -25,7 +25,7 @@ JSON
     {
       "Effect": "Allow",
       "Action": "sts:AssumeRole",
-      "Resource": "${aws_iam_role.admin.arn}"
+      "Resource": "${aws_iam_role.admin_role.arn}"
     }
   ]
 }
@@ -33,21 +33,21 @@ JSON
   }
 }
 
-resource "aws_iam_instance_profile" "web" {
-  role = aws_iam_role.web.name
+resource "aws_iam_instance_profile" "web_instance_profile" {
+  role = aws_iam_role.web_role.name
 }
 
-resource "aws_instance" "web" {
+resource "aws_instance" "web_instance" {
   ami                  = "ami-0123456789abcdef0"
   instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.web.name
+  iam_instance_profile = aws_iam_instance_profile.web_instance_profile.name
 
   metadata_options {
     http_tokens = "optional"
   }
 }
 
-resource "aws_iam_role" "admin" {
+resource "aws_iam_role" "admin_role" {
   name               = "admin"
   assume_role_policy = <<JSON
 {

@@ -1,6 +1,6 @@
 # The same administrators, every entry closed: IMDSv2 required, hop limit 1, scoped trusts, no access key.
 
-resource "aws_iam_role" "web" {
+resource "aws_iam_role" "web_role" {
   name               = "web"
   assume_role_policy = <<JSON
 {
@@ -19,21 +19,21 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_instance_profile" "web" {
-  role = aws_iam_role.web.name
+resource "aws_iam_instance_profile" "web_instance_profile" {
+  role = aws_iam_role.web_role.name
 }
 
-resource "aws_instance" "web" {
+resource "aws_instance" "web_instance" {
   ami                  = "ami-0123456789abcdef0"
   instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.web.name
+  iam_instance_profile = aws_iam_instance_profile.web_instance_profile.name
 
   metadata_options {
     http_tokens = "required"
   }
 }
 
-resource "aws_iam_role" "node" {
+resource "aws_iam_role" "node_role" {
   name               = "node"
   assume_role_policy = <<JSON
 {
@@ -52,14 +52,14 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy", "arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_instance_profile" "node" {
-  role = aws_iam_role.node.name
+resource "aws_iam_instance_profile" "node_instance_profile" {
+  role = aws_iam_role.node_role.name
 }
 
-resource "aws_instance" "node" {
+resource "aws_instance" "node_instance" {
   ami                  = "ami-0123456789abcdef0"
   instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.node.name
+  iam_instance_profile = aws_iam_instance_profile.node_instance_profile.name
 
   metadata_options {
     http_tokens = "required"
@@ -67,7 +67,7 @@ resource "aws_instance" "node" {
   }
 }
 
-resource "aws_iam_role" "any" {
+resource "aws_iam_role" "any_role" {
   name               = "any"
   assume_role_policy = <<JSON
 {
@@ -91,7 +91,7 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_role" "vendor" {
+resource "aws_iam_role" "vendor_role" {
   name               = "vendor"
   assume_role_policy = <<JSON
 {
@@ -115,7 +115,7 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_role" "github" {
+resource "aws_iam_role" "github_role" {
   name               = "github"
   assume_role_policy = <<JSON
 {
@@ -140,7 +140,7 @@ JSON
   managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 
-resource "aws_iam_role" "anywhere" {
+resource "aws_iam_role" "anywhere_role" {
   name               = "anywhere"
   assume_role_policy = <<JSON
 {

@@ -1,6 +1,6 @@
 # Every entry kind, each to a principal that reads every object and secret.
 
-resource "aws_iam_role" "web" {
+resource "aws_iam_role" "web_role" {
   name               = "web"
   assume_role_policy = <<JSON
 {
@@ -36,21 +36,21 @@ JSON
   }
 }
 
-resource "aws_iam_instance_profile" "web" {
-  role = aws_iam_role.web.name
+resource "aws_iam_instance_profile" "web_instance_profile" {
+  role = aws_iam_role.web_role.name
 }
 
-resource "aws_instance" "web" {
+resource "aws_instance" "web_instance" {
   ami                  = "ami-0123456789abcdef0"
   instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.web.name
+  iam_instance_profile = aws_iam_instance_profile.web_instance_profile.name
 
   metadata_options {
     http_tokens = "optional"
   }
 }
 
-resource "aws_iam_role" "node" {
+resource "aws_iam_role" "node_role" {
   name               = "node"
   assume_role_policy = <<JSON
 {
@@ -87,14 +87,14 @@ JSON
   }
 }
 
-resource "aws_iam_instance_profile" "node" {
-  role = aws_iam_role.node.name
+resource "aws_iam_instance_profile" "node_instance_profile" {
+  role = aws_iam_role.node_role.name
 }
 
-resource "aws_instance" "node" {
+resource "aws_instance" "node_instance" {
   ami                  = "ami-0123456789abcdef0"
   instance_type        = "t3.micro"
-  iam_instance_profile = aws_iam_instance_profile.node.name
+  iam_instance_profile = aws_iam_instance_profile.node_instance_profile.name
 
   metadata_options {
     http_tokens = "required"
@@ -102,7 +102,7 @@ resource "aws_instance" "node" {
   }
 }
 
-resource "aws_iam_role" "any" {
+resource "aws_iam_role" "any_role" {
   name               = "any"
   assume_role_policy = <<JSON
 {
@@ -138,7 +138,7 @@ JSON
   }
 }
 
-resource "aws_iam_role" "vendor" {
+resource "aws_iam_role" "vendor_role" {
   name               = "vendor"
   assume_role_policy = <<JSON
 {
@@ -174,7 +174,7 @@ JSON
   }
 }
 
-resource "aws_iam_role" "github" {
+resource "aws_iam_role" "github_role" {
   name               = "github"
   assume_role_policy = <<JSON
 {
@@ -215,7 +215,7 @@ JSON
   }
 }
 
-resource "aws_iam_role" "anywhere" {
+resource "aws_iam_role" "anywhere_role" {
   name               = "anywhere"
   assume_role_policy = <<JSON
 {
@@ -255,12 +255,12 @@ JSON
   }
 }
 
-resource "aws_iam_user" "deploy" {
+resource "aws_iam_user" "deploy_user" {
   name = "deploy"
 }
 
-resource "aws_iam_user_policy" "deploy" {
-  user   = aws_iam_user.deploy.name
+resource "aws_iam_user_policy" "deploy_user_policy" {
+  user   = aws_iam_user.deploy_user.name
   policy = <<JSON
 {
   "Version": "2012-10-17",
@@ -278,6 +278,6 @@ resource "aws_iam_user_policy" "deploy" {
 JSON
 }
 
-resource "aws_iam_access_key" "deploy" {
-  user = aws_iam_user.deploy.name
+resource "aws_iam_access_key" "deploy_key" {
+  user = aws_iam_user.deploy_user.name
 }
