@@ -508,9 +508,11 @@ pub fn impacts(pp: &PrincipalPolicies) -> Vec<Impact> {
 }
 
 /// The services on every resource of which the set definitely allows every Write action
-/// that can be scoped to resources, or a `Delete*` action: each with the actions and the
-/// statement granting the first. Only services an `Allow` statement names (or `*`, or a
-/// `NotAction`) are evaluated.
+/// that can be scoped to resources (`dynamodb:*`, or `Put*`, `Delete*`, ... together), each
+/// with the actions and the statement granting the first. A few writes of a service on
+/// `"*"` (the ENI actions every EKS node needs) are PRIV003's finding, not an impact on
+/// the whole service. Only services an `Allow` statement names (or `*`, or a `NotAction`)
+/// are evaluated.
 fn service_writes(set: &PolicySet) -> Vec<(String, Vec<(&'static str, Witness)>)> {
     let data = dataset::get();
     let mut services: BTreeSet<String> = BTreeSet::new();
@@ -530,10 +532,9 @@ fn service_writes(set: &PolicySet) -> Vec<(String, Vec<(&'static str, Witness)>)
             }
         }
     }
-    let mut by_service: std::collections::BTreeMap<
-        &str,
-        (usize, Vec<(&'static str, Witness)>, bool),
-    > = Default::default();
+    // Per service: how many scopable Write actions it has, and those allowed on "*".
+    type Writes = (usize, Vec<(&'static str, Witness)>);
+    let mut by_service: std::collections::BTreeMap<&str, Writes> = Default::default();
     for a in data.actions() {
         if a.level != dataset::AccessLevel::Write || !a.has_resource_types() {
             continue;
@@ -548,17 +549,12 @@ fn service_writes(set: &PolicySet) -> Vec<(String, Vec<(&'static str, Witness)>)
         if d.verdict == Tri::Yes
             && let Some(w) = d.by
         {
-            let delete = a
-                .name
-                .split_once(':')
-                .is_some_and(|(_, n)| n.starts_with("Delete"));
-            entry.2 |= delete;
             entry.1.push((a.name, w));
         }
     }
     by_service
         .into_iter()
-        .filter(|(_, (total, allowed, delete))| *delete || (allowed.len() == *total && *total > 0))
-        .map(|(s, (_, allowed, _))| (s.to_string(), allowed))
+        .filter(|(_, (total, allowed))| *total > 0 && allowed.len() == *total)
+        .map(|(s, (_, allowed))| (s.to_string(), allowed))
         .collect()
 }

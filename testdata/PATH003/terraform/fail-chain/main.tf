@@ -1,4 +1,4 @@
-# IMDSv1 on an instance whose role can assume a role that deletes every DynamoDB table.
+# IMDSv1 on an instance whose role can assume a role that writes and deletes every SNS topic.
 
 resource "aws_iam_role" "web_role" {
   name               = "web"
@@ -71,10 +71,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]

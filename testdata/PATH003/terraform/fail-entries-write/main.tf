@@ -1,4 +1,4 @@
-# Every entry kind, each to a principal that deletes every DynamoDB table.
+# Every entry kind, each to a principal that writes and deletes every SNS topic.
 
 resource "aws_iam_role" "web_role" {
   name               = "web"
@@ -24,10 +24,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -75,10 +72,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -126,10 +120,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -162,10 +153,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -203,10 +191,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -243,10 +228,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -267,10 +249,7 @@ resource "aws_iam_user_policy" "deploy_user_policy" {
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]

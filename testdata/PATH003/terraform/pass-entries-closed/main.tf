@@ -24,10 +24,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -75,10 +72,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -131,10 +125,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -172,10 +163,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -214,10 +202,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]
@@ -262,10 +247,7 @@ JSON
   "Statement": [
     {
       "Effect": "Allow",
-      "Action": [
-        "dynamodb:DeleteTable",
-        "dynamodb:DeleteItem"
-      ],
+      "Action": "sns:*",
       "Resource": "*"
     }
   ]

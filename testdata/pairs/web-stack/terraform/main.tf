@@ -291,7 +291,7 @@ resource "aws_lambda_function_url" "hooks_url" {
   authorization_type = "NONE"
 }
 
-# A user with a key (CRED002) and a policy of its own (CRED003), on every object and item (PATH002, PATH003).
+# A user with a key (CRED002) and a policy of its own (CRED003), on every object and topic (PATH002, PATH003).
 resource "aws_iam_user" "legacy_user" {
   name = "legacy"
 }
@@ -303,6 +303,6 @@ resource "aws_iam_access_key" "legacy_key" {
 resource "aws_iam_user_policy" "legacy_user_policy" {
   user = aws_iam_user.legacy_user.name
   policy = jsonencode({
-    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::web-assets/*" }, { Effect = "Allow", Action = ["s3:GetObject", "dynamodb:DeleteItem"], Resource = "*" }]
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::web-assets/*" }, { Effect = "Allow", Action = ["s3:GetObject", "sns:*"], Resource = "*" }]
   })
 }
