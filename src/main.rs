@@ -139,6 +139,20 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
     },
+    /// List every attack path (PATH001-003): an entry from outside (IMDSv1, a hop limit, an
+    /// open trust, an access key) joined with what the credentials allow, step by step.
+    Paths {
+        #[command(flatten)]
+        args: ScanArgs,
+        /// Do not fail (exit 2) when a file cannot be parsed; list the paths of the rest.
+        #[arg(long)]
+        allow_parse_errors: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+        /// Write the listing to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -223,6 +237,12 @@ fn run(command: Command) -> Result<Outcome, Error> {
             format,
             output.as_deref(),
         ),
+        Command::Paths {
+            args,
+            allow_parse_errors,
+            format,
+            output,
+        } => paths(&args.resolve()?, allow_parse_errors, format, output.as_deref()),
         Command::Explain {
             target,
             args,
@@ -378,6 +398,34 @@ fn refuse_input_as_output(
         .into());
     }
     Ok(())
+}
+
+/// `rolegraph paths`: a scan with only the PATH rules, listed path by path.
+fn paths(
+    settings: &Settings,
+    allow_parse_errors: bool,
+    format: ExplainFormat,
+    output: Option<&Path>,
+) -> Result<Outcome, Error> {
+    if let Some(out) = output {
+        refuse_input_as_output(settings, out, None)?;
+    }
+    let mut opts = settings.scan.clone();
+    opts.select = vec!["PATH".to_string()];
+    let report = with_progress(settings.quiet, |progress| {
+        rolegraph::scan_with_progress(&opts, progress)
+    });
+    print_errors(&report);
+    let text = match format {
+        ExplainFormat::Text => rolegraph::report::paths::text(&report),
+        ExplainFormat::Json => rolegraph::report::paths::json(&report),
+    };
+    write_out(output, &text, "standard output")?;
+    if report.has_parse_errors() && !allow_parse_errors {
+        Ok(Outcome::Unreadable)
+    } else {
+        Ok(Outcome::Pass)
+    }
 }
 
 /// `rolegraph graph`.

@@ -14,6 +14,7 @@ pub mod graph;
 mod json;
 mod junit;
 mod markdown;
+pub mod paths;
 mod sarif;
 mod text;
 
