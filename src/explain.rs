@@ -29,6 +29,21 @@ pub struct Explanation {
     /// For a principal: the workloads that run as it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) used_by: Vec<Step>,
+    /// The attack paths (PATH001-003) that leave the resource (its entry is here) or reach
+    /// it (its role, or the principal itself, is on the chain).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) attack_paths: Vec<PathView>,
+}
+
+#[derive(Serialize)]
+pub struct PathView {
+    pub(crate) rule: &'static str,
+    pub(crate) severity: crate::finding::Severity,
+    /// The entry's location.
+    pub(crate) location: String,
+    /// The principals from the entry's to the one with the impact.
+    pub(crate) chain: Vec<String>,
+    pub(crate) summary: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -138,6 +153,11 @@ fn clean(e: &mut Explanation) {
     s(&mut e.resource_type);
     s(&mut e.location);
     e.used_by.iter_mut().for_each(step);
+    for p in &mut e.attack_paths {
+        s(&mut p.location);
+        s(&mut p.summary);
+        p.chain.iter_mut().for_each(s);
+    }
     for p in &mut e.principals {
         s(&mut p.address);
         s(&mut p.location);
@@ -187,12 +207,45 @@ fn explain_one(m: &Model, i: usize) -> Explanation {
             }
         }
     }
+    // The principals the resource is, or runs as.
+    let mine: BTreeSet<usize> = m
+        .workloads
+        .iter()
+        .filter(|w| w.res == i)
+        .flat_map(|w| w.roles.iter().map(|ru| ru.role))
+        .chain(std::iter::once(i))
+        .collect();
+    let attack_paths = crate::rules::path::paths(m)
+        .iter()
+        .filter(|p| {
+            p.entry.finding.resource == r.address
+                || std::iter::once(p.entry.principal)
+                    .chain(p.hops.iter().map(|h| h.role))
+                    .any(|c| mine.contains(&c))
+        })
+        .map(|p| {
+            let f = p.finding(m);
+            PathView {
+                rule: p.rule(),
+                severity: p.severity(),
+                location: loc(&f.span),
+                chain: p.chain(m),
+                summary: f
+                    .message
+                    .split(". Breaking any link")
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            }
+        })
+        .collect();
     Explanation {
         address: r.address.clone(),
         resource_type: r.rtype.clone(),
         location: loc(&r.span),
         principals,
         used_by,
+        attack_paths,
     }
 }
 
@@ -417,6 +470,20 @@ pub fn render_text(list: &[Explanation]) -> String {
                     s,
                     "      ... and {} more services (--format json lists them all)",
                     p.permissions.len() - MAX_SERVICES
+                );
+            }
+        }
+        if !e.attack_paths.is_empty() {
+            let _ = writeln!(s, "  attack paths (rolegraph paths lists them step by step):");
+            for p in &e.attack_paths {
+                let _ = writeln!(
+                    s,
+                    "    - {}[{}] at {} via {}: {}",
+                    p.severity,
+                    p.rule,
+                    p.location,
+                    p.chain.join(" -> "),
+                    p.summary
                 );
             }
         }

@@ -122,3 +122,29 @@ fn permissions_per_resource_follow_the_resource_types() {
     assert!(!out.contains("ListAllMyBuckets"), "{out}");
     insta::assert_snapshot!("explain_resource_types", out);
 }
+
+/// The attack paths that leave a workload (its IMDSv1 is the entry) and those that reach a
+/// role (it is on the chain) are listed with the explanation.
+#[test]
+fn attack_paths_leaving_and_reaching() {
+    let dir = "testdata/PATH001/terraform/fail-chain";
+    let (code, out, err) = run(&["explain", "aws_instance.web_instance", dir]);
+    assert_eq!(code, 0, "{err}");
+    let tail = out
+        .split("  attack paths")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no attack paths in {out}"));
+    insta::assert_snapshot!("explain_attack_paths", tail);
+    // The administrator role the chain reaches lists the same path.
+    let (code, out, err) = run(&["explain", "aws_iam_role.admin_role", dir]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("via aws_iam_role.web_role -> aws_iam_role.admin_role"), "{out}");
+    // A role no path reaches lists none.
+    let (code, out, err) = run(&[
+        "explain",
+        "aws_iam_role.admin_role",
+        "testdata/PATH001/terraform/pass-chain-untrusted",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("attack paths"), "{out}");
+}
