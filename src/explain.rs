@@ -474,7 +474,10 @@ pub fn render_text(list: &[Explanation]) -> String {
             }
         }
         if !e.attack_paths.is_empty() {
-            let _ = writeln!(s, "  attack paths (rolegraph paths lists them step by step):");
+            let _ = writeln!(
+                s,
+                "  attack paths (rolegraph paths lists them step by step):"
+            );
             for p in &e.attack_paths {
                 let _ = writeln!(
                     s,

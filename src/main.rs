@@ -127,6 +127,9 @@ enum Command {
         /// Write the drawing to this file instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Draw the attack paths (PATH001-003) too, their edges highlighted.
+        #[arg(long = "paths", id = "draw_paths")]
+        draw_paths: bool,
     },
     /// Show how a workload gets its credentials (workload -> profile -> role -> policies)
     /// and what they allow; or, given a rule ID, the rule's documentation.
@@ -231,18 +234,25 @@ fn run(command: Command) -> Result<Outcome, Error> {
             allow_parse_errors,
             format,
             output,
+            draw_paths,
         } => graph(
             &args.resolve()?,
             allow_parse_errors,
             format,
             output.as_deref(),
+            draw_paths,
         ),
         Command::Paths {
             args,
             allow_parse_errors,
             format,
             output,
-        } => paths(&args.resolve()?, allow_parse_errors, format, output.as_deref()),
+        } => paths(
+            &args.resolve()?,
+            allow_parse_errors,
+            format,
+            output.as_deref(),
+        ),
         Command::Explain {
             target,
             args,
@@ -434,9 +444,10 @@ fn graph(
     allow_parse_errors: bool,
     format: GraphFormat,
     output: Option<&Path>,
+    paths: bool,
 ) -> Result<Outcome, Error> {
     let (view, report) = with_progress(settings.quiet, |progress| {
-        rolegraph::report::graph::view(&settings.scan, progress)
+        rolegraph::report::graph::view(&settings.scan, progress, paths)
     });
     print_errors(&report);
     let text = match format {

@@ -138,7 +138,10 @@ fn attack_paths_leaving_and_reaching() {
     // The administrator role the chain reaches lists the same path.
     let (code, out, err) = run(&["explain", "aws_iam_role.admin_role", dir]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("via aws_iam_role.web_role -> aws_iam_role.admin_role"), "{out}");
+    assert!(
+        out.contains("via aws_iam_role.web_role -> aws_iam_role.admin_role"),
+        "{out}"
+    );
     // A role no path reaches lists none.
     let (code, out, err) = run(&[
         "explain",

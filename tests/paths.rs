@@ -64,3 +64,43 @@ fn a_missing_input_is_a_usage_error() {
     let (code, _, err) = run(&["paths", "testdata/does-not-exist"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// `graph --paths` draws the chain (the role assumed, the outside principals of a trust,
+/// an access key's user) and highlights its edges, in DOT and Mermaid; without the flag
+/// nothing is highlighted.
+#[test]
+fn graph_highlights_path_edges() {
+    let dir = "testdata/PATH001/terraform/fail-chain";
+    let (code, dot, err) = run(&["graph", "--paths", dir]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("paths_graph_dot", dot);
+    let (code, mermaid, err) = run(&["graph", "--paths", "--format", "mermaid", dir]);
+    assert_eq!(code, 0, "{err}");
+    insta::assert_snapshot!("paths_graph_mermaid", mermaid);
+    let (_, plain, _) = run(&["graph", "--format", "mermaid", dir]);
+    assert!(
+        !plain.contains("==>") && !plain.contains("linkStyle"),
+        "{plain}"
+    );
+    let (_, plain, _) = run(&["graph", dir]);
+    assert!(!plain.contains("penwidth=3"), "{plain}");
+    // Every entry kind has its highlighted edge into the principal.
+    let (code, mermaid, err) = run(&[
+        "graph",
+        "--paths",
+        "--format",
+        "mermaid",
+        "testdata/PATH001/terraform/fail-entries-admin",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for who in [
+        "any AWS principal (TRUST001)",
+        "account 111122223333 (TRUST002)",
+        "any OIDC subject (TRUST003)",
+        "any Roles Anywhere certificate (TRUST004)",
+    ] {
+        assert!(mermaid.contains(who), "{who}: {mermaid}");
+    }
+    assert!(mermaid.contains("==>|access key of|"), "{mermaid}");
+    assert_eq!(mermaid.matches("==>").count(), 9, "{mermaid}");
+}

@@ -63,6 +63,9 @@ pub struct ViewEdge {
     pub from: String,
     pub to: String,
     pub label: String,
+    /// On an attack path (`graph --paths`): highlighted in every rendering.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub path: bool,
 }
 
 #[derive(Clone, Debug, Default, Serialize)]
@@ -89,6 +92,8 @@ pub struct Builder {
     /// Every resource of the models added, by address: the files it is declared in (a
     /// finding names its resource by address).
     declared: BTreeMap<String, BTreeSet<Arc<str>>>,
+    /// The edges (from, to) on an attack path ([`Builder::add_paths`]).
+    path_edges: BTreeSet<(String, String)>,
 }
 
 impl Builder {
@@ -122,7 +127,89 @@ impl Builder {
             from: from.to_string(),
             to: to.to_string(),
             label: label.to_string(),
+            path: false,
         });
+    }
+
+    /// Draw the attack paths of one input's model (`graph --paths`): the principals of each
+    /// chain with their policies, an access key to its user, a `can assume` edge per role
+    /// assumed, and every edge of the chain marked (the workload's way to the role
+    /// included).
+    pub fn add_paths(&mut self, model: &Model) {
+        for p in crate::rules::path::paths(model) {
+            let principal = p.entry.principal;
+            let pid = self.node(model, principal, NodeKind::Role);
+            self.policies(model, principal);
+            // Where the entry is: a workload (or what launches from it) that runs as the
+            // principal, or an access key of the user.
+            let entry = model
+                .graph
+                .resources
+                .iter()
+                .position(|r| r.address == p.entry.finding.resource);
+            if let Some(e) = entry {
+                let mut launchers = vec![e];
+                for kind in [
+                    EdgeKind::UsesLaunchTemplate,
+                    EdgeKind::UsesLaunchConfiguration,
+                ] {
+                    for (u, _) in model.graph.incoming(e, kind) {
+                        let from = Self::id(model.resource(u));
+                        self.path_edges.insert((from, Self::id(model.resource(e))));
+                        launchers.push(u);
+                    }
+                }
+                for w in model
+                    .workloads
+                    .iter()
+                    .filter(|w| launchers.contains(&w.res))
+                {
+                    for u in w.roles.iter().filter(|u| u.role == principal) {
+                        let mut prev = Self::id(model.resource(w.res));
+                        for (step, _) in u.path.iter().skip(1) {
+                            let id = Self::id(model.resource(*step));
+                            self.path_edges.insert((prev, id.clone()));
+                            prev = id;
+                        }
+                        self.path_edges.insert((prev, pid.clone()));
+                    }
+                }
+                if e == principal {
+                    // A trust: who outside can assume the role, as a node of its own.
+                    let who = match p.entry.finding.rule_id {
+                        "TRUST001" => "any AWS principal".to_string(),
+                        "TRUST002" => format!("account {}", p.entry.finding.key),
+                        "TRUST003" => "any OIDC subject".to_string(),
+                        _ => "any Roles Anywhere certificate".to_string(),
+                    };
+                    let id = format!("outside#{}#{pid}", p.entry.finding.rule_id);
+                    self.nodes.entry(id.clone()).or_insert_with(|| ViewNode {
+                        id: id.clone(),
+                        kind: NodeKind::Launcher,
+                        label: format!("{who} ({})", p.entry.finding.rule_id),
+                        rtype: String::new(),
+                        location: None,
+                        findings: Vec::new(),
+                    });
+                    self.edge(&id, &pid, "can assume");
+                    self.path_edges.insert((id, pid.clone()));
+                } else if model.is_principal(principal)
+                    && !model.workloads.iter().any(|w| w.res == e)
+                {
+                    // An access key: drawn as a workload-like node pointing at its user.
+                    let kid = self.node(model, e, NodeKind::Workload);
+                    self.edge(&kid, &pid, "access key of");
+                    self.path_edges.insert((kid, pid.clone()));
+                }
+            }
+            for h in &p.hops {
+                let from = self.node(model, h.from, NodeKind::Role);
+                let to = self.node(model, h.role, NodeKind::Role);
+                self.policies(model, h.role);
+                self.edge(&from, &to, "can assume");
+                self.path_edges.insert((from, to));
+            }
+        }
     }
 
     fn kind_of(rtype: &str) -> NodeKind {
@@ -350,6 +437,7 @@ impl Builder {
                 .edges
                 .into_iter()
                 .map(|e| ViewEdge {
+                    path: self.path_edges.contains(&(e.from.clone(), e.to.clone())),
                     from: sanitize(&e.from),
                     to: sanitize(&e.to),
                     label: e.label,
@@ -361,13 +449,17 @@ impl Builder {
 
 /// Scan the inputs and draw them: the scan's models, with its findings (the same
 /// configuration, rules and severities as `rolegraph scan`) marked.
-pub fn view(opts: &crate::ScanOptions, progress: crate::Progress) -> (View, Report) {
+/// With `paths`, the attack paths are drawn and their edges highlighted.
+pub fn view(opts: &crate::ScanOptions, progress: crate::Progress, paths: bool) -> (View, Report) {
     let (report, models) = crate::scan_keeping(opts, progress, |doc| {
         crate::build_model(doc.resources.clone(), &opts.account_ids)
     });
     let mut b = Builder::default();
     for m in &models {
         b.add_model(m);
+        if paths {
+            b.add_paths(m);
+        }
     }
     b.mark(&report.findings);
     (b.finish(), report)
@@ -423,9 +515,14 @@ pub fn dot(v: &View) -> String {
         );
     }
     for e in &v.edges {
+        let style = if e.path {
+            ", color=\"#c0392b\", penwidth=3, fontcolor=\"#c0392b\""
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "  \"{}\" -> \"{}\" [label=\"{}\"];",
+            "  \"{}\" -> \"{}\" [label=\"{}\"{style}];",
             esc(&e.from),
             esc(&e.to),
             esc(&e.label)
@@ -466,10 +563,25 @@ pub fn mermaid(v: &View) -> String {
         };
         let _ = writeln!(out, "  {}{open}{label}{close}", ids[n.id.as_str()]);
     }
+    // Edges on an attack path are thick (`==>`) and red (`linkStyle`, by edge index).
+    let mut on_path = Vec::new();
+    let mut drawn = 0;
     for e in &v.edges {
         if let (Some(a), Some(b)) = (ids.get(e.from.as_str()), ids.get(e.to.as_str())) {
-            let _ = writeln!(out, "  {a} -->|{}| {b}", esc(&e.label));
+            let arrow = if e.path { "==>" } else { "-->" };
+            let _ = writeln!(out, "  {a} {arrow}|{}| {b}", esc(&e.label));
+            if e.path {
+                on_path.push(drawn.to_string());
+            }
+            drawn += 1;
         }
+    }
+    if !on_path.is_empty() {
+        let _ = writeln!(
+            out,
+            "  linkStyle {} stroke:#c0392b,stroke-width:3px",
+            on_path.join(",")
+        );
     }
     for (class, sev) in [
         ("high", Severity::High),
