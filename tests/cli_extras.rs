@@ -189,6 +189,7 @@ fn man_dir_writes_one_page_per_command() {
             "rolegraph-explain.1",
             "rolegraph-graph.1",
             "rolegraph-man.1",
+            "rolegraph-paths.1",
             "rolegraph-rules.1",
             "rolegraph-scan.1",
             "rolegraph.1",

@@ -15,7 +15,7 @@ fn paths(report: &Report) -> Vec<&Finding> {
         .active()
         .filter(|f| f.rule_id.starts_with("PATH"))
         .collect();
-    v.sort_by(|a, b| b.severity.cmp(&a.severity));
+    v.sort_by_key(|f| std::cmp::Reverse(f.severity));
     v
 }
 

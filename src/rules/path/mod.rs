@@ -15,7 +15,7 @@ use crate::iam::eval::{Witness, covers_target};
 use crate::iam::principal::Principal;
 use crate::model::kind::ResourceKind;
 use crate::model::policy::Tri;
-use crate::model::{Model, term};
+use crate::model::Model;
 use crate::rules::Rule;
 use crate::rules::grants::{Impact, ImpactKind, grant_site, impacts};
 use crate::rules::trust::{TrustStatement, trust_statements};
@@ -218,7 +218,7 @@ pub fn entries(m: &Model) -> Vec<Entry> {
                         ),
                         format!(
                             "set {} of {} to 1",
-                            term(r, "http_put_response_hop_limit"),
+                            l.names.hop_limit,
                             r.address
                         ),
                     )
@@ -230,7 +230,7 @@ pub fn entries(m: &Model) -> Vec<Entry> {
                         ),
                         format!(
                             "set {} of {} to \"required\"",
-                            term(r, "http_tokens"),
+                            l.names.tokens,
                             r.address
                         ),
                     )
