@@ -788,7 +788,9 @@ impl<'w> Instance<'w> {
         let m = names
             .into_iter()
             .map(|n| {
-                let v = self.output(n).unwrap_or_else(|_| Node::unknown(span.clone()));
+                let v = self
+                    .output(n)
+                    .unwrap_or_else(|_| Node::unknown(span.clone()));
                 (n.clone(), v)
             })
             .collect();
@@ -962,7 +964,10 @@ impl<'w> Instance<'w> {
                 target: format!("{target}[{}]", quote(&key)),
                 attr: String::new(),
             };
-            out.push(InstanceKey::Key(key, Node::new(Value::Ref(r), def.span.clone())));
+            out.push(InstanceKey::Key(
+                key,
+                Node::new(Value::Ref(r), def.span.clone()),
+            ));
         }
         Some(out)
     }
