@@ -119,6 +119,16 @@ pub struct IdentityPolicy {
     pub label: String,
 }
 
+/// Account-level instance metadata defaults: each option that is set (`None`: no
+/// preference, the AMI's default applies).
+#[derive(Clone, Debug)]
+pub struct AccountMetadata {
+    pub res: usize,
+    pub tokens: Option<Node>,
+    pub endpoint: Option<Node>,
+    pub hop_limit: Option<Node>,
+}
+
 pub struct Model {
     pub graph: Graph,
     /// The kind of each resource, by index (see [`Model::kind`]).
@@ -128,8 +138,10 @@ pub struct Model {
     pub task_definitions: Vec<TaskDefinition>,
     /// Identity policy documents written in the scan, in resource order.
     pub identity_policies: Vec<IdentityPolicy>,
-    /// `aws_ec2_instance_metadata_defaults` requiring tokens for the account.
-    pub account_requires_tokens: Option<Span>,
+    /// The account's instance metadata defaults (`aws_ec2_instance_metadata_defaults`).
+    /// EC2 decides each option in this order: the instance (or its launch template), then
+    /// this account default, then the AMI's default.
+    pub account_metadata: Option<AccountMetadata>,
     /// The user's own AWS account IDs (`--account-id`, the config file): AWS principals in
     /// them are not another account's.
     pub own_accounts: Vec<String>,
@@ -142,7 +154,7 @@ impl Model {
             workloads: Vec::new(),
             task_definitions: Vec::new(),
             identity_policies: Vec::new(),
-            account_requires_tokens: None,
+            account_metadata: None,
             own_accounts: Vec::new(),
             kinds: graph
                 .resources
@@ -180,11 +192,21 @@ impl Model {
                     },
                 });
             }
-            if r.rtype == "aws_ec2_instance_metadata_defaults"
-                && let Some(t) = r.attr(&["http_tokens"])
-                && t.as_str() == Some("required")
-            {
-                m.account_requires_tokens = Some(t.span.clone());
+            if r.rtype == "aws_ec2_instance_metadata_defaults" {
+                // `no-preference` (the provider's default) and -1 leave the choice to the AMI.
+                let set = |k: &str| {
+                    r.attr(&[k]).filter(|n| {
+                        !n.is_null()
+                            && n.as_str() != Some("no-preference")
+                            && n.as_f64() != Some(-1.0)
+                    })
+                };
+                m.account_metadata = Some(AccountMetadata {
+                    res: i,
+                    tokens: set("http_tokens").cloned(),
+                    endpoint: set("http_endpoint").cloned(),
+                    hop_limit: set("http_put_response_hop_limit").cloned(),
+                });
             }
             if matches!(
                 r.rtype.as_str(),
