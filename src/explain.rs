@@ -26,6 +26,10 @@ pub struct Explanation {
     /// For a principal: the workloads that run as it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub used_by: Vec<Step>,
+    /// Who the workload hands its role to, when not itself (an EKS Pod Identity
+    /// association: the pods of one service account in one cluster).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gives_role_to: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -151,6 +155,7 @@ fn explain_one(m: &Model, i: usize) -> Explanation {
         location: loc(&r.span),
         principals,
         used_by,
+        gives_role_to: m.workload_subject(i),
     }
 }
 
@@ -278,6 +283,9 @@ pub fn render_text(list: &[Explanation]) -> String {
                 s,
                 "  no role: it is not a workload rolegraph links to a role, nor a role, user or group"
             );
+        }
+        if let Some(to) = &e.gives_role_to {
+            let _ = writeln!(s, "  gives its role to {to}");
         }
         for u in &e.used_by {
             let _ = writeln!(

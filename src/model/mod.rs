@@ -87,6 +87,18 @@ pub struct RoleUse {
     pub path: Vec<(usize, Span)>,
     /// The service principal that must be able to assume the role.
     pub service: &'static str,
+    /// The actions its trust policy must allow that principal (see [`assume_actions`]).
+    pub actions: &'static [&'static str],
+}
+
+/// What a service calls on the role it runs as: `sts:AssumeRole`, and for EKS Pod Identity
+/// also `sts:TagSession` (the agent tags the session with the cluster, namespace and
+/// service account).
+pub fn assume_actions(service: &str) -> &'static [&'static str] {
+    match service {
+        "pods.eks.amazonaws.com" => &["sts:AssumeRole", "sts:TagSession"],
+        _ => &["sts:AssumeRole"],
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -229,6 +241,32 @@ impl Model {
     pub fn resource(&self, i: usize) -> &Resource {
         &self.graph.resources[i]
     }
+
+    /// Who a workload hands its role to, when that is not the resource itself: the pods of
+    /// one service account for an EKS Pod Identity association
+    /// (`pods of service account jobs/worker in cluster aws_eks_cluster.main`).
+    pub fn workload_subject(&self, i: usize) -> Option<String> {
+        let r = self.resource(i);
+        let (ns, sa, cluster) = match r.rtype.as_str() {
+            "aws_eks_pod_identity_association" => ("namespace", "service_account", "cluster_name"),
+            "AWS::EKS::PodIdentityAssociation" => ("Namespace", "ServiceAccount", "ClusterName"),
+            _ => return None,
+        };
+        let text = |k: &str| {
+            r.attr(&[k])
+                .and_then(|n| n.display_text())
+                .unwrap_or_else(|| "(not known)".into())
+        };
+        let cluster = match self.graph.out(i, EdgeKind::InCluster).first() {
+            Some((c, _)) => self.resource(*c).address.clone(),
+            None => text(cluster),
+        };
+        Some(format!(
+            "pods of service account {}/{} in cluster {cluster}",
+            text(ns),
+            text(sa)
+        ))
+    }
 }
 
 fn ec2_kind(rtype: &str) -> Option<Ec2Kind> {
@@ -351,8 +389,15 @@ fn workload_services(rtype: &str) -> &'static [(EdgeKind, &'static str)] {
         "aws_sfn_state_machine" | "AWS::StepFunctions::StateMachine" => {
             &[(EdgeKind::ServiceRole, "states.amazonaws.com")]
         }
-        "aws_batch_compute_environment" | "AWS::Batch::ComputeEnvironment" => {
-            &[(EdgeKind::ServiceRole, "batch.amazonaws.com")]
+        // The service role, and the instance profile of the container instances.
+        "aws_batch_compute_environment" | "AWS::Batch::ComputeEnvironment" => &[
+            (EdgeKind::ServiceRole, "batch.amazonaws.com"),
+            (EdgeKind::UsesInstanceProfile, "ec2.amazonaws.com"),
+        ],
+        // A Batch job runs as an ECS task: job role and execution role.
+        "aws_batch_job_definition" | "AWS::Batch::JobDefinition" => ECS,
+        "aws_eks_pod_identity_association" | "AWS::EKS::PodIdentityAssociation" => {
+            &[(EdgeKind::PodIdentityRole, "pods.eks.amazonaws.com")]
         }
         _ => &[],
     }
@@ -375,6 +420,7 @@ fn workloads(g: &Graph) -> Vec<Workload> {
                             role,
                             path: vec![(i, e.span.clone()), (p, e2.span.clone())],
                             service,
+                            actions: assume_actions(service),
                         });
                     }
                 }
@@ -385,6 +431,7 @@ fn workloads(g: &Graph) -> Vec<Workload> {
                         role,
                         path: vec![(i, e.span.clone())],
                         service,
+                        actions: assume_actions(service),
                     });
                 }
             }

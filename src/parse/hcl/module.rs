@@ -541,7 +541,12 @@ fn parse_text(file: &Arc<str>, text: &str, diags: &mut Vec<Diagnostic>) -> Optio
             ));
             return None;
         }
-        ast::parse_hcl(file.clone(), text)
+        ast::parse_hcl_with_warnings(file.clone(), text).map(|(b, warnings)| {
+            for (span, msg) in warnings {
+                diags.push(Diagnostic::warning(span, msg));
+            }
+            b
+        })
     };
     match parsed {
         Ok(b) => Some(b),
