@@ -486,6 +486,25 @@ const IDENTITY_POLICIES: &[(&str, Option<&str>, &str, &str)] = &[
 ];
 
 fn identity_policies(i: usize, r: &Resource) -> Vec<IdentityPolicy> {
+    // An IAM Identity Center permission set: policies of the people assigned to it (PRIV
+    // rules read them; no workload runs as a permission set). Its AWS managed policies are
+    // attachments (see `views::policy_attachment`).
+    let sso_inline = match r.rtype.as_str() {
+        "aws_ssoadmin_permission_set_inline_policy" => Some("inline_policy"),
+        "AWS::SSO::PermissionSet" => Some("InlinePolicy"),
+        _ => None,
+    };
+    if let Some(attr) = sso_inline {
+        return match r.attr(&[attr]).filter(|n| !n.is_null()) {
+            Some(d) => vec![IdentityPolicy {
+                res: i,
+                doc_node: d.clone(),
+                span: r.attr_span(attr),
+                label: format!("the inline policy of permission set {}", r.address),
+            }],
+            None => Vec::new(),
+        };
+    }
     let Some((_, list, doc, name)) = IDENTITY_POLICIES.iter().find(|row| row.0 == r.rtype) else {
         return Vec::new();
     };
