@@ -508,12 +508,15 @@ pub fn parse_hcl(file: Arc<str>, text: &str) -> Result<Body, (Span, String)> {
     parse_hcl_with_warnings(file, text).map(|(b, _)| b)
 }
 
+/// A warning about a file that was still parsed: where, and what.
+pub type Warning = (Span, String);
+
 /// Parse a native-syntax file; object keys written twice are accepted as Terraform does
 /// (the last value wins), each with a warning.
 pub fn parse_hcl_with_warnings(
     file: Arc<str>,
     text: &str,
-) -> Result<(Body, Vec<(Span, String)>), (Span, String)> {
+) -> Result<(Body, Vec<Warning>), (Span, String)> {
     let mut warnings = Vec::new();
     let mut owned: Option<String> = None;
     loop {
