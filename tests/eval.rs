@@ -461,7 +461,7 @@ fn unresolved_modules_and_deep_nesting_are_diagnostics() {
         .collect();
     assert!(
         msgs.iter()
-            .any(|m| m.starts_with("Note 1:1 module \"vpc\"") && m.contains("not resolved")),
+            .any(|m| m.starts_with("Note 1:1 module \"vpc\"") && m.contains("not installed")),
         "{msgs:?}"
     );
     assert!(

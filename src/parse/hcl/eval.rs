@@ -318,6 +318,26 @@ impl<'w> Instance<'w> {
                         let b = self.eval(f, scope);
                         match (a, b) {
                             (Ok(a), Ok(b)) if same_value(&a, &b) => Ok(a),
+                            // A root variable with no value decides: both branches are
+                            // checked, like a CloudFormation `Fn::If` over a parameter
+                            // without a default (see `crate::conditions`).
+                            (Ok(a), Ok(b))
+                                if self.prefix.is_empty()
+                                    && !a.has_unknown()
+                                    && !b.has_unknown() =>
+                            {
+                                match c.static_path() {
+                                    Some(p) if p.len() == 2 && p[0] == "var" => Ok(Node::new(
+                                        Value::Cond {
+                                            condition: p.join("."),
+                                            then: Some(Box::new(a)),
+                                            otherwise: Some(Box::new(b)),
+                                        },
+                                        span.clone(),
+                                    )),
+                                    _ => Ok(Node::unknown(span.clone())),
+                                }
+                            }
                             _ => Ok(Node::unknown(span.clone())),
                         }
                     }
