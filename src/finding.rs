@@ -194,10 +194,12 @@ pub fn fold_instances(findings: Vec<Finding>) -> Vec<Finding> {
 }
 
 /// `module.a["k"].module.b.` of `module.a["k"].module.b.aws_iam_role.r[0]`: the calls of the
-/// module a resource is declared in (Terraform addresses only).
+/// module a resource is declared in; `Workers/` of a nested stack's `Workers/LaunchTemplate`.
 fn module_prefix(address: &str) -> Option<&str> {
+    // A CloudFormation nested stack's resource: `Workers/LaunchTemplate`.
     if !address.starts_with("module.") {
-        return None;
+        let end = address.find(['[', '"']).unwrap_or(address.len());
+        return address[..end].rfind('/').map(|i| &address[..=i]);
     }
     let base = match address.strip_suffix(']') {
         Some(_) => &address[..address.rfind('[')?],
