@@ -150,3 +150,34 @@ fn prefix_refs(n: &mut Node, ids: &HashSet<String>, prefix: &str) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_plain_relative_files_below_the_parent_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let parent = dir.path().join("stack/parent.yaml");
+        std::fs::create_dir_all(dir.path().join("stack/sub")).unwrap();
+        std::fs::write(&parent, "").unwrap();
+        std::fs::write(dir.path().join("stack/sub/child.yaml"), "").unwrap();
+        std::fs::write(dir.path().join("outside.yaml"), "").unwrap();
+        assert!(local_child(&parent, "./sub/child.yaml").is_some());
+        assert!(local_child(&parent, "sub/child.yaml").is_some());
+        assert!(local_child(&parent, "../outside.yaml").is_none());
+        assert!(local_child(&parent, "/etc/passwd").is_none());
+        assert!(local_child(&parent, "https://example.com/child.yaml").is_none());
+        assert!(local_child(&parent, "s3://bucket/child.yaml").is_none());
+        assert!(local_child(&parent, "./sub").is_none());
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                dir.path().join("outside.yaml"),
+                dir.path().join("stack/link.yaml"),
+            )
+            .unwrap();
+            assert!(local_child(&parent, "./link.yaml").is_none());
+        }
+    }
+}
