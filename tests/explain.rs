@@ -151,3 +151,14 @@ fn attack_paths_leaving_and_reaching() {
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("attack paths"), "{out}");
 }
+
+#[test]
+fn a_pod_identity_association_names_its_cluster_and_service_account() {
+    let (code, out, _) = run(&[
+        "explain",
+        "aws_eks_pod_identity_association.app",
+        "testdata/WL001/terraform/fail_pod_identity",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("explain_pod_identity", out);
+}
