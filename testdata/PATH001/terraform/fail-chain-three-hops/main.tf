@@ -1,0 +1,145 @@
+# Three roles assumed one after the other reach the administrator: the longest chain followed.
+
+resource "aws_iam_role" "web_role" {
+  name               = "web"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "Service": "ec2.amazonaws.com"
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "web"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Resource": [
+        "${aws_iam_role.hop1_role.arn}"
+      ]
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_instance_profile" "web_instance_profile" {
+  role = aws_iam_role.web_role.name
+}
+
+resource "aws_instance" "web_instance" {
+  ami                  = "ami-0123456789abcdef0"
+  instance_type        = "t3.micro"
+  iam_instance_profile = aws_iam_instance_profile.web_instance_profile.name
+
+  metadata_options {
+    http_tokens = "optional"
+  }
+}
+
+resource "aws_iam_role" "hop1_role" {
+  name               = "hop1"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "AWS": [
+          "${aws_iam_role.web_role.arn}"
+        ]
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "hop1"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Resource": [
+        "${aws_iam_role.hop2_role.arn}"
+      ]
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_role" "hop2_role" {
+  name               = "hop2"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "AWS": [
+          "${aws_iam_role.hop1_role.arn}"
+        ]
+      }
+    }
+  ]
+}
+JSON
+  inline_policy {
+    name   = "hop2"
+    policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Resource": [
+        "${aws_iam_role.admin_role.arn}"
+      ]
+    }
+  ]
+}
+JSON
+  }
+}
+
+resource "aws_iam_role" "admin_role" {
+  name               = "admin"
+  assume_role_policy = <<JSON
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sts:AssumeRole",
+      "Principal": {
+        "AWS": [
+          "${aws_iam_role.hop2_role.arn}"
+        ]
+      }
+    }
+  ]
+}
+JSON
+  managed_policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+}
