@@ -13,9 +13,9 @@ pub mod path_to_service_write;
 use crate::finding::{Finding, Severity};
 use crate::iam::eval::{Witness, covers_target};
 use crate::iam::principal::Principal;
+use crate::model::Model;
 use crate::model::kind::ResourceKind;
 use crate::model::policy::Tri;
-use crate::model::Model;
 use crate::rules::Rule;
 use crate::rules::grants::{Impact, ImpactKind, grant_site, impacts};
 use crate::rules::trust::{TrustStatement, trust_statements};
@@ -216,11 +216,7 @@ pub fn entries(m: &Model) -> Vec<Entry> {
                             "the metadata hop limit of {} lets any container on the node read the credentials of {role_address}",
                             r.address
                         ),
-                        format!(
-                            "set {} of {} to 1",
-                            l.names.hop_limit,
-                            r.address
-                        ),
+                        format!("set {} of {} to 1", l.names.hop_limit, r.address),
                     )
                 } else {
                     (
@@ -228,11 +224,7 @@ pub fn entries(m: &Model) -> Vec<Entry> {
                             "IMDSv1 on {} lets a server-side request forgery read the credentials of {role_address}",
                             r.address
                         ),
-                        format!(
-                            "set {} of {} to \"required\"",
-                            l.names.tokens,
-                            r.address
-                        ),
+                        format!("set {} of {} to \"required\"", l.names.tokens, r.address),
                     )
                 };
                 out.push(Entry {
