@@ -75,6 +75,20 @@ pub enum UsageError {
     UnknownRule(String),
     #[error("{0:?} is not an AWS account ID (12 digits)")]
     AccountId(String),
+    /// A path to scan is not there.
+    #[error("{}: no such file or directory", .0.display())]
+    NoSuchPath(PathBuf),
+    /// An `--exclude` pattern that is not a glob.
+    #[error("--exclude {0}")]
+    Exclude(String),
+    /// `--format` given a name that is not a format.
+    #[error("--format {0:?}: {1}")]
+    Format(String, String),
+    /// `--output` with several formats that have no file of their own.
+    #[error(
+        "--output goes with one format; give each other format its file: --format sarif=rolegraph.sarif"
+    )]
+    OutputWithSeveralFormats,
 }
 
 /// How a command that ran ends: the exit code of each.

@@ -143,6 +143,14 @@ impl Report {
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.suppressed.is_none())
     }
+    /// The report with only the findings of these severities (all when empty): what
+    /// `scan --severity` shows.
+    pub fn showing(mut self, severities: &[Severity]) -> Report {
+        if !severities.is_empty() {
+            self.findings.retain(|f| severities.contains(&f.severity));
+        }
+        self
+    }
     /// Number of findings suppressed in source.
     pub(crate) fn suppressed(&self) -> usize {
         self.findings.len() - self.active().count()

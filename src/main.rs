@@ -4,9 +4,9 @@
 //! configuration file is `rolegraph::config`; the scan is the library's.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use rolegraph::config::{FailOn, ScanArgs, Settings};
+use rolegraph::config::{FailOn, ReportArgs, ReportSettings, ScanArgs, Settings};
 use rolegraph::error::{Error, Outcome};
-use rolegraph::report::{OutputFormat, RenderOptions};
+use rolegraph::report::{OutputFormat, RenderOptions, SarifOptions};
 use rolegraph::rules::meta;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -64,14 +64,11 @@ enum Command {
     Scan {
         #[command(flatten)]
         args: ScanArgs,
+        #[command(flatten)]
+        report: ReportArgs,
         /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
         #[arg(long)]
         allow_parse_errors: bool,
-        #[arg(long, value_enum, default_value = "text")]
-        format: OutputFormat,
-        /// Write the report to this file instead of standard output.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
         /// Exit 1 when a finding has this severity or higher (findings suppressed in
         /// source never count) [default: high, or `fail-on` of the configuration].
         #[arg(long, value_enum)]
@@ -143,13 +140,13 @@ fn run(command: Command) -> Result<Outcome, Error> {
     match command {
         Command::Scan {
             args,
+            report,
             allow_parse_errors,
-            format,
-            output,
             fail_on,
             changed_only,
             baseline,
         } => {
+            let report = report.resolve()?;
             let mut settings = args.resolve()?;
             settings.scan.changed_only = changed_only;
             let fail_on = fail_on.or(settings.fail_on).unwrap_or(FailOn::High);
@@ -157,9 +154,8 @@ fn run(command: Command) -> Result<Outcome, Error> {
             let baseline = baseline.or(settings.baseline.clone());
             scan(
                 &settings,
+                &report,
                 allow_parse_errors,
-                format,
-                output.as_deref(),
                 fail_on,
                 baseline.as_deref(),
             )
@@ -223,9 +219,8 @@ fn run(command: Command) -> Result<Outcome, Error> {
 /// `rolegraph scan`.
 fn scan(
     settings: &Settings,
+    shown: &ReportSettings,
     allow_parse_errors: bool,
-    format: OutputFormat,
-    output: Option<&Path>,
     fail_on: FailOn,
     baseline: Option<&Path>,
 ) -> Result<Outcome, Error> {
@@ -250,39 +245,69 @@ fn scan(
     if let Some(b) = &baseline {
         b.apply(&mut report);
     }
+    warn_if_empty(&report);
+    // The gate counts every finding; `--severity` only filters what is shown.
+    let gate = match fail_on.threshold() {
+        // A finding suppressed in source never fails the gate.
+        Some(t) if report.active().any(|f| f.severity >= t) => Outcome::Findings,
+        _ => Outcome::Pass,
+    };
+    let report = report.showing(&shown.severities);
     let metas: Vec<&meta::RuleMeta> = report
         .rules_run
         .iter()
         .filter_map(|id| meta::get(id))
         .collect();
-    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let sources = |f: &str| std::fs::read_to_string(f).ok();
     let link_base = github_link_base();
-    let text = rolegraph::report::render(
-        &report,
-        format,
-        &RenderOptions {
-            color,
-            tool_version: env!("CARGO_PKG_VERSION"),
-            ruleset_version: meta::RULESET_VERSION,
-            rules: &metas,
-            sources: &sources,
-            link_base: link_base.as_deref(),
-        },
-    );
-    write_out(output, &text, "standard output")?;
-    if output.is_some() || format != OutputFormat::Text {
+    let mut errors_shown = false;
+    for out in &shown.outputs {
+        let to_terminal = out.file.is_none() && std::io::stdout().is_terminal();
+        let text = rolegraph::report::render(
+            &report,
+            out.format,
+            &RenderOptions {
+                color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                tool_version: env!("CARGO_PKG_VERSION"),
+                ruleset_version: meta::RULESET_VERSION,
+                rules: &metas,
+                sources: &sources,
+                link_base: link_base.as_deref(),
+                sarif: SarifOptions {
+                    root: Some(
+                        shown
+                            .sarif_srcroot
+                            .clone()
+                            .unwrap_or_else(|| settings.root.clone()),
+                    ),
+                    cwd: std::env::current_dir().ok(),
+                    write_srcroot: shown.sarif_srcroot.is_some(),
+                    category: shown.sarif_category.clone(),
+                },
+                show_notes: shown.show_notes,
+            },
+        );
+        write_out(out.file.as_deref(), &text, "standard output")?;
+        errors_shown |= out.file.is_none() && out.format == OutputFormat::Text;
+    }
+    // The text report on standard output already shows them.
+    if !errors_shown {
         print_errors(&report);
     }
     if report.has_parse_errors() && !allow_parse_errors {
         return Ok(Outcome::Unreadable);
     }
-    Ok(match fail_on.threshold() {
-        // A finding suppressed in source never fails the gate.
-        Some(t) if report.active().any(|f| f.severity >= t) => Outcome::Findings,
-        _ => Outcome::Pass,
-    })
+    Ok(gate)
+}
+
+/// "0 files scanned" on standard error: an empty scan is not a silent pass.
+fn warn_if_empty(report: &rolegraph::finding::Report) {
+    if report.files_scanned == 0 {
+        eprintln!(
+            "warning: 0 files scanned: no Terraform or CloudFormation file found (empty, \
+             ignored or excluded)"
+        );
+    }
 }
 
 /// `rolegraph baseline`.
@@ -295,6 +320,7 @@ fn record_baseline(
         rolegraph::scan_with_progress(&settings.scan, progress)
     });
     print_errors(&report);
+    warn_if_empty(&report);
     if report.has_parse_errors() && !allow_parse_errors {
         return Err(Error::IncompleteBaseline {
             path: output.to_path_buf(),
@@ -321,6 +347,7 @@ fn graph(
         rolegraph::report::graph::view(&settings.scan, progress)
     });
     print_errors(&report);
+    warn_if_empty(&report);
     let text = match format {
         GraphFormat::Dot => rolegraph::report::graph::dot(&view),
         GraphFormat::Mermaid => rolegraph::report::graph::mermaid(&view),

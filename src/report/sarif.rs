@@ -8,15 +8,25 @@
 //! Diagnostics (files that could not be parsed, unresolved modules ...) are
 //! `invocations[0].toolExecutionNotifications`.
 //!
-//! Paths are relative to `%SRCROOT%` (the directory rolegraph ran in). `originalUriBaseIds`
-//! is left out on purpose, so the output does not depend on the machine; GitHub resolves
-//! relative URIs against the repository root. Columns count Unicode code points
+//! The path is shown twice, as GitHub and IDE viewers read it: the result message links
+//! every related location (`[via aws_iam_instance_profile.p](2)`, the number is the
+//! related location's `id`: GitHub code scanning shows related locations only when linked),
+//! and `codeFlows` holds one thread flow per finding, workload -> launch template or
+//! profile -> role -> policy or statement, which GitHub's "Show paths" and the VS Code
+//! SARIF Viewer step through.
+//!
+//! Paths are relative to `%SRCROOT%`: the repository root ([`SarifOptions::root`]; a scan
+//! of an absolute path gives relative URIs too). `originalUriBaseIds` is left out by
+//! default, so the output does not depend on the machine; GitHub resolves relative URIs
+//! against the repository root. `--sarif-srcroot DIR` writes `%SRCROOT%` as a `file://`
+//! URI, so an IDE viewer opens files without asking. Columns count Unicode code points
 //! (`columnKind: unicodeCodePoints`), as [`crate::value::Span`] does.
+//! `automationDetails.id` is the code scanning category (`--sarif-category`).
 //!
 //! Output is deterministic: fields in struct order, pretty-printed with two-space indent,
 //! a trailing newline.
 
-use super::{RenderOptions, mask_secrets};
+use super::{RenderOptions, SarifOptions, mask_secrets};
 use crate::document::DiagLevel;
 use crate::finding::{Finding, Report};
 use crate::rules::meta::RuleMeta;
@@ -24,6 +34,7 @@ use crate::value::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/rolegraph/rolegraph";
@@ -43,9 +54,23 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    automation_details: Option<AutomationDetails>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    original_uri_base_ids: Option<BTreeMap<&'static str, BaseUri>>,
     invocations: [Invocation; 1],
     column_kind: &'static str,
     results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct AutomationDetails {
+    id: String,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -92,11 +117,16 @@ struct Rule<'a> {
 #[derive(Serialize)]
 struct Message {
     text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markdown: Option<String>,
 }
 
 impl Message {
     fn new(text: impl Into<String>) -> Message {
-        Message { text: text.into() }
+        Message {
+            text: text.into(),
+            markdown: None,
+        }
     }
 }
 
@@ -131,6 +161,8 @@ struct SarifResult<'a> {
     locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<RelatedLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    code_flows: Vec<CodeFlow>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     partial_fingerprints: BTreeMap<&'static str, &'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -163,13 +195,39 @@ struct Location {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
+struct CodeFlow {
+    message: Message,
+    thread_flows: [ThreadFlow; 1],
+}
+
+#[derive(Serialize)]
+struct ThreadFlow {
+    locations: Vec<ThreadFlowLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ThreadFlowLocation {
+    location: FlowLocation,
+    execution_order: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FlowLocation {
+    physical_location: PhysicalLocation,
+    message: Message,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct RelatedLocation {
     id: usize,
     physical_location: PhysicalLocation,
     message: Message,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PhysicalLocation {
     artifact_location: ArtifactLocation,
@@ -177,7 +235,7 @@ struct PhysicalLocation {
     region: Option<Region>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
@@ -185,7 +243,7 @@ struct ArtifactLocation {
     uri_base_id: Option<&'static str>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: u32,
@@ -214,6 +272,7 @@ struct Notification {
 }
 
 pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
+    let uris = Uris::new(&opts.sarif);
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -232,6 +291,20 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                     rules: opts.rules.iter().map(|m| rule(m)).collect(),
                 },
             },
+            automation_details: opts
+                .sarif
+                .category
+                .as_deref()
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| AutomationDetails {
+                    // GitHub reads the category as everything up to the last `/`.
+                    id: format!("{}/", c.trim().trim_end_matches('/')),
+                }),
+            original_uri_base_ids: uris.srcroot_uri().map(|uri| {
+                let mut m = BTreeMap::new();
+                m.insert(SRCROOT, BaseUri { uri });
+                m
+            }),
             invocations: [Invocation {
                 execution_successful: !report.has_parse_errors(),
                 tool_execution_notifications: report
@@ -244,7 +317,8 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                             DiagLevel::Note => "note",
                         },
                         message: Message::new(mask_secrets(&d.message)),
-                        locations: physical_location(&d.span)
+                        locations: uris
+                            .physical_location(&d.span)
                             .map(|physical_location| Location { physical_location })
                             .into_iter()
                             .collect(),
@@ -252,7 +326,11 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                     .collect(),
             }],
             column_kind: "unicodeCodePoints",
-            results: report.findings.iter().map(|f| result(f, opts)).collect(),
+            results: report
+                .findings
+                .iter()
+                .map(|f| result(f, opts, &uris))
+                .collect(),
         }],
     };
     let mut s = serde_json::to_string_pretty(&log).expect("the SARIF log serializes to JSON");
@@ -288,31 +366,36 @@ fn rule(m: &RuleMeta) -> Rule<'_> {
     }
 }
 
-fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
+fn result<'a>(f: &'a Finding, opts: &RenderOptions, uris: &Uris) -> SarifResult<'a> {
     let mut partial_fingerprints = BTreeMap::new();
     if !f.fingerprint.is_empty() {
         partial_fingerprints.insert(FINGERPRINT_KEY, f.fingerprint.as_str());
     }
+    let related: Vec<RelatedLocation> = f
+        .related
+        .iter()
+        .filter_map(|r| Some((uris.physical_location(&r.span)?, &r.message)))
+        .enumerate()
+        .map(|(i, (physical_location, message))| RelatedLocation {
+            id: i + 1,
+            physical_location,
+            message: Message::new(mask_secrets(message)),
+        })
+        .collect();
+    let location = uris.physical_location(&f.span);
     SarifResult {
         rule_id: f.rule_id,
         rule_index: opts.rules.iter().position(|m| m.id == f.rule_id),
         level: f.severity.sarif_level(),
-        message: Message::new(mask_secrets(&f.message)),
-        locations: physical_location(&f.span)
+        message: linked_message(&mask_secrets(&f.message), &related),
+        code_flows: code_flow(f, location.as_ref(), &related)
+            .into_iter()
+            .collect(),
+        locations: location
             .map(|physical_location| Location { physical_location })
             .into_iter()
             .collect(),
-        related_locations: f
-            .related
-            .iter()
-            .filter_map(|r| Some((physical_location(&r.span)?, &r.message)))
-            .enumerate()
-            .map(|(i, (physical_location, message))| RelatedLocation {
-                id: i + 1,
-                physical_location,
-                message: Message::new(mask_secrets(message)),
-            })
-            .collect(),
+        related_locations: related,
         partial_fingerprints,
         suppressions: f
             .suppressed
@@ -320,7 +403,8 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
             .map(|s| Suppression {
                 kind: "inSource",
                 justification: mask_secrets(&s.justification()),
-                location: physical_location(&s.span)
+                location: uris
+                    .physical_location(&s.span)
                     .map(|physical_location| Location { physical_location }),
             })
             .collect(),
@@ -332,22 +416,207 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
     }
 }
 
-/// `None` when the span names no file.
-fn physical_location(span: &Span) -> Option<PhysicalLocation> {
-    if span.file.is_empty() {
+/// Escape the characters that would start or end an embedded link in a SARIF message
+/// (`[`, `]`, and `\` itself), so text is never read as a link by accident.
+fn escape_link_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The result message with the path after it, each step linked to its related location:
+/// `... set http_tokens to "required". Path: [via aws_iam_instance_profile.web](1) ->
+/// [IMDS serves the credentials of aws_iam_role.web](2).` Read as plain text it is still
+/// the message and the steps; GitHub and viewers turn each step into a link.
+fn linked_message(message: &str, related: &[RelatedLocation]) -> Message {
+    let text = escape_link_text(message.trim_end());
+    if related.is_empty() {
+        return Message::new(text);
+    }
+    let steps: Vec<String> = related
+        .iter()
+        .map(|r| format!("[{}]({})", escape_link_text(&r.message.text), r.id))
+        .collect();
+    let end = if text.ends_with(['.', '!', '?']) {
+        ""
+    } else {
+        "."
+    };
+    let text = format!("{text}{end} Path: {}.", steps.join(" -> "));
+    let markdown = text.replace(" -> ", " → ");
+    Message {
+        text,
+        markdown: Some(markdown),
+    }
+}
+
+/// Where a step stands in the credential chain, read from the addresses and words of its
+/// text: workload 0, launch template or configuration 1, instance profile 2, role 3,
+/// policy or statement 4. `None` when the text does not say (a CloudFormation logical ID).
+fn chain_rank(text: &str) -> Option<u8> {
+    let t = text.to_ascii_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
+    if has(&["statement", "_policy", "policy ", "trust policy", "permissions boundary"]) {
+        Some(4)
+    } else if has(&["instance_profile", "instance profile", "instanceprofile"]) {
+        Some(2)
+    } else if has(&["aws_iam_role", "the role", "role "]) {
+        Some(3)
+    } else if has(&["launch_template", "launch template", "launch_configuration"]) {
+        Some(1)
+    } else if has(&[
+        "aws_instance",
+        "autoscaling_group",
+        "aws_lambda_function",
+        "aws_ecs_",
+        "aws_eks_",
+        "launches from it",
+        "attaches it",
+        "workload",
+    ]) {
+        Some(0)
+    } else {
+        None
+    }
+}
+
+/// One thread flow through the finding's location and its related locations, in chain
+/// order (workload first) when every step tells its place, else the finding first and the
+/// path in report order. `None` when there is no path to step through.
+fn code_flow(
+    f: &Finding,
+    location: Option<&PhysicalLocation>,
+    related: &[RelatedLocation],
+) -> Option<CodeFlow> {
+    let location = location?;
+    if related.is_empty() {
         return None;
     }
-    let (uri, uri_base_id) = artifact_uri(&span.file);
-    let known = |n: u32| (n > 0).then_some(n);
-    Some(PhysicalLocation {
-        artifact_location: ArtifactLocation { uri, uri_base_id },
-        region: known(span.line).map(|start_line| Region {
-            start_line,
-            start_column: known(span.col),
-            end_line: known(span.end_line),
-            end_column: known(span.end_col),
-        }),
+    let mut steps: Vec<(Option<u8>, PhysicalLocation, String)> =
+        Vec::with_capacity(related.len() + 1);
+    let own = mask_secrets(&f.resource);
+    steps.push((
+        chain_rank(&f.resource),
+        location.clone(),
+        format!("{own}: {}", f.rule_id),
+    ));
+    for r in related {
+        steps.push((
+            chain_rank(&r.message.text),
+            r.physical_location.clone(),
+            r.message.text.clone(),
+        ));
+    }
+    if steps.iter().all(|(rank, ..)| rank.is_some()) {
+        // Stable: steps of one rank keep the order the rule gave.
+        steps.sort_by_key(|(rank, ..)| *rank);
+    }
+    Some(CodeFlow {
+        message: Message::new(format!("How {own} gets its credentials")),
+        thread_flows: [ThreadFlow {
+            locations: steps
+                .into_iter()
+                .enumerate()
+                .map(|(i, (_, physical_location, message))| ThreadFlowLocation {
+                    location: FlowLocation {
+                        physical_location,
+                        message: Message::new(message),
+                    },
+                    execution_order: i + 1,
+                })
+                .collect(),
+        }],
     })
+}
+
+/// How a file of the report becomes an artifact URI.
+struct Uris {
+    /// `%SRCROOT%`, absolute and lexically clean; `None`: paths as they are.
+    root: Option<PathBuf>,
+    /// What relative paths of the report are relative to, absolute.
+    cwd: PathBuf,
+    write_srcroot: bool,
+}
+
+impl Uris {
+    fn new(o: &SarifOptions) -> Uris {
+        let cwd = o.cwd.as_deref().map(clean).unwrap_or_default();
+        Uris {
+            root: o.root.as_deref().map(|r| clean(&cwd.join(r))),
+            cwd,
+            write_srcroot: o.write_srcroot,
+        }
+    }
+
+    /// `originalUriBaseIds["%SRCROOT%"].uri`: the root as a `file://` URI ending in `/`,
+    /// when asked for.
+    fn srcroot_uri(&self) -> Option<String> {
+        if !self.write_srcroot {
+            return None;
+        }
+        let root = self.root.as_ref()?;
+        let (uri, _) = artifact_uri(&root.to_string_lossy());
+        Some(if uri.ends_with('/') {
+            uri
+        } else {
+            format!("{uri}/")
+        })
+    }
+
+    /// `None` when the span names no file.
+    fn physical_location(&self, span: &Span) -> Option<PhysicalLocation> {
+        if span.file.is_empty() {
+            return None;
+        }
+        let (uri, uri_base_id) = self.uri(&span.file);
+        let known = |n: u32| (n > 0).then_some(n);
+        Some(PhysicalLocation {
+            artifact_location: ArtifactLocation { uri, uri_base_id },
+            region: known(span.line).map(|start_line| Region {
+                start_line,
+                start_column: known(span.col),
+                end_line: known(span.end_line),
+                end_column: known(span.end_col),
+            }),
+        })
+    }
+
+    /// The file relative to the root when it is below it (however the scan spelled it:
+    /// relative, absolute, `./`), else as [`artifact_uri`] gives it.
+    fn uri(&self, file: &str) -> (String, Option<&'static str>) {
+        if let Some(root) = &self.root {
+            let abs = clean(&self.cwd.join(file.replace('\\', "/")));
+            if let Ok(rel) = abs.strip_prefix(root)
+                && !rel.as_os_str().is_empty()
+            {
+                return (
+                    percent_encode(&rel.to_string_lossy().replace('\\', "/")),
+                    Some(SRCROOT),
+                );
+            }
+        }
+        artifact_uri(file)
+    }
+}
+
+/// `.` and `..` resolved lexically (no file system access).
+fn clean(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// The URI of a scanned file: a relative path (forward slashes, percent-encoded) against

@@ -50,13 +50,34 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         r.finding(f);
         r.out.push('\n');
     }
-    for d in &report.diagnostics {
+    // Notes (unresolved modules and the like) can be many: counted in the summary line,
+    // listed with --show-notes.
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| opts.show_notes || d.level != DiagLevel::Note)
+    {
         r.diagnostic(d);
         r.out.push('\n');
     }
     r.out.push_str(&summary(report));
+    let notes = notes(report);
+    if notes > 0 && !opts.show_notes {
+        // In front of the final full stop.
+        r.out.pop();
+        r.out.push_str(" (--show-notes lists them).");
+    }
     r.out.push('\n');
     r.out
+}
+
+/// Number of note-level diagnostics.
+fn notes(report: &Report) -> usize {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.level == DiagLevel::Note)
+        .count()
 }
 
 /// The last line of the text output.
@@ -89,6 +110,10 @@ pub(super) fn summary(report: &Report) -> String {
             "; {} could not be parsed",
             plural(unparsed, "file", "files")
         );
+    }
+    let notes = notes(report);
+    if notes > 0 {
+        let _ = write!(s, "; {}", plural(notes, "note", "notes"));
     }
     s.push('.');
     s
@@ -447,6 +472,8 @@ mod tests {
                 rules: &rules,
                 sources: &sources,
                 link_base: None,
+                sarif: Default::default(),
+                show_notes: false,
             },
         );
         let shown = format!(
