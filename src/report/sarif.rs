@@ -379,7 +379,7 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions, uris: &Uris) -> SarifResult<
         .map(|(i, (physical_location, message))| RelatedLocation {
             id: i + 1,
             physical_location,
-            message: Message::new(mask_secrets(message)),
+            message: Message::new(escape_link_text(&mask_secrets(message))),
         })
         .collect();
     let location = uris.physical_location(&f.span);
@@ -429,7 +429,8 @@ fn escape_link_text(s: &str) -> String {
     out
 }
 
-/// The result message with the path after it, each step linked to its related location:
+/// The result message with the path after it, each step linked to its related location
+/// (whose message is already escaped):
 /// `... set http_tokens to "required". Path: [via aws_iam_instance_profile.web](1) ->
 /// [IMDS serves the credentials of aws_iam_role.web](2).` Read as plain text it is still
 /// the message and the steps; GitHub and viewers turn each step into a link.
@@ -440,7 +441,7 @@ fn linked_message(message: &str, related: &[RelatedLocation]) -> Message {
     }
     let steps: Vec<String> = related
         .iter()
-        .map(|r| format!("[{}]({})", escape_link_text(&r.message.text), r.id))
+        .map(|r| format!("[{}]({})", r.message.text, r.id))
         .collect();
     let end = if text.ends_with(['.', '!', '?']) {
         ""
@@ -503,7 +504,7 @@ fn code_flow(
     steps.push((
         chain_rank(&f.resource),
         location.clone(),
-        format!("{own}: {}", f.rule_id),
+        escape_link_text(mask_secrets(&f.message).trim_end()),
     ));
     for r in related {
         steps.push((
@@ -685,6 +686,183 @@ mod tests {
         assert_eq!(rules[0]["properties"]["tags"][0], "security");
         assert_eq!(rules[2]["properties"]["security-severity"], "9.5");
         assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    }
+
+    /// The ids an embedded link of a SARIF message points at: `[text](id)`, skipping
+    /// escaped brackets (`\[`).
+    pub(crate) fn link_targets(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut out = Vec::new();
+        let mut depth = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '\\' => i += 1,
+                '[' => depth += 1,
+                ']' if depth > 0 => {
+                    depth -= 1;
+                    if depth == 0 && chars.get(i + 1) == Some(&'(') {
+                        let rest: String = chars[i + 2..].iter().collect();
+                        if let Some(end) = rest.find(')') {
+                            out.push(rest[..end].to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        out
+    }
+
+    #[test]
+    fn every_message_link_is_a_related_location() {
+        let mut r = sample_report();
+        // Brackets in a message or a step are text, not links.
+        r.findings[0].message.push_str(" [see arn:aws:s3:::b/*]");
+        r.findings[0].related[1].message = "role [r] (1)".into();
+        let out = render_sample(&r, OutputFormat::Sarif, false);
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        let mut links = 0;
+        for res in results {
+            let ids: Vec<String> = res["relatedLocations"]
+                .as_array()
+                .map(|a| a.iter().map(|l| l["id"].to_string()).collect())
+                .unwrap_or_default();
+            for key in ["text", "markdown"] {
+                let Some(text) = res["message"][key].as_str() else {
+                    continue;
+                };
+                let targets = link_targets(text);
+                // Every related location is linked, and every link resolves.
+                assert_eq!(targets, ids, "{key}: {text}");
+                links += targets.len();
+            }
+        }
+        assert_eq!(links, 4);
+        let first = results[0]["message"]["text"].as_str().unwrap();
+        assert_eq!(
+            first,
+            "aws_instance.web accepts IMDSv1: http_tokens is \"optional\" \\[see \
+             arn:aws:s3:::b/*\\]. Path: [credentials of instance profile \
+             aws_iam_instance_profile.p](1) -> [role \\[r\\] (1)](2)."
+        );
+        // No path, no links: the message as it is.
+        assert_eq!(
+            results[2]["message"]["text"],
+            "AppRole can be assumed by any AWS principal"
+        );
+        assert!(results[2].get("codeFlows").is_none());
+    }
+
+    #[test]
+    fn code_flows_follow_the_credential_chain() {
+        let mut r = sample_report();
+        // A launch template finding whose path the rule gave out of chain order.
+        r.findings[0].resource = "aws_launch_template.web".into();
+        r.findings[0].related = vec![
+            crate::finding::Related {
+                span: Span::new("a.tf".into(), 1, 1, 1, 2),
+                message: "IMDS serves the credentials of aws_iam_role.web".into(),
+            },
+            crate::finding::Related {
+                span: Span::new("a.tf".into(), 2, 1, 2, 2),
+                message: "via aws_iam_instance_profile.web".into(),
+            },
+            crate::finding::Related {
+                span: Span::new("a.tf".into(), 3, 1, 3, 2),
+                message: "aws_autoscaling_group.web launches from it".into(),
+            },
+        ];
+        let out = render_sample(&r, OutputFormat::Sarif, false);
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let flow = &log["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
+        let steps: Vec<(u64, u64)> = flow
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                (
+                    l["executionOrder"].as_u64().unwrap(),
+                    l["location"]["physicalLocation"]["region"]["startLine"]
+                        .as_u64()
+                        .unwrap(),
+                )
+            })
+            .collect();
+        // ASG (line 3) -> the launch template (the finding, line 5) -> profile (2) -> role (1).
+        assert_eq!(steps, [(1, 3), (2, 5), (3, 2), (4, 1)]);
+    }
+
+    fn render_with(report: &Report, sarif: SarifOptions) -> serde_json::Value {
+        let metas = crate::report::tests::metas();
+        let rules: Vec<&RuleMeta> = metas.iter().collect();
+        let out = crate::report::render(
+            report,
+            OutputFormat::Sarif,
+            &RenderOptions {
+                color: false,
+                tool_version: "0.1.0",
+                ruleset_version: "1.0.0",
+                rules: &rules,
+                sources: &crate::report::tests::source,
+                link_base: None,
+                sarif,
+                show_notes: false,
+            },
+        );
+        serde_json::from_str(&out).unwrap()
+    }
+
+    #[test]
+    fn uris_are_relative_to_the_root_however_the_scan_spelled_them() {
+        let mut r = sample_report();
+        r.findings[0].span.file = "/home/u/repo/infra/main.tf".into();
+        r.findings[1].span.file = "./main.tf".into();
+        r.findings[2].span.file = "/elsewhere/t.yaml".into();
+        let uri = |v: &serde_json::Value, i: usize| {
+            v["runs"][0]["results"][i]["locations"][0]["physicalLocation"]["artifactLocation"]
+                .clone()
+        };
+        let v = render_with(
+            &r,
+            SarifOptions {
+                root: Some("/home/u/repo".into()),
+                cwd: Some("/home/u/repo/infra".into()),
+                write_srcroot: false,
+                category: Some("infra".into()),
+            },
+        );
+        assert_eq!(
+            uri(&v, 0),
+            serde_json::json!({"uri": "infra/main.tf", "uriBaseId": "%SRCROOT%"})
+        );
+        assert_eq!(
+            uri(&v, 1),
+            serde_json::json!({"uri": "infra/main.tf", "uriBaseId": "%SRCROOT%"})
+        );
+        // Outside the repository: an absolute URI.
+        assert_eq!(
+            uri(&v, 2),
+            serde_json::json!({"uri": "file:///elsewhere/t.yaml"})
+        );
+        assert!(v["runs"][0].get("originalUriBaseIds").is_none());
+        assert_eq!(v["runs"][0]["automationDetails"]["id"], "infra/");
+        let v = render_with(
+            &r,
+            SarifOptions {
+                root: Some("/home/u/repo".into()),
+                cwd: Some("/home/u/repo/infra".into()),
+                write_srcroot: true,
+                category: None,
+            },
+        );
+        assert_eq!(
+            v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+            "file:///home/u/repo/"
+        );
+        assert!(v["runs"][0].get("automationDetails").is_none());
     }
 
     #[test]
