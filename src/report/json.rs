@@ -36,6 +36,10 @@ struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: Option<&'a str>,
     title: Option<&'a str>,
+    /// The one-line fix, as the text report's `help:`.
+    help: Option<String>,
+    /// The rule's documentation page.
+    doc_url: Option<String>,
     severity: Severity,
     message: String,
     resource: String,
@@ -96,6 +100,8 @@ fn finding<'a>(f: &'a Finding, opts: &'a RenderOptions) -> JsonFinding<'a> {
         rule_id: f.rule_id,
         slug: meta.map(|m| m.slug.as_str()),
         title: meta.map(|m| m.title.as_str()),
+        help: meta.and_then(|m| super::text::short_help(m, f)),
+        doc_url: meta.map(|m| m.doc_url()),
         severity: f.severity,
         message: mask_secrets(&f.message),
         resource: mask_secrets(&f.resource),

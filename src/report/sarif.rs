@@ -37,7 +37,7 @@ use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
-const INFORMATION_URI: &str = "https://github.com/rolegraph/rolegraph";
+const INFORMATION_URI: &str = crate::rules::meta::REPOSITORY_URL;
 const SRCROOT: &str = "%SRCROOT%";
 /// The key of `partialFingerprints`; bump the version if the fingerprint recipe changes.
 const FINGERPRINT_KEY: &str = "rolegraph/v1";
@@ -354,7 +354,7 @@ fn rule(m: &RuleMeta) -> Rule<'_> {
             markdown: m.help_markdown(),
         },
         // The rule's generated page in the repository (AWS references inside it).
-        help_uri: format!("{INFORMATION_URI}/blob/main/{}", m.doc_path()),
+        help_uri: m.doc_url(),
         default_configuration: Configuration {
             level: m.severity.sarif_level(),
         },

@@ -169,6 +169,19 @@ fn display_width<'a>(chars: impl IntoIterator<Item = &'a char>) -> usize {
         .sum()
 }
 
+/// The one-line fix of a finding: the first paragraph of its rule's remediation for the
+/// finding's language (text `help:`, JSON `help`).
+pub(super) fn short_help(m: &crate::rules::meta::RuleMeta, f: &Finding) -> Option<String> {
+    // A Terraform address always has a dot (`aws_instance.web`); a CloudFormation
+    // logical ID never does.
+    let fix = if f.resource.contains('.') {
+        &m.remediation.terraform
+    } else {
+        &m.remediation.cloudformation
+    };
+    first_paragraph(fix)
+}
+
 /// The first paragraph of a remediation text, as one line; `None` when it starts with code.
 fn first_paragraph(text: &str) -> Option<String> {
     let para: Vec<&str> = text
@@ -347,16 +360,10 @@ impl TextRenderer<'_, '_> {
                 location(&r.span)
             );
         }
-        let help = self.opts.rule(f.rule_id).and_then(|m| {
-            // A Terraform address always has a dot (`aws_instance.web`); a CloudFormation
-            // logical ID never does.
-            let fix = if f.resource.contains('.') {
-                &m.remediation.terraform
-            } else {
-                &m.remediation.cloudformation
-            };
-            first_paragraph(fix)
-        });
+        let help = self
+            .opts
+            .rule(f.rule_id)
+            .and_then(|m| short_help(m, f));
         if let Some(help) = help {
             let label = self.paint(BOLD, "help");
             let _ = writeln!(self.out, "{pad} {eq} {label}: {help}");

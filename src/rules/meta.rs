@@ -181,6 +181,11 @@ impl RuleMeta {
         format!("{DOCS_DIR}/{}.md", self.id)
     }
 
+    /// The web address of [`Self::doc_path`] (SARIF `helpUri`, JSON `doc_url`).
+    pub fn doc_url(&self) -> String {
+        format!("{REPOSITORY_URL}/blob/main/{}", self.doc_path())
+    }
+
     /// The page `docs/rules/<ID>.md`: the same documentation as [`Self::help_markdown`]
     /// (references included) under a title, generated so that it never drifts from
     /// `policies/<ID>.yaml` (`rule_docs_are_current` checks it).
@@ -250,6 +255,9 @@ impl RuleMeta {
         out
     }
 }
+
+/// The project's repository, where the rule pages are.
+pub const REPOSITORY_URL: &str = "https://github.com/rolegraph/rolegraph";
 
 /// What the equivalents section of a rule's documentation says first.
 const EQUIVALENTS_INTRO: &str = "These checks of other scanners test the same thing. An inline suppression of\n\
