@@ -342,11 +342,9 @@ pub(crate) fn parse(text: &str) -> Result<Config, SyntaxError> {
 
 /// serde's message, in the terms of a configuration file, without its own position.
 fn describe(msg: &str) -> String {
-    // serde_yaml_ng appends " at line L column C"; the position is given in front instead.
-    let msg = match msg.rfind(" at line ") {
-        Some(i) => &msg[..i],
-        None => msg,
-    };
+    // serde_yaml_ng puts " at line L column C" in the message; the position is given in
+    // front instead.
+    let msg = strip_position(msg);
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let (key, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
         let expected = expected
@@ -358,7 +356,67 @@ fn describe(msg: &str) -> String {
             format!("unknown key {key} (the keys are {expected})")
         };
     }
-    msg.to_string()
+    // `key: invalid type: sequence, expected ...`: say what was expected, in YAML terms.
+    if let Some(i) = msg.find("invalid type: ") {
+        let (key, rest) = msg.split_at(i);
+        let rest = &rest["invalid type: ".len()..];
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = if expected.contains("YAML tag") {
+            // An enum given something that is not a word (a list, a mapping).
+            if key.starts_with("fail-on") {
+                "one of critical, high, medium, low, none".to_string()
+            } else if key.starts_with("severity") {
+                "one of critical, high, medium, low".to_string()
+            } else {
+                "a single word".to_string()
+            }
+        } else {
+            yaml_kind(expected)
+        };
+        return format!("{key}expected {expected}, not {}", yaml_kind(found));
+    }
+    if msg.contains("while parsing a flow sequence") {
+        return "a list opened with `[` is not closed with `]` (or an item lacks its `,`)"
+            .to_string();
+    }
+    if msg.contains("while parsing a flow mapping") {
+        return "a mapping opened with `{` is not closed with `}` (or an entry lacks its `,`)"
+            .to_string();
+    }
+    if msg.contains("found character that cannot start any token") {
+        return format!("{msg} (indent with spaces: YAML does not allow tabs)");
+    }
+    msg
+}
+
+/// `serde`'s name of a kind of value, as YAML calls it.
+fn yaml_kind(s: &str) -> String {
+    match s {
+        "sequence" => "a list".into(),
+        "a sequence" => "a list, like [IMDS, WL001]".into(),
+        "map" => "a mapping (key: value)".into(),
+        "a map" => "a mapping (key: value)".into(),
+        "unit value" => "an empty value".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The message without the " at line L column C" serde_yaml_ng writes into it.
+fn strip_position(msg: &str) -> String {
+    let Some(i) = msg.find(" at line ") else {
+        return msg.to_string();
+    };
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &msg[i + " at line ".len()..];
+    let n = digits(rest);
+    if n == 0 {
+        return msg.to_string();
+    }
+    let tail = match rest[n..].strip_prefix(" column ") {
+        Some(r) => &r[digits(r)..],
+        None => &rest[n..],
+    };
+    format!("{}{tail}", &msg[..i])
 }
 
 /// Values serde cannot check: rule IDs, account IDs.
@@ -763,6 +821,27 @@ mod tests {
         );
         let e = parse("severity:\n  PRIV002: severe\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 12), "{e}");
+        // In YAML's terms, not serde's.
+        for (text, want) in [
+            (
+                "fail-on: [\n",
+                "1:10: fail-on: expected one of critical, high, medium, low, none, not a list",
+            ),
+            (
+                "select: IMDS\n",
+                "1:9: select: expected a list, like [IMDS, WL001], not string \"IMDS\"",
+            ),
+            (
+                "select: [IMDS\n",
+                "2:1: a list opened with `[` is not closed with `]` (or an item lacks its `,`)",
+            ),
+            (
+                "severity: [PRIV002]\n",
+                "1:11: severity: expected a mapping (key: value), not a list",
+            ),
+        ] {
+            assert_eq!(parse(text).unwrap_err().to_string(), want, "{text}");
+        }
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub enum Error {
     )]
     IncompleteBaseline { path: PathBuf },
     /// `rolegraph rules NAME` with a name that is no rule.
-    #[error("no rule {0}; `rolegraph rules` lists them")]
+    #[error("no rule or family {0}; `rolegraph rules` lists them")]
     NoSuchRule(String),
     #[error(transparent)]
     Explain(#[from] ExplainError),

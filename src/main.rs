@@ -96,7 +96,11 @@ enum Command {
     Rules {
         /// Rule ID (IMDS001) or slug (imdsv2-not-required): print its documentation, with
         /// Terraform and CloudFormation examples and the equivalent checks of other tools.
+        /// A family (IMDS): list its rules.
         rule: Option<String>,
+        /// text, or json: the rules with all their metadata, for tooling.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
     },
     /// Draw the credential graph: workloads -> launch templates and instance profiles ->
     /// roles -> policies, with the resources that have findings marked.
@@ -165,17 +169,26 @@ fn run(command: Command) -> Result<Outcome, Error> {
             allow_parse_errors,
             output,
         } => record_baseline(&args.resolve()?, allow_parse_errors, &output),
-        Command::Rules { rule: None } => {
-            print!("{}", meta::rules_text());
+        Command::Rules { rule, format } => {
+            // One rule, a family, or all.
+            let (one, rules): (bool, Vec<&meta::RuleMeta>) = match &rule {
+                None => (false, meta::all().iter().collect()),
+                Some(r) => match meta::find(r) {
+                    Some(m) => (true, vec![m]),
+                    None => (false, meta::family(r)),
+                },
+            };
+            if rules.is_empty() {
+                return Err(Error::NoSuchRule(rule.unwrap_or_default()));
+            }
+            let text = match format {
+                ExplainFormat::Json => meta::rules_json(&rules),
+                ExplainFormat::Text if one => meta::explain_text(rules[0]),
+                ExplainFormat::Text => meta::rules_text_of(&rules),
+            };
+            write_out(None, &text, "standard output")?;
             Ok(Outcome::Pass)
         }
-        Command::Rules { rule: Some(rule) } => match meta::find(&rule) {
-            Some(m) => {
-                print!("{}", meta::explain_text(m));
-                Ok(Outcome::Pass)
-            }
-            None => Err(Error::NoSuchRule(rule)),
-        },
         Command::Graph {
             args,
             allow_parse_errors,
@@ -366,7 +379,11 @@ fn graph(
 fn write_out(output: Option<&Path>, text: &str, stdout_name: &str) -> Result<(), Error> {
     let written = match output {
         Some(path) => std::fs::write(path, text),
-        None => std::io::stdout().lock().write_all(text.as_bytes()),
+        // A reader that stopped early (`| head`) is not an error.
+        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        },
     };
     written.map_err(|source| Error::Write {
         target: output

@@ -531,8 +531,64 @@ pub fn rule_index_markdown() -> String {
 
 /// The listing `rolegraph rules` prints: one rule a line, in aligned columns.
 pub fn rules_text() -> String {
+    let all: Vec<&RuleMeta> = all().iter().collect();
+    rules_text_of(&all)
+}
+
+/// The rules of a family (`IMDS`, any case); empty when there is no such family.
+pub fn family(name: &str) -> Vec<&'static RuleMeta> {
+    all()
+        .iter()
+        .filter(|m| m.family.eq_ignore_ascii_case(name))
+        .collect()
+}
+
+/// `rolegraph rules --format json`: every rule (or those given) with its metadata, for
+/// tooling. Pretty-printed, ends with a newline.
+pub fn rules_json(rules: &[&RuleMeta]) -> String {
+    let list: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|m| {
+            let equivalents: serde_json::Map<String, serde_json::Value> = m
+                .equivalents
+                .rows()
+                .iter()
+                .filter(|(_, ids)| !ids.is_empty())
+                .map(|(tool, ids)| (tool.to_string(), serde_json::json!(ids)))
+                .collect();
+            serde_json::json!({
+                "id": m.id,
+                "slug": m.slug,
+                "family": m.family,
+                "severity": m.severity,
+                "title": m.title.trim(),
+                "description": m.description.trim(),
+                "why": m.why.trim(),
+                "remediation": {
+                    "terraform": m.remediation.terraform.trim(),
+                    "cloudformation": m.remediation.cloudformation.trim(),
+                },
+                "references": m.references,
+                "tags": m.tags,
+                "precision": m.precision,
+                "equivalents": equivalents,
+                "doc_url": m.doc_url(),
+            })
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&serde_json::json!({
+        "ruleset_version": RULESET_VERSION,
+        "rules": list,
+    }))
+    .unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The `rolegraph rules` listing of these rules.
+pub fn rules_text_of(rules: &[&RuleMeta]) -> String {
     let header = ["ID", "SEVERITY", "SLUG", "TITLE"];
-    let rows: Vec<[&str; 4]> = all()
+    let rows: Vec<[&str; 4]> = rules
         .iter()
         .map(|m| {
             [
