@@ -418,7 +418,7 @@ fn rules_id_prints_the_full_documentation() {
     assert_eq!(stdout(&lower), text);
     let out = rolegraph().args(["rules", "NOPE999"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule NOPE999"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule or family NOPE999"));
 }
 
 /// `(rule, severity)` of the findings of a JSON scan.

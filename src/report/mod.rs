@@ -513,7 +513,7 @@ pub(crate) mod tests {
         assert!(
             text.ends_with(
                 "Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 12 files; 2 suppressed \
-                 in source; 1 file could not be parsed; 1 note (--show-notes lists them).\n"
+                 in source; 1 file could not be parsed; 1 note.\n"
             ),
             "{text}"
         );

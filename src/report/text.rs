@@ -50,25 +50,31 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         r.finding(f);
         r.out.push('\n');
     }
-    // Notes (unresolved modules and the like) can be many: counted in the summary line,
-    // listed with --show-notes.
+    // Notes on files (unresolved modules and the like) can be many: counted in the
+    // summary line, listed with --show-notes. A note on the run itself (`--changed-only`
+    // without a plan) is always shown.
     for d in report
         .diagnostics
         .iter()
-        .filter(|d| opts.show_notes || d.level != DiagLevel::Note)
+        .filter(|d| opts.show_notes || !is_folded_note(d))
     {
         r.diagnostic(d);
         r.out.push('\n');
     }
     r.out.push_str(&summary(report));
-    let notes = notes(report);
-    if notes > 0 && !opts.show_notes {
+    let folded = report.diagnostics.iter().any(is_folded_note);
+    if folded && !opts.show_notes {
         // In front of the final full stop.
         r.out.pop();
         r.out.push_str(" (--show-notes lists them).");
     }
     r.out.push('\n');
     r.out
+}
+
+/// A note on a file: folded into the summary line's count unless --show-notes.
+fn is_folded_note(d: &Diagnostic) -> bool {
+    d.level == DiagLevel::Note && !d.span.file.is_empty()
 }
 
 /// Number of note-level diagnostics.
