@@ -12,12 +12,25 @@
 # executable, is used instead of downloading or building rolegraph.
 set -euo pipefail
 
+# Text inside a workflow command, escaped as the runner reads it (% CR LF), so no input
+# can end the command early or start one of its own. Everything rolegraph prints is
+# escaped by rolegraph itself (control characters, `::` at the start of a line).
+escape_data() {
+  local s="${1//%/%25}"
+  s="${s//$'\r'/%0D}"
+  printf '%s' "${s//$'\n'/%0A}"
+}
+
 die() {
-  echo "::error title=rolegraph action::$*"
+  echo "::error title=rolegraph action::$(escape_data "$*")"
   exit 2
 }
 
 output() {
+  # A line break in a value would set other outputs.
+  case "$2" in
+    *$'\n'* | *$'\r'*) die "output $1: the value holds a line break" ;;
+  esac
   echo "$1=$2" >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
 }
 
@@ -53,7 +66,7 @@ install() {
     bin="${RUNNER_TEMP:-/tmp}/rolegraph-${INPUT_VERSION#v}/rolegraph"
   else
     if [ -n "${INPUT_VERSION:-}" ]; then
-      echo "::warning title=rolegraph action::no release binary of rolegraph ${INPUT_VERSION} for this runner; building from the action's source"
+      echo "::warning title=rolegraph action::$(escape_data "no release binary of rolegraph ${INPUT_VERSION} for this runner; building from the action's source")"
     fi
     local src="${ACTION_PATH:?ACTION_PATH is not set}"
     command -v cargo >/dev/null 2>&1 || die "cargo is needed to build rolegraph (set up a Rust toolchain, or give a released version)"

@@ -5,7 +5,7 @@
 //! A finding matches by its fingerprint ([`crate::finding::Finding::fingerprint`]: rule,
 //! file, resource address and the rule's key), never by line, so a baseline survives edits
 //! that move code around. The other fields of an entry are there for the people who review
-//! the file.
+//! the file; they are masked ([`crate::secrets::mask_secrets`]) like every output.
 
 use crate::finding::Report;
 use serde::{Deserialize, Serialize};
@@ -75,8 +75,9 @@ pub fn render(report: &Report) -> String {
         .map(|f| Entry {
             fingerprint: f.fingerprint.clone(),
             rule_id: f.rule_id.to_string(),
-            resource: f.resource.clone(),
-            file: f.span.file.to_string(),
+            // For the people who review the file; matching uses the fingerprint only.
+            resource: crate::secrets::mask_secrets(&f.resource),
+            file: crate::secrets::mask_secrets(&f.span.file),
         })
         .collect();
     let file = File {

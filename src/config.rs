@@ -29,8 +29,8 @@
 use crate::ScanOptions;
 use crate::error::UsageError;
 use crate::finding::Severity;
-use crate::report::OutputFormat;
 use crate::parse::hcl::module::VarInputs;
+use crate::report::OutputFormat;
 use globset::GlobBuilder;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -721,8 +721,8 @@ impl ReportArgs {
                 Some((n, _)) => (n, None),
                 None => (f.as_str(), None),
             };
-            let format = <OutputFormat as clap::ValueEnum>::from_str(name.trim(), true)
-                .map_err(|_| {
+            let format =
+                <OutputFormat as clap::ValueEnum>::from_str(name.trim(), true).map_err(|_| {
                     UsageError::Format(
                         f.clone(),
                         "the formats are text, json, sarif, github, junit, markdown".into(),

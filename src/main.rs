@@ -12,6 +12,16 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// Everything rolegraph writes to standard error (errors, notes, the diagnostics of a scan)
+/// can hold text from the scanned files: this shadows `std::eprintln!` so that every line
+/// goes through the one masking function and has its control characters escaped
+/// ([`rolegraph::secrets::sanitize`]).
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", rolegraph::secrets::sanitize(&format!($($arg)*)))
+    };
+}
+
 fn long_version() -> &'static str {
     let iam = rolegraph::iam::dataset::source();
     let managed = rolegraph::iam::managed::source();
@@ -378,7 +388,7 @@ fn graph(
 /// error).
 fn write_out(output: Option<&Path>, text: &str, stdout_name: &str) -> Result<(), Error> {
     let written = match output {
-        Some(path) => std::fs::write(path, text),
+        Some(path) => rolegraph::report::write_atomic(path, text.as_bytes()),
         // A reader that stopped early (`| head`) is not an error.
         None => match std::io::stdout().lock().write_all(text.as_bytes()) {
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),

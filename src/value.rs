@@ -361,3 +361,189 @@ pub fn format_number(n: f64) -> String {
         format!("{n}")
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// JSON text with references
+
+/// Collapse pieces: a String when all literal, Unknown when only unknown, else an Interp.
+pub(crate) fn pieces_to_value(pieces: Vec<Piece>) -> Value {
+    let mut merged: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for p in pieces {
+        match (merged.last_mut(), p) {
+            (Some(Piece::Lit(a)), Piece::Lit(b)) => a.push_str(&b),
+            (_, Piece::Lit(b)) if b.is_empty() => {}
+            (_, p) => merged.push(p),
+        }
+    }
+    match merged.as_slice() {
+        [] => Value::String(String::new()),
+        [Piece::Unknown] => Value::Unknown,
+        _ if merged.iter().all(|p| matches!(p, Piece::Lit(_))) => {
+            let mut s = String::new();
+            for p in &merged {
+                if let Piece::Lit(l) = p {
+                    s.push_str(l);
+                }
+            }
+            Value::String(s)
+        }
+        _ => Value::Interp(merged),
+    }
+}
+
+// Sentinels standing for non-text pieces while JSON text with references is parsed.
+const IN_STR_OPEN: char = '\u{E000}';
+const IN_STR_PAD: char = '\u{E001}';
+const VALUE_OPEN: char = '\u{E002}';
+const VALUE_PAD: char = '\u{E003}';
+
+fn is_sentinel(c: char) -> bool {
+    ('\u{E000}'..='\u{E003}').contains(&c)
+}
+
+/// Parse JSON text that may contain references (a heredoc policy with
+/// `${aws_iam_role.x.arn}` inside, a `jsondecode` of an interpolated string). A String is
+/// parsed as is; in an Interp every reference or unknown part stands in the text as a
+/// placeholder, and after parsing the strings holding placeholders become [`Value::Ref`],
+/// [`Value::Interp`] or [`Value::Unknown`] again. A placeholder outside a JSON string (e.g.
+/// `"Resource": ${jsonencode(var.arns)}` when that is unknown) becomes a whole value.
+/// Spans point into the source: parsing starts at the node's span start. `None` when the
+/// text is not valid JSON.
+pub(crate) fn parse_json_with_refs(node: &Node) -> Option<Node> {
+    let (file, line, col) = (node.span.file.clone(), node.span.line, node.span.col);
+    match &node.value {
+        Value::Json(inner) => Some((**inner).clone()),
+        Value::String(s) => crate::parse::json::parse(s, file, line, col).ok(),
+        Value::Interp(pieces) => {
+            let mut text = String::new();
+            let mut holes: Vec<Piece> = Vec::new();
+            let (mut in_str, mut esc) = (false, false);
+            for p in pieces {
+                match p {
+                    Piece::Lit(s) => {
+                        if s.chars().any(is_sentinel) {
+                            return None;
+                        }
+                        for b in s.bytes() {
+                            if in_str {
+                                if esc {
+                                    esc = false;
+                                } else if b == b'\\' {
+                                    esc = true;
+                                } else if b == b'"' {
+                                    in_str = false;
+                                }
+                            } else if b == b'"' {
+                                in_str = true;
+                            }
+                        }
+                        text.push_str(s);
+                    }
+                    hole => {
+                        let i = holes.len();
+                        // As wide as the `${...}` it stands for, so later columns line up.
+                        let width = match hole {
+                            Piece::Ref(r) => format!("${{{r}}}").chars().count(),
+                            _ => 4,
+                        };
+                        let digits = i.to_string();
+                        if in_str {
+                            text.push(IN_STR_OPEN);
+                            text.push_str(&digits);
+                            let pad = width.saturating_sub(digits.len() + 1).max(1);
+                            text.extend(std::iter::repeat_n(IN_STR_PAD, pad));
+                        } else {
+                            text.push('"');
+                            text.push(VALUE_OPEN);
+                            text.push_str(&digits);
+                            let pad = width.saturating_sub(digits.len() + 3).max(1);
+                            text.extend(std::iter::repeat_n(VALUE_PAD, pad));
+                            text.push('"');
+                        }
+                        esc = false;
+                        holes.push(hole.clone());
+                    }
+                }
+            }
+            let root = crate::parse::json::parse(&text, file, line, col).ok()?;
+            Some(restore_holes(root, &holes))
+        }
+        _ => None,
+    }
+}
+
+/// Parse `<digits><pad>+` at the start of `s`: the hole index and the rest.
+fn hole_at(s: &str, pad: char) -> Option<(usize, &str)> {
+    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let i: usize = s[..end].parse().ok()?;
+    let rest = &s[end..];
+    if !rest.starts_with(pad) {
+        return None;
+    }
+    Some((i, rest.trim_start_matches(pad)))
+}
+
+fn restore_text(s: &str, holes: &[Piece]) -> Value {
+    if let Some(rest) = s.strip_prefix(VALUE_OPEN)
+        && let Some((i, "")) = hole_at(rest, VALUE_PAD)
+    {
+        return match holes.get(i) {
+            Some(Piece::Ref(r)) => Value::Ref(r.clone()),
+            _ => Value::Unknown,
+        };
+    }
+    let mut pieces = Vec::new();
+    let mut lit = String::new();
+    let mut rest = s;
+    while let Some(at) = rest.find(IN_STR_OPEN) {
+        lit.push_str(&rest[..at]);
+        let after = &rest[at + IN_STR_OPEN.len_utf8()..];
+        match hole_at(after, IN_STR_PAD).and_then(|(i, r)| Some((holes.get(i)?, r))) {
+            Some((hole, r)) => {
+                if !lit.is_empty() {
+                    pieces.push(Piece::Lit(std::mem::take(&mut lit)));
+                }
+                pieces.push(hole.clone());
+                rest = r;
+            }
+            None => {
+                lit.push(IN_STR_OPEN);
+                rest = after;
+            }
+        }
+    }
+    lit.push_str(rest);
+    if !lit.is_empty() {
+        pieces.push(Piece::Lit(lit));
+    }
+    match pieces.as_slice() {
+        [Piece::Ref(r)] => Value::Ref(r.clone()),
+        _ => pieces_to_value(pieces),
+    }
+}
+
+fn restore_holes(n: Node, holes: &[Piece]) -> Node {
+    let Node { value, span } = n;
+    let value = match value {
+        Value::String(s) if s.chars().any(is_sentinel) => restore_text(&s, holes),
+        Value::List(items) => {
+            Value::List(items.into_iter().map(|i| restore_holes(i, holes)).collect())
+        }
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| {
+                    let k = if k.chars().any(is_sentinel) {
+                        // A key is text: show the references in it.
+                        let key = Node::new(restore_text(&k, holes), Span::none());
+                        key.display_text().unwrap_or(k)
+                    } else {
+                        k
+                    };
+                    (k, restore_holes(v, holes))
+                })
+                .collect(),
+        ),
+        other => other,
+    };
+    Node { value, span }
+}

@@ -265,7 +265,8 @@ fn fail_on_and_config_decide_the_exit_code() {
     assert_eq!(step.out.status.code(), Some(0));
     assert_eq!(step.outputs["exit-code"], "2");
     assert!(
-        step.summary.contains("The scan failed (exit code 2)") && step.summary.contains("sometimes"),
+        step.summary.contains("The scan failed (exit code 2)")
+            && step.summary.contains("sometimes"),
         "{}",
         step.summary
     );

@@ -735,9 +735,21 @@ fn several_outputs_in_one_run() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("--format \"yaml=x\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--format \"yaml=x\""),
+        "{}",
+        stderr(&out)
+    );
     let out = rolegraph()
-        .args(["scan", "testdata/demo", "--format", "text", "--format", "json", "-o"])
+        .args([
+            "scan",
+            "testdata/demo",
+            "--format",
+            "text",
+            "--format",
+            "json",
+            "-o",
+        ])
         .arg(dir.path().join("x"))
         .output()
         .unwrap();
@@ -790,7 +802,11 @@ fn exclude_on_the_command_line_and_named_paths_beat_excludes() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: --exclude "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: --exclude "),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -853,7 +869,9 @@ fn notes_are_counted_and_folded() {
     for flag in ["--show-notes", "-v"] {
         let shown = run(&[flag]);
         assert!(
-            shown.contains("note: module \"iam\" (source \"terraform-aws-modules/iam/aws\") is not resolved"),
+            shown.contains(
+                "note: module \"iam\" (source \"terraform-aws-modules/iam/aws\") is not resolved"
+            ),
             "{shown}"
         );
         assert!(shown.ends_with("in 1 file; 1 note.\n"), "{shown}");
@@ -869,7 +887,11 @@ fn nothing_to_scan_warns_and_a_missing_path_is_an_error() {
     ]);
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
-    for args in [vec!["scan", "empty"], vec!["scan", "."], vec!["graph", "empty"]] {
+    for args in [
+        vec!["scan", "empty"],
+        vec!["scan", "."],
+        vec!["graph", "empty"],
+    ] {
         let out = rolegraph()
             .current_dir(dir.path())
             .args(&args)
@@ -929,8 +951,13 @@ fn rules_of_a_family_and_as_json() {
     let imds = rules.iter().find(|r| r["id"] == "IMDS001").unwrap();
     assert_eq!(imds["slug"], "imdsv2-not-required");
     assert_eq!(imds["severity"], "high");
-    assert!(imds["remediation"]["terraform"].as_str().unwrap().contains("http_tokens"));
-    assert!(imds["references"].as_array().unwrap().len() > 0);
+    assert!(
+        imds["remediation"]["terraform"]
+            .as_str()
+            .unwrap()
+            .contains("http_tokens")
+    );
+    assert!(!imds["references"].as_array().unwrap().is_empty());
     let v: serde_json::Value = serde_json::from_slice(
         &rolegraph()
             .args(["rules", "IMDS", "--format", "json"])

@@ -120,7 +120,13 @@ fn sarif_of_binary(args: &[&str]) -> String {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .arg("scan")
         .args(args)
-        .args(["--format", "sarif", "--fail-on", "none", "--allow-parse-errors"])
+        .args([
+            "--format",
+            "sarif",
+            "--fail-on",
+            "none",
+            "--allow-parse-errors",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{args:?}");
@@ -180,7 +186,10 @@ fn absolute_paths_srcroot_and_category() {
             .collect()
     };
     let relative = uris(&sarif_of_binary(&["testdata/demo"]));
-    assert!(relative[0].ends_with(" testdata/demo/main.tf"), "{relative:?}");
+    assert!(
+        relative[0].ends_with(" testdata/demo/main.tf"),
+        "{relative:?}"
+    );
     assert!(relative[0].starts_with("\"%SRCROOT%\""), "{relative:?}");
     assert_eq!(uris(&sarif_of_binary(&[&abs])), relative);
     assert_eq!(uris(&sarif_of_binary(&["./testdata/demo/."])), relative);

@@ -26,10 +26,11 @@
 //! Output is deterministic: fields in struct order, pretty-printed with two-space indent,
 //! a trailing newline.
 
-use super::{RenderOptions, SarifOptions, mask_secrets};
+use super::{RenderOptions, SarifOptions};
 use crate::document::DiagLevel;
 use crate::finding::{Finding, Report};
 use crate::rules::meta::RuleMeta;
+use crate::secrets::mask_secrets;
 use crate::value::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -462,7 +463,13 @@ fn linked_message(message: &str, related: &[RelatedLocation]) -> Message {
 fn chain_rank(text: &str) -> Option<u8> {
     let t = text.to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&["statement", "_policy", "policy ", "trust policy", "permissions boundary"]) {
+    if has(&[
+        "statement",
+        "_policy",
+        "policy ",
+        "trust policy",
+        "permissions boundary",
+    ]) {
         Some(4)
     } else if has(&["instance_profile", "instance profile", "instanceprofile"]) {
         Some(2)
@@ -574,7 +581,8 @@ impl Uris {
         if span.file.is_empty() {
             return None;
         }
-        let (uri, uri_base_id) = self.uri(&span.file);
+        // A file name can hold a secret too.
+        let (uri, uri_base_id) = self.uri(&mask_secrets(&span.file));
         let known = |n: u32| (n > 0).then_some(n);
         Some(PhysicalLocation {
             artifact_location: ArtifactLocation { uri, uri_base_id },

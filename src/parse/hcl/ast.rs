@@ -503,6 +503,16 @@ impl Converter<'_> {
 /// Parse a native-syntax `.tf` (or `.tfvars`) file.
 pub fn parse_hcl(file: Arc<str>, text: &str) -> Result<Body, (Span, String)> {
     let idx = LineIndex::new(file.clone(), Arc::from(text));
+    // Terraform accepts a UTF-8 byte order mark at the start of a file; hcl-edit does not.
+    // Three spaces in its place keep every byte offset (and so every position) as it is.
+    let unmarked;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!("   {rest}");
+            unmarked.as_str()
+        }
+        None => text,
+    };
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => Ok(Converter { idx: &idx }.body(&body)),
         Err(e) => {

@@ -13,6 +13,7 @@
 pub mod address;
 pub mod config;
 pub mod locate;
+pub mod sensitive;
 pub mod values;
 
 use crate::document::{Diagnostic, Document, Format, Mode, Resource};

@@ -1,0 +1,23 @@
+# IMDS001 failing case: runner configurations loaded from YAML files, one launch template per
+# file. `fileset` lists the files, `yamldecode(file(...))` reads each; the "gpu" runner's YAML
+# sets `http_tokens: optional`, so its instances can serve IMDSv1.
+
+locals {
+  runners = {
+    for f in fileset("${path.module}/runners", "*.yaml") :
+    trimsuffix(f, ".yaml") => yamldecode(file("${path.module}/runners/${f}"))
+  }
+}
+
+resource "aws_launch_template" "runner" {
+  for_each = local.runners
+
+  name_prefix   = "${each.key}-"
+  instance_type = each.value.instance_type
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = each.value.http_tokens
+    http_put_response_hop_limit = 1
+  }
+}
