@@ -126,6 +126,8 @@ pub struct Report {
     pub rules_run: Vec<&'static str>,
     /// Findings left out because a baseline (`--baseline`) records them.
     pub baselined: usize,
+    /// Findings not shown because of `--severity` (they still count for `--fail-on`).
+    pub hidden: usize,
 }
 
 impl Report {
@@ -147,7 +149,9 @@ impl Report {
     /// `scan --severity` shows.
     pub fn showing(mut self, severities: &[Severity]) -> Report {
         if !severities.is_empty() {
+            let before = self.active().count();
             self.findings.retain(|f| severities.contains(&f.severity));
+            self.hidden += before - self.active().count();
         }
         self
     }

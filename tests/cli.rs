@@ -834,6 +834,19 @@ fn severity_filters_what_is_shown_not_the_gate() {
     // Only the low finding is shown; the high ones still fail the gate.
     let (code, low) = shown(&["--severity", "low"]);
     assert_eq!((code, low), (Some(1), vec!["low".to_string()]));
+    // The summary says what the filter hides.
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--severity", "low"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).ends_with(
+            "Found 1 finding (0 critical, 0 high, 0 medium, 1 low) in 1 file; 5 not shown \
+             (--severity).\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
     let (code, _) = shown(&["--severity", "low", "--fail-on", "none"]);
     assert_eq!(code, Some(0));
     let out = rolegraph()

@@ -30,6 +30,7 @@ struct Summary {
     low: usize,
     suppressed: usize,
     baselined: usize,
+    hidden: usize,
     parse_errors: usize,
 }
 
@@ -147,6 +148,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             low: report.count(Severity::Low),
             suppressed: report.suppressed(),
             baselined: report.baselined,
+            hidden: report.hidden,
             parse_errors: unparsed_files(report),
         },
         findings: report.findings.iter().map(|f| finding(f, opts)).collect(),

@@ -317,6 +317,7 @@ pub(crate) mod tests {
             files_scanned: 12,
             rules_run: vec!["IMDS001", "IMDS002", "TRUST001"],
             baselined: 0,
+            hidden: 0,
         }
     }
 

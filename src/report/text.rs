@@ -112,6 +112,9 @@ pub(super) fn summary(report: &Report) -> String {
     if report.baselined > 0 {
         let _ = write!(s, "; {} in the baseline", report.baselined);
     }
+    if report.hidden > 0 {
+        let _ = write!(s, "; {} not shown (--severity)", report.hidden);
+    }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
         let _ = write!(
