@@ -459,11 +459,15 @@ fn linked_message(message: &str, related: &[RelatedLocation]) -> Message {
 
 /// Where a step stands in the credential chain, read from the addresses and words of its
 /// text: workload 0, launch template or configuration 1, instance profile 2, role 3,
-/// policy or statement 4. `None` when the text does not say (a CloudFormation logical ID).
+/// policy or statement 4. `None` when the text does not say (a bare CloudFormation
+/// logical ID).
 fn chain_rank(text: &str) -> Option<u8> {
     let t = text.to_ascii_lowercase();
     let has = |words: &[&str]| words.iter().any(|w| t.contains(w));
-    if has(&[
+    if has(&["attaches it", "launches from it"]) {
+        // "aws_instance.app attaches it", "Api attaches it": the workload that uses it.
+        Some(0)
+    } else if has(&[
         "statement",
         "_policy",
         "policy ",
@@ -471,9 +475,10 @@ fn chain_rank(text: &str) -> Option<u8> {
         "permissions boundary",
     ]) {
         Some(4)
-    } else if has(&["instance_profile", "instance profile", "instanceprofile"]) {
+    } else if t.starts_with("via ") || has(&["instance_profile", "instance profile"]) {
+        // "via aws_iam_instance_profile.web", "via InstanceProfile".
         Some(2)
-    } else if has(&["aws_iam_role", "the role", "role "]) {
+    } else if has(&["aws_iam_role", "the role", "role ", "is defined here"]) {
         Some(3)
     } else if has(&["launch_template", "launch template", "launch_configuration"]) {
         Some(1)
@@ -483,14 +488,28 @@ fn chain_rank(text: &str) -> Option<u8> {
         "aws_lambda_function",
         "aws_ecs_",
         "aws_eks_",
-        "launches from it",
-        "attaches it",
-        "workload",
     ]) {
         Some(0)
     } else {
         None
     }
+}
+
+/// The place of the finding's own resource in the chain: from its address, else from
+/// what the rule is about (a workload for IMDS, ECS, EKS, Lambda and WL003-WL005, a role
+/// for WL001 and WL002, a policy or trust policy for the others).
+fn resource_rank(f: &Finding) -> Option<u8> {
+    chain_rank(&f.resource).or(match f.rule_id {
+        "WL001" | "WL002" => Some(3),
+        id if ["IMDS", "ECS", "EKS", "LAMBDA", "WL"]
+            .iter()
+            .any(|p| id.starts_with(p)) =>
+        {
+            Some(0)
+        }
+        id if ["PRIV", "TRUST", "SLR"].iter().any(|p| id.starts_with(p)) => Some(4),
+        _ => None,
+    })
 }
 
 /// One thread flow through the finding's location and its related locations, in chain
@@ -509,7 +528,7 @@ fn code_flow(
         Vec::with_capacity(related.len() + 1);
     let own = mask_secrets(&f.resource);
     steps.push((
-        chain_rank(&f.resource),
+        resource_rank(f),
         location.clone(),
         escape_link_text(mask_secrets(&f.message).trim_end()),
     ));
