@@ -668,7 +668,7 @@ pub struct ReportArgs {
     pub formats: Vec<String>,
     /// Write the report to this file instead of standard output (the one format that
     /// has no `=FILE`).
-    #[arg(long, short)]
+    #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Show only findings of these severities (comma-separated: high,critical); a
     /// display filter: --fail-on still counts every finding.

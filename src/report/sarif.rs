@@ -820,6 +820,34 @@ mod tests {
             .collect();
         // ASG (line 3) -> the launch template (the finding, line 5) -> profile (2) -> role (1).
         assert_eq!(steps, [(1, 3), (2, 5), (3, 2), (4, 1)]);
+
+        // CloudFormation: logical IDs say nothing; the words and the rule do. A WL001
+        // finding is on the role: the workload and the profile come before it.
+        r.findings[0].rule_id = "WL001";
+        r.findings[0].resource = "InstanceRole".into();
+        r.findings[0].related.truncate(0);
+        r.findings[0].related.push(crate::finding::Related {
+            span: Span::new("a.tf".into(), 3, 1, 3, 2),
+            message: "App attaches it".into(),
+        });
+        r.findings[0].related.push(crate::finding::Related {
+            span: Span::new("a.tf".into(), 2, 1, 2, 2),
+            message: "via InstanceProfile".into(),
+        });
+        let out = render_sample(&r, OutputFormat::Sarif, false);
+        let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let flow = &log["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
+        let lines: Vec<u64> = flow
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                l["location"]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(lines, [3, 2, 5]);
     }
 
     fn render_with(report: &Report, sarif: SarifOptions) -> serde_json::Value {
