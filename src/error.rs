@@ -89,6 +89,9 @@ pub enum UsageError {
         "--output goes with one format; give each other format its file: --format sarif=rolegraph.sarif"
     )]
     OutputWithSeveralFormats,
+    /// `-o FILE` names a file the scan reads: the report must not overwrite its input.
+    #[error("-o {}: that file is one of the inputs of this scan; not overwritten", path.display())]
+    OutputIsInput { path: PathBuf },
 }
 
 /// How a command that ran ends: the exit code of each.

@@ -618,14 +618,16 @@ impl Uris {
     /// relative, absolute, `./`), else as [`artifact_uri`] gives it.
     fn uri(&self, file: &str) -> (String, Option<&'static str>) {
         if let Some(root) = &self.root {
-            let abs = clean(&self.cwd.join(file.replace('\\', "/")));
+            let abs = clean(&self.cwd.join(file));
             if let Ok(rel) = abs.strip_prefix(root)
                 && !rel.as_os_str().is_empty()
             {
-                return (
-                    percent_encode(&rel.to_string_lossy().replace('\\', "/")),
-                    Some(SRCROOT),
-                );
+                // Components joined with `/` (a backslash inside a Linux name stays).
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                return (percent_encode(&parts.join("/")), Some(SRCROOT));
             }
         }
         artifact_uri(file)
@@ -650,7 +652,13 @@ fn clean(p: &Path) -> PathBuf {
 /// The URI of a scanned file: a relative path (forward slashes, percent-encoded) against
 /// `%SRCROOT%`, or a `file://` URI for an absolute path.
 fn artifact_uri(file: &str) -> (String, Option<&'static str>) {
-    let path = file.replace('\\', "/");
+    // A backslash separates directories only on Windows; elsewhere it is part of a name
+    // (percent-encoded below).
+    let path = if cfg!(windows) {
+        file.replace('\\', "/")
+    } else {
+        file.to_string()
+    };
     let bytes = path.as_bytes();
     if path.starts_with('/') {
         return (format!("file://{}", percent_encode(&path)), None);
@@ -929,9 +937,11 @@ mod tests {
                 Some(SRCROOT)
             )
         );
+        // A backslash is a separator on Windows only; elsewhere part of the name.
+        let sep = if cfg!(windows) { "/" } else { "%5C" };
         assert_eq!(
             artifact_uri("./my dir\\a#b%.tf"),
-            ("my%20dir/a%23b%25.tf".to_string(), Some(SRCROOT))
+            (format!("my%20dir{sep}a%23b%25.tf"), Some(SRCROOT))
         );
         assert_eq!(
             artifact_uri("/home/u/x y.tf"),
@@ -939,7 +949,7 @@ mod tests {
         );
         assert_eq!(
             artifact_uri("C:\\infra\\main.tf"),
-            ("file:///C:/infra/main.tf".to_string(), None)
+            (format!("file:///C:{sep}infra{sep}main.tf"), None)
         );
         assert_eq!(
             artifact_uri("modules/é.tf"),

@@ -27,11 +27,20 @@ pub struct Stmt<'a> {
     pub index: usize,
 }
 
-/// Every statement of every identity policy in the scan, in order. Documents that cannot be
-/// read at all give none; unreadable statements are skipped (unknown never fires).
+/// The identity policies the PRIV rules judge: every one in the scan but those used only as
+/// a permissions boundary (a boundary grants nothing).
+pub fn granting_policies(m: &Model) -> impl Iterator<Item = &IdentityPolicy> {
+    m.identity_policies
+        .iter()
+        .filter(|p| !m.boundary_only(p.res))
+}
+
+/// Every statement of every identity policy in the scan that grants (see
+/// [`granting_policies`]), in order. Documents that cannot be read at all give none;
+/// unreadable statements are skipped (unknown never fires).
 pub fn statements(m: &Model) -> Vec<Stmt<'_>> {
     let mut out = Vec::new();
-    for policy in &m.identity_policies {
+    for policy in granting_policies(m) {
         let Some(doc) = PolicyDocument::parse(&policy.doc_node) else {
             continue;
         };
@@ -127,6 +136,58 @@ impl Stmt<'_> {
         }
     }
 
+    /// What the statement is about, independent of layout and order: its effect, actions,
+    /// resources and principals, each set sorted (actions compared without case, as IAM
+    /// does). Part of the fingerprint key of its findings.
+    pub fn subject(&self) -> String {
+        fn canonical(n: &Node, lower: bool) -> String {
+            match &n.value {
+                Value::String(s) if lower => s.to_ascii_lowercase(),
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => b.to_string(),
+                Value::Number(x) => x.to_string(),
+                Value::List(items) => {
+                    let mut v: Vec<String> = items.iter().map(|i| canonical(i, lower)).collect();
+                    v.sort();
+                    v.dedup();
+                    format!("[{}]", v.join(","))
+                }
+                Value::Map(m) => {
+                    let v: Vec<String> = m
+                        .iter()
+                        .map(|(k, x)| format!("{k}={}", canonical(x, lower)))
+                        .collect();
+                    format!("{{{}}}", v.join(";"))
+                }
+                Value::Json(inner) => canonical(inner, lower),
+                _ => n.display_text().unwrap_or_else(|| "?".into()),
+            }
+        }
+        let parts: Vec<String> = [
+            "Effect",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Principal",
+            "NotPrincipal",
+        ]
+        .iter()
+        .filter_map(|name| {
+            let lower = name.ends_with("Action");
+            field(&self.st, name).map(|n| {
+                // A single value and a list of one are the same.
+                let c = match &n.value {
+                    Value::List(_) => canonical(n, lower),
+                    _ => format!("[{}]", canonical(n, lower)),
+                };
+                format!("{name}:{c}")
+            })
+        })
+        .collect();
+        parts.join(" ")
+    }
+
     fn sid(&self) -> Option<&str> {
         field(&self.st, "Sid")
             .and_then(|s| s.as_str())
@@ -138,12 +199,32 @@ impl Stmt<'_> {
     /// locations. The fingerprint key names the policy and the statement, not lines.
     pub fn finding(&self, m: &Model, id: &'static str, span: Span, message: String) -> Finding {
         let res = m.resource(self.policy.res);
+        // The blast radius: the workloads that run with the policy, in the message and as
+        // related locations.
+        let holders = m.holders(self.policy.res);
+        let uses: Vec<(usize, &crate::model::RoleUse)> = m
+            .workload_roles()
+            .into_iter()
+            .filter(|(role, _)| holders.contains(role))
+            .flat_map(|(_, uses)| uses)
+            .collect();
+        let message = if uses.is_empty() {
+            message
+        } else {
+            format!(
+                "{message} (workloads that run with it: {})",
+                crate::rules::grants::workloads_text(m, &uses)
+            )
+        };
+        // Where (policy, statement) and what (the statement's subject), so that changing
+        // `s3:*` to `kms:*` in the same statement is a new finding, not a baselined one.
         let key = format!(
-            "{}#{}",
+            "{}#{}#{}",
             self.policy.label,
             self.sid()
                 .map(String::from)
-                .unwrap_or_else(|| self.index.to_string())
+                .unwrap_or_else(|| self.index.to_string()),
+            self.subject()
         );
         let mut f = Finding::new(id, severity(id), span.clone(), &res.address, message).key(key);
         // A document written elsewhere (an aws_iam_policy_document, a variable).
@@ -178,7 +259,7 @@ impl Stmt<'_> {
                 f = f.related(e.span.clone(), format!("{} of {who}", kind.describe()));
             }
         }
-        f
+        crate::rules::grants::with_uses(m, &uses, f)
     }
 }
 
