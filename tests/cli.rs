@@ -755,6 +755,30 @@ fn several_outputs_in_one_run() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--output goes with one format"));
+    // No output may overwrite an input, whichever flag names it.
+    let before = std::fs::read_to_string("testdata/demo/main.tf").unwrap();
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/demo",
+            "--format",
+            "text",
+            "--format",
+            "sarif=testdata/demo/main.tf",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("one of the inputs"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    assert_eq!(
+        std::fs::read_to_string("testdata/demo/main.tf").unwrap(),
+        before
+    );
 }
 
 #[test]
