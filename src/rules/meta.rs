@@ -541,43 +541,65 @@ pub fn family(name: &str) -> Vec<&'static RuleMeta> {
 }
 
 /// `rolegraph rules --format json`: every rule (or those given) with its metadata, for
-/// tooling. Pretty-printed, ends with a newline.
+/// tooling. Pretty-printed, fields in a fixed order, ends with a newline.
 pub fn rules_json(rules: &[&RuleMeta]) -> String {
-    let list: Vec<serde_json::Value> = rules
-        .iter()
-        .map(|m| {
-            let equivalents: serde_json::Map<String, serde_json::Value> = m
-                .equivalents
-                .rows()
-                .iter()
-                .filter(|(_, ids)| !ids.is_empty())
-                .map(|(tool, ids)| (tool.to_string(), serde_json::json!(ids)))
-                .collect();
-            serde_json::json!({
-                "id": m.id,
-                "slug": m.slug,
-                "family": m.family,
-                "severity": m.severity,
-                "title": m.title.trim(),
-                "description": m.description.trim(),
-                "why": m.why.trim(),
-                "remediation": {
-                    "terraform": m.remediation.terraform.trim(),
-                    "cloudformation": m.remediation.cloudformation.trim(),
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        ruleset_version: &'a str,
+        rules: Vec<Rule<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Rule<'a> {
+        id: &'a str,
+        slug: &'a str,
+        family: &'a str,
+        severity: Severity,
+        title: &'a str,
+        description: &'a str,
+        why: &'a str,
+        remediation: Fix<'a>,
+        references: &'a [String],
+        tags: &'a [String],
+        precision: &'a str,
+        /// Per tool, only the tools with equivalents.
+        equivalents: std::collections::BTreeMap<&'static str, &'a [String]>,
+        doc_url: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Fix<'a> {
+        terraform: &'a str,
+        cloudformation: &'a str,
+    }
+    let doc = Doc {
+        ruleset_version: RULESET_VERSION,
+        rules: rules
+            .iter()
+            .map(|m| Rule {
+                id: &m.id,
+                slug: &m.slug,
+                family: &m.family,
+                severity: m.severity,
+                title: m.title.trim(),
+                description: m.description.trim(),
+                why: m.why.trim(),
+                remediation: Fix {
+                    terraform: m.remediation.terraform.trim(),
+                    cloudformation: m.remediation.cloudformation.trim(),
                 },
-                "references": m.references,
-                "tags": m.tags,
-                "precision": m.precision,
-                "equivalents": equivalents,
-                "doc_url": m.doc_url(),
+                references: &m.references,
+                tags: &m.tags,
+                precision: &m.precision,
+                equivalents: m
+                    .equivalents
+                    .rows()
+                    .into_iter()
+                    .filter(|(_, ids)| !ids.is_empty())
+                    .collect(),
+                doc_url: m.doc_url(),
             })
-        })
-        .collect();
-    let mut out = serde_json::to_string_pretty(&serde_json::json!({
-        "ruleset_version": RULESET_VERSION,
-        "rules": list,
-    }))
-    .unwrap_or_default();
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
 }
