@@ -765,6 +765,14 @@ impl ReportArgs {
                 (Some(_), Some(_)) => return Err(UsageError::OutputWithSeveralFormats),
             }
         }
+        if let Some(d) = &self.sarif_srcroot
+            && !d.is_dir()
+        {
+            return Err(UsageError::NoSuchDirectory {
+                flag: "--sarif-srcroot",
+                path: d.clone(),
+            });
+        }
         Ok(ReportSettings {
             outputs,
             severities: self.severity,

@@ -215,4 +215,15 @@ fn absolute_paths_srcroot_and_category() {
         run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "demo/main.tf"
     );
+    let out = assert_cmd::Command::cargo_bin("rolegraph")
+        .unwrap()
+        .current_dir(root)
+        .args(["scan", "testdata/demo", "--sarif-srcroot", "no/such/dir"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: --sarif-srcroot no/such/dir: no such directory\n"
+    );
 }
