@@ -882,6 +882,8 @@ fn severity_filters_what_is_shown_not_the_gate() {
 
 #[test]
 fn notes_are_counted_and_folded() {
+    // A module that is not installed: a note, counted on its own in the summary line
+    // (other notes are counted as notes: the plan snapshots show one).
     let module = "module \"iam\" {\n  source = \"terraform-aws-modules/iam/aws\"\n}\n";
     let dir = repo(&[("main.tf", &format!("{IMDSV1}{module}"))]);
     let run = |extra: &[&str]| {
@@ -895,11 +897,11 @@ fn notes_are_counted_and_folded() {
         stdout(&out)
     };
     let folded = run(&[]);
-    assert!(!folded.contains("is not resolved"), "{folded}");
+    assert!(!folded.contains("is not installed"), "{folded}");
     assert!(
         folded.ends_with(
-            "Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 1 file; 1 note \
-             (--show-notes lists them).\n"
+            "Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 1 file; 1 module not \
+             installed: run `terraform get` (--show-notes lists them).\n"
         ),
         "{folded}"
     );
@@ -907,11 +909,14 @@ fn notes_are_counted_and_folded() {
         let shown = run(&[flag]);
         assert!(
             shown.contains(
-                "note: module \"iam\" (source \"terraform-aws-modules/iam/aws\") is not resolved"
+                "note: module \"iam\" (source \"terraform-aws-modules/iam/aws\") is not installed"
             ),
             "{shown}"
         );
-        assert!(shown.ends_with("in 1 file; 1 note.\n"), "{shown}");
+        assert!(
+            shown.ends_with("in 1 file; 1 module not installed: run `terraform get`.\n"),
+            "{shown}"
+        );
     }
 }
 

@@ -80,12 +80,17 @@ fn is_folded_note(d: &Diagnostic) -> bool {
     d.level == DiagLevel::Note && !d.span.file.is_empty()
 }
 
-/// Number of note-level diagnostics.
+/// Number of note-level diagnostics the summary does not count on their own (modules
+/// not installed have their own count).
 fn notes(report: &Report) -> usize {
     report
         .diagnostics
         .iter()
-        .filter(|d| d.level == DiagLevel::Note)
+        .filter(|d| {
+            d.level == DiagLevel::Note
+                && !(d.message.starts_with("module \"")
+                    && d.message.contains(crate::parse::hcl::module::NOT_INSTALLED))
+        })
         .count()
 }
 
@@ -114,6 +119,14 @@ pub(super) fn summary(report: &Report) -> String {
     }
     if report.hidden > 0 {
         let _ = write!(s, "; {} not shown (--severity)", report.hidden);
+    }
+    let uninstalled = super::uninstalled_modules(report);
+    if uninstalled > 0 {
+        let _ = write!(
+            s,
+            "; {} not installed: run `terraform get`",
+            plural(uninstalled, "module", "modules")
+        );
     }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
