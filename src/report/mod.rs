@@ -55,6 +55,25 @@ pub struct RenderOptions<'a> {
     /// Where a file's lines can be linked to (`https://github.com/o/r/blob/SHA`): the
     /// Markdown summary links `file:line` to `{link_base}/{file}#L{line}`. `None`: plain text.
     pub link_base: Option<&'a str>,
+    /// Where SARIF URIs are relative to, and the code scanning category.
+    pub sarif: SarifOptions,
+    /// Text: list every note; otherwise they are counted in the summary line.
+    pub show_notes: bool,
+}
+
+/// What the SARIF output needs to know about the place of the scan.
+#[derive(Clone, Debug, Default)]
+pub struct SarifOptions {
+    /// `%SRCROOT%`: the directory artifact URIs are relative to (the repository root, or
+    /// `--sarif-srcroot`). A file below it gets a relative URI however the scan spelled
+    /// its path. `None`: the paths of the report as they are.
+    pub root: Option<std::path::PathBuf>,
+    /// The directory the report's relative paths are relative to (the current directory).
+    pub cwd: Option<std::path::PathBuf>,
+    /// Write `%SRCROOT%` as a `file://` URI in `originalUriBaseIds` (machine-dependent).
+    pub write_srcroot: bool,
+    /// The code scanning category (`automationDetails.id`).
+    pub category: Option<String>,
 }
 
 impl RenderOptions<'_> {
@@ -354,6 +373,7 @@ pub(crate) mod tests {
             files_scanned: 12,
             rules_run: vec!["IMDS001", "IMDS002", "TRUST001"],
             baselined: 0,
+            hidden: 0,
         }
     }
 
@@ -371,6 +391,8 @@ pub(crate) mod tests {
                 rules: &rules,
                 sources: &source,
                 link_base: None,
+                sarif: SarifOptions::default(),
+                show_notes: false,
             },
         )
     }
@@ -397,7 +419,7 @@ pub(crate) mod tests {
         assert!(
             text.ends_with(
                 "Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 12 files; 2 suppressed \
-                 in source; 1 file could not be parsed.\n"
+                 in source; 1 file could not be parsed; 1 note.\n"
             ),
             "{text}"
         );
