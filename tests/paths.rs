@@ -104,3 +104,57 @@ fn graph_highlights_path_edges() {
     assert!(mermaid.contains("==>|access key of|"), "{mermaid}");
     assert_eq!(mermaid.matches("==>").count(), 9, "{mermaid}");
 }
+
+/// In SARIF, a path finding's code flow steps through the chain in order: the entry, the
+/// way to the credentials, each role assumed (grant, then trust), the grant of the impact.
+#[test]
+fn sarif_code_flow_follows_the_chain() {
+    let (code, out, err) = run(&[
+        "scan",
+        "--select",
+        "PATH",
+        "--format",
+        "sarif",
+        "--fail-on",
+        "none",
+        "testdata/PATH001/terraform/fail-chain-three-hops",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let log: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    let flow = result["codeFlows"][0]["threadFlows"][0]["locations"]
+        .as_array()
+        .unwrap();
+    let messages: Vec<&str> = flow
+        .iter()
+        .map(|l| l["location"]["message"]["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages[0].starts_with("attack path: IMDSv1"),
+        "{messages:?}"
+    );
+    let assumes: Vec<&str> = messages[1..]
+        .iter()
+        .copied()
+        .filter(|m| m.contains("may call sts:AssumeRole") || m.contains("the trust policy of"))
+        .collect();
+    assert_eq!(
+        assumes,
+        [
+            "aws_iam_role.web_role may call sts:AssumeRole on aws_iam_role.hop1_role",
+            "the trust policy of aws_iam_role.hop1_role admits aws_iam_role.web_role",
+            "aws_iam_role.hop1_role may call sts:AssumeRole on aws_iam_role.hop2_role",
+            "the trust policy of aws_iam_role.hop2_role admits aws_iam_role.hop1_role",
+            "aws_iam_role.hop2_role may call sts:AssumeRole on aws_iam_role.admin_role",
+            "the trust policy of aws_iam_role.admin_role admits aws_iam_role.hop2_role",
+        ]
+    );
+    assert!(
+        messages.last().unwrap().contains("AdministratorAccess"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        result["codeFlows"][0]["message"]["text"],
+        "The attack path from aws_instance.web_instance"
+    );
+}

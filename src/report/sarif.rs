@@ -539,12 +539,19 @@ fn code_flow(
             r.message.text.clone(),
         ));
     }
-    if steps.iter().all(|(rank, ..)| rank.is_some()) {
+    // An attack path (PATH*) gives its steps in chain order already (entry, credentials,
+    // each role assumed, the grant of the impact); ranks would mix the hops of a chain.
+    let attack_path = f.rule_id.starts_with("PATH");
+    if !attack_path && steps.iter().all(|(rank, ..)| rank.is_some()) {
         // Stable: steps of one rank keep the order the rule gave.
         steps.sort_by_key(|(rank, ..)| *rank);
     }
     Some(CodeFlow {
-        message: Message::new(format!("How {own} gets its credentials")),
+        message: Message::new(if attack_path {
+            format!("The attack path from {own}")
+        } else {
+            format!("How {own} gets its credentials")
+        }),
         thread_flows: [ThreadFlow {
             locations: steps
                 .into_iter()
