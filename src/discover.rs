@@ -39,7 +39,7 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
             Ok(m) => m,
             Err(e) => {
                 inputs.diagnostics.push(Diagnostic::error(
-                    Span::new(Arc::from(p.to_string_lossy().as_ref()), 0, 0, 0, 0),
+                    Span::new(Arc::from(display(&p).as_str()), 0, 0, 0, 0),
                     format!("cannot read {}: {e}", p.display()),
                 ));
                 continue;
@@ -95,8 +95,8 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
                 }
                 Err(err) => {
                     let path = match &err {
-                        ignore::Error::WithPath { path, .. } => path.to_string_lossy().to_string(),
-                        _ => p.to_string_lossy().to_string(),
+                        ignore::Error::WithPath { path, .. } => display(path),
+                        _ => display(&p),
                     };
                     inputs.diagnostics.push(Diagnostic::error(
                         Span::new(Arc::from(path.as_str()), 0, 0, 0, 0),
@@ -206,9 +206,12 @@ fn is_template_candidate(p: &Path) -> bool {
     )
 }
 
-/// The display form of a path in findings: as given, with forward slashes.
+/// The display form of a path in findings and every output: as given, without `.`
+/// components (`./main.tf` is `main.tf`: GitHub attaches annotations only to clean
+/// repository paths) and with forward slashes. The same file so reads the same from the
+/// current directory.
 pub(crate) fn display(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
+    normalize(p).to_string_lossy().replace('\\', "/")
 }
 
 /// Is this file a Terraform plan (`terraform show -json PLANFILE`), whatever its name? A

@@ -229,6 +229,10 @@ pub struct Document {
     /// Other files the document was read with (the configuration a plan was made from):
     /// they count as scanned, and are searched for credentials like the rest.
     pub other_files: std::collections::BTreeSet<std::sync::Arc<str>>,
+    /// Files whose text became a value (`file("policy.json")`, `templatefile("init.sh",
+    /// ...)`), each with the first call that read it: a finding in such a file is reported
+    /// where the text is, with the call as a related location.
+    pub loaded: std::collections::BTreeMap<std::sync::Arc<str>, Span>,
 }
 
 /// What a plan changes.

@@ -322,6 +322,7 @@ pub(crate) fn scan_keeping<T: Send>(
         };
         let kept = keep(&doc);
         let changes = doc.changes.clone();
+        let loaded = doc.loaded.clone();
         let (mut findings, diagnostics) = check(doc, &rules, &opts.account_ids);
         if opts.changed_only
             && let Some(c) = &changes
@@ -338,6 +339,7 @@ pub(crate) fn scan_keeping<T: Send>(
                 is_plan: changes.is_some(),
                 files,
                 declared,
+                loaded,
             },
             kept,
         )
@@ -349,10 +351,15 @@ pub(crate) fn scan_keeping<T: Send>(
         kept.push(k);
     }
     let mut files = BTreeSet::new();
+    // The files whose text became a value, with the call that read each.
+    let mut loaded: BTreeMap<Arc<str>, value::Span> = BTreeMap::new();
     // Each file's resources by line, for naming the one a finding of a file rule is in.
     let mut declared: std::collections::HashMap<&str, Vec<(u32, String)>> = Default::default();
     for c in &checked {
         files.extend(c.files.iter().cloned());
+        for (file, call) in &c.loaded {
+            loaded.entry(file.clone()).or_insert_with(|| call.clone());
+        }
         for (file, line, address) in &c.declared {
             declared
                 .entry(&**file)
@@ -417,6 +424,17 @@ pub(crate) fn scan_keeping<T: Send>(
         ));
     }
     for f in &mut findings {
+        // A finding in a file read by `file()` / `templatefile()`: the call is part of its
+        // path (the line someone may change instead).
+        if let Some(call) = loaded.get(&f.span.file)
+            && !f.related.iter().any(|r| r.span == *call)
+        {
+            let name = f.span.file.rsplit('/').next().unwrap_or(&f.span.file);
+            f.related.push(finding::Related {
+                span: call.clone(),
+                message: format!("{name} is read by the call"),
+            });
+        }
         if let Some(s) = opts
             .severity
             .iter()
@@ -439,6 +457,9 @@ struct Checked {
     /// Its resources: file, line, address (for naming the resource a finding of a file
     /// rule is in).
     declared: Vec<(Arc<str>, u32, String)>,
+    /// The files whose text became a value, with the call that read each
+    /// ([`Document::loaded`]).
+    loaded: BTreeMap<Arc<str>, value::Span>,
 }
 
 /// Sort, de-duplicate and fingerprint findings; sort diagnostics.

@@ -96,6 +96,9 @@ pub struct Workspace {
     /// `.terraform/modules/modules.json`: module key -> directory.
     installed: HashMap<String, PathBuf>,
     pub files_read: RefCell<BTreeSet<Arc<str>>>,
+    /// Files read by `file()` / `templatefile()`, with the first call that read each
+    /// (see [`Document::loaded`]).
+    pub loaded: RefCell<std::collections::BTreeMap<Arc<str>, Span>>,
     /// Expression evaluations left for this root module (see [`MAX_EVAL_STEPS`]).
     pub steps_left: std::cell::Cell<u64>,
 }
@@ -116,6 +119,7 @@ impl Workspace {
             noted: RefCell::new(BTreeSet::new()),
             installed,
             files_read: RefCell::new(BTreeSet::new()),
+            loaded: RefCell::new(Default::default()),
             steps_left: std::cell::Cell::new(MAX_EVAL_STEPS),
         }
     }
@@ -462,14 +466,14 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
         Ok(f) => f,
         Err(e) => {
             diags.push(Diagnostic::error(
-                Span::new(Arc::from(dir.to_string_lossy().as_ref()), 0, 0, 0, 0),
+                Span::new(Arc::from(crate::discover::display(dir).as_str()), 0, 0, 0, 0),
                 format!("cannot read directory: {e}"),
             ));
             return (def, diags);
         }
     };
     for path in files {
-        let file: Arc<str> = Arc::from(path.to_string_lossy().replace('\\', "/").as_str());
+        let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
         let Some(body) = read_body(&path, &file, &mut diags) else {
             continue;
         };
@@ -642,7 +646,7 @@ pub struct VarInputs {
 }
 
 fn load_tfvars(path: &Path, ws: &Workspace, out: &mut HashMap<String, Node>) {
-    let file: Arc<str> = Arc::from(path.to_string_lossy().replace('\\', "/").as_str());
+    let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
     let mut diags = Vec::new();
     ws.files_read.borrow_mut().insert(file.clone());
     if let Some(body) = read_body(path, &file, &mut diags) {
@@ -750,6 +754,7 @@ pub fn scan_root_module(
     let mut doc = Document::default();
     collect_resources(&ws, &root, &mut doc.resources);
     doc.diagnostics = ws.take_diagnostics();
+    doc.loaded = ws.loaded.borrow().clone();
     let files = ws.files_read.borrow().clone();
     (doc, files)
 }
@@ -846,7 +851,7 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
     // Diagnostics are reported when the module is scanned, not here.
     let mut diags = Vec::new();
     for path in module_files(dir).unwrap_or_default() {
-        let file: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+        let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
         let Some(text) = read_text(&path, &file, &mut diags) else {
             continue;
         };

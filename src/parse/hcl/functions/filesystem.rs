@@ -74,8 +74,7 @@ pub(crate) fn read_text(cx: &Cx, given: &str) -> Result<(PathBuf, String), Strin
 
 /// The span of a whole file's text.
 pub(crate) fn file_span(shown: &Path, text: &str) -> Span {
-    let file: std::sync::Arc<str> =
-        std::sync::Arc::from(shown.to_string_lossy().replace('\\', "/"));
+    let file: std::sync::Arc<str> = std::sync::Arc::from(crate::discover::display(shown).as_str());
     let body = text.strip_suffix('\n').unwrap_or(text);
     let body = body.strip_suffix('\r').unwrap_or(body);
     let end_line = 1 + body.matches('\n').count() as u32;
