@@ -66,9 +66,15 @@ pub struct Finding {
     pub resource: String,
     /// The rest of the graph path, in order (workload first).
     pub related: Vec<Related>,
-    /// Stable identity that does not depend on line numbers: rule, file, resource address and
-    /// a rule-chosen key (attribute path, role address ...). Filled in by the pipeline.
+    /// Stable identity that does not depend on line numbers: rule, file (relative to the
+    /// repository root, see [`Finding::repo_file`]), resource address and a rule-chosen key
+    /// (attribute path, role address ...). Filled in by the pipeline.
     pub fingerprint: String,
+    /// The finding's file relative to the repository root (the nearest directory upward
+    /// with a `.git`, else the scan root it was found under), with `/` separators: the same
+    /// whether the scan ran as `scan demo`, `cd demo && scan .`, `scan /abs/demo` or
+    /// `scan demo/.`. Filled in by the pipeline; fingerprints and baselines use it.
+    pub repo_file: String,
     /// Rule-chosen part of the fingerprint.
     pub key: String,
     /// Set when the resource suppresses this rule in source: the finding stays in the
@@ -93,6 +99,7 @@ impl Finding {
             resource: resource.into(),
             related: Vec::new(),
             fingerprint: String::new(),
+            repo_file: String::new(),
             key: String::new(),
             suppressed: None,
         }
@@ -126,6 +133,9 @@ pub struct Report {
     pub rules_run: Vec<&'static str>,
     /// Findings left out because a baseline (`--baseline`) records them.
     pub baselined: usize,
+    /// Entries of the baseline that match no finding of this scan: fixed, or recorded
+    /// elsewhere (a stale baseline hides nothing and should be re-recorded).
+    pub baseline_stale: Vec<crate::baseline::Entry>,
 }
 
 impl Report {

@@ -443,7 +443,11 @@ pub(crate) fn scan_keeping<T: Send>(
             f.severity = *s.1;
         }
     }
-    (finish(findings, diagnostics, files_scanned, &rules), kept)
+    let roots: Vec<PathBuf> = opts.paths.iter().chain(&opts.plans).cloned().collect();
+    (
+        finish(findings, diagnostics, files_scanned, &rules, &roots),
+        kept,
+    )
 }
 
 /// What the task of one input hands back.
@@ -462,17 +466,71 @@ struct Checked {
     loaded: BTreeMap<Arc<str>, value::Span>,
 }
 
-/// Sort, de-duplicate and fingerprint findings; sort diagnostics.
+/// Where the repository of `file` (a path as shown in findings) starts: the nearest
+/// directory upward with a `.git` (a directory, or a file in a worktree), else the deepest
+/// of the scan `roots` the file is under. `None` when neither is known (a file that no
+/// longer exists).
+fn repo_root(
+    file: &std::path::Path,
+    roots: &[PathBuf],
+    cache: &mut std::collections::HashMap<PathBuf, Option<PathBuf>>,
+) -> Option<PathBuf> {
+    let file = std::fs::canonicalize(file).ok()?;
+    let dir = file.parent()?.to_path_buf();
+    if let Some(hit) = cache.get(&dir) {
+        return hit.clone();
+    }
+    // Only metadata is looked at above the scan root: whether a `.git` exists.
+    let found = dir
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| {
+            roots
+                .iter()
+                .filter_map(|r| std::fs::canonicalize(r).ok())
+                .map(|r| if r.is_file() { r.parent().map(|p| p.to_path_buf()).unwrap_or(r) } else { r })
+                .filter(|r| file.starts_with(r))
+                .max_by_key(|r| r.components().count())
+        });
+    cache.insert(dir, found.clone());
+    found
+}
+
+/// `file` relative to its repository root ([`repo_root`]), with `/` separators; the file
+/// as shown when no root is known.
+fn repo_file(
+    file: &str,
+    roots: &[PathBuf],
+    cache: &mut std::collections::HashMap<PathBuf, Option<PathBuf>>,
+) -> String {
+    let path = std::path::Path::new(file);
+    repo_root(path, roots, cache)
+        .and_then(|root| {
+            let abs = std::fs::canonicalize(path).ok()?;
+            Some(discover::display(abs.strip_prefix(root).ok()?))
+        })
+        .unwrap_or_else(|| file.to_string())
+}
+
+/// Sort, de-duplicate and fingerprint findings; sort diagnostics. `roots` are the scanned
+/// paths: fingerprints name files relative to the repository root, so they do not depend
+/// on the current directory or on how a root is spelled.
 pub(crate) fn finish(
     mut findings: Vec<Finding>,
     mut diagnostics: Vec<Diagnostic>,
     files_scanned: usize,
     rules: &[rules::AnyRule],
+    roots: &[PathBuf],
 ) -> Report {
+    let mut cache = std::collections::HashMap::new();
     for f in &mut findings {
         f.related.dedup();
+        if !f.span.is_none() || !f.span.file.is_empty() {
+            f.repo_file = repo_file(&f.span.file, roots, &mut cache);
+        }
         let mut h = Sha256::new();
-        for part in [f.rule_id, &f.span.file, &f.resource, &f.key] {
+        for part in [f.rule_id, &f.repo_file, &f.resource, &f.key] {
             h.update(part.as_bytes());
             h.update([0]);
         }
@@ -511,6 +569,7 @@ pub(crate) fn finish(
         files_scanned,
         rules_run: rules.iter().map(|r| r.id()).collect(),
         baselined: 0,
+        baseline_stale: Vec::new(),
     }
 }
 

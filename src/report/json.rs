@@ -16,6 +16,8 @@ struct Output<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    /// Baseline entries that match no finding (empty without `--baseline`).
+    baseline_stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -28,6 +30,7 @@ struct Summary {
     low: usize,
     suppressed: usize,
     baselined: usize,
+    baseline_stale: usize,
     parse_errors: usize,
 }
 
@@ -139,10 +142,12 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             low: report.count(Severity::Low),
             suppressed: report.suppressed(),
             baselined: report.baselined,
+            baseline_stale: report.baseline_stale.len(),
             parse_errors: unparsed_files(report),
         },
         findings: report.findings.iter().map(|f| finding(f, opts)).collect(),
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
+        baseline_stale: &report.baseline_stale,
     };
     let mut s = serde_json::to_string_pretty(&out).expect("the report serializes to JSON");
     s.push('\n');
@@ -175,5 +180,6 @@ mod tests {
         assert!(at("ruleset_version") < at("summary"));
         assert!(at("summary") < at("findings"));
         assert!(at("findings") < at("diagnostics"));
+        assert!(at("diagnostics") < at("baseline_stale"));
     }
 }

@@ -449,6 +449,7 @@ pub(crate) mod tests {
             files_scanned: 12,
             rules_run: vec!["IMDS001", "IMDS002", "TRUST001"],
             baselined: 0,
+            baseline_stale: Vec::new(),
         }
     }
 

@@ -82,6 +82,13 @@ pub(super) fn summary(report: &Report) -> String {
     if report.baselined > 0 {
         let _ = write!(s, "; {} in the baseline", report.baselined);
     }
+    if !report.baseline_stale.is_empty() {
+        let _ = write!(
+            s,
+            "; {} matching nothing",
+            plural(report.baseline_stale.len(), "baseline entry", "baseline entries")
+        );
+    }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
         let _ = write!(
