@@ -63,7 +63,11 @@ impl Baseline {
     /// the entries that match no finding.
     pub fn apply(&self, report: &mut Report) {
         let recorded: BTreeSet<&str> = self.entries.iter().map(|e| &*e.fingerprint).collect();
-        let found: BTreeSet<String> = report.findings.iter().map(|f| f.fingerprint.clone()).collect();
+        let found: BTreeSet<String> = report
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.clone())
+            .collect();
         let before = report.findings.len();
         report
             .findings

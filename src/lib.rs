@@ -489,7 +489,13 @@ fn repo_root(
             roots
                 .iter()
                 .filter_map(|r| std::fs::canonicalize(r).ok())
-                .map(|r| if r.is_file() { r.parent().map(|p| p.to_path_buf()).unwrap_or(r) } else { r })
+                .map(|r| {
+                    if r.is_file() {
+                        r.parent().map(|p| p.to_path_buf()).unwrap_or(r)
+                    } else {
+                        r
+                    }
+                })
                 .filter(|r| file.starts_with(r))
                 .max_by_key(|r| r.components().count())
         });

@@ -210,7 +210,9 @@ fn default_invocation_annotates_repository_relative_paths() {
     let log = step.stdout();
     let annotations: Vec<&str> = log
         .lines()
-        .filter(|l| l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice "))
+        .filter(|l| {
+            l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")
+        })
         .collect();
     assert_eq!(annotations.len(), 6, "{log}");
     for a in &annotations {

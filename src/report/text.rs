@@ -86,7 +86,11 @@ pub(super) fn summary(report: &Report) -> String {
         let _ = write!(
             s,
             "; {} matching nothing",
-            plural(report.baseline_stale.len(), "baseline entry", "baseline entries")
+            plural(
+                report.baseline_stale.len(),
+                "baseline entry",
+                "baseline entries"
+            )
         );
     }
     let unparsed = unparsed_files(report);

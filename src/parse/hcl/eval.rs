@@ -610,7 +610,8 @@ impl<'w> Instance<'w> {
         vars: BTreeMap<String, Node>,
         span: &Span,
     ) -> Node {
-        let file: std::sync::Arc<str> = std::sync::Arc::from(crate::discover::display(path).as_str());
+        let file: std::sync::Arc<str> =
+            std::sync::Arc::from(crate::discover::display(path).as_str());
         match super::ast::parse_template_text(file, text) {
             Ok(parts) => {
                 let mut scope = Scope::default();

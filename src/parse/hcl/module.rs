@@ -466,7 +466,13 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
         Ok(f) => f,
         Err(e) => {
             diags.push(Diagnostic::error(
-                Span::new(Arc::from(crate::discover::display(dir).as_str()), 0, 0, 0, 0),
+                Span::new(
+                    Arc::from(crate::discover::display(dir).as_str()),
+                    0,
+                    0,
+                    0,
+                    0,
+                ),
                 format!("cannot read directory: {e}"),
             ));
             return (def, diags);
