@@ -652,7 +652,7 @@ pub struct VarInputs {
 }
 
 fn load_tfvars(path: &Path, ws: &Workspace, out: &mut HashMap<String, Node>) {
-    let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
+    let file: Arc<str> = Arc::from(crate::discover::display(path).as_str());
     let mut diags = Vec::new();
     ws.files_read.borrow_mut().insert(file.clone());
     if let Some(body) = read_body(path, &file, &mut diags) {
