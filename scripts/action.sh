@@ -12,48 +12,90 @@
 # executable, is used instead of downloading or building rolegraph.
 set -euo pipefail
 
+# Text inside a workflow command, escaped as the runner reads it (% CR LF), so no input
+# can end the command early or start one of its own. Everything rolegraph prints is
+# escaped by rolegraph itself (control characters, `::` at the start of a line).
+escape_data() {
+  local s="${1//%/%25}"
+  s="${s//$'\r'/%0D}"
+  printf '%s' "${s//$'\n'/%0A}"
+}
+
 die() {
-  echo "::error title=rolegraph action::$*"
+  echo "::error title=rolegraph action::$(escape_data "$*")"
   exit 2
 }
 
 output() {
+  # A line break in a value would set other outputs.
+  case "$2" in
+    *$'\n'* | *$'\r'*) die "output $1: the value holds a line break" ;;
+  esac
   echo "$1=$2" >>"${GITHUB_OUTPUT:?GITHUB_OUTPUT is not set}"
 }
 
-# The Rust target triple of this runner, for release downloads.
+# The target triple of the release archive for this runner (the names dist gives them in
+# .github/workflows/release.yml; static musl builds on Linux).
 target_triple() {
   case "$(uname -s)-$(uname -m)" in
-    Linux-x86_64) echo x86_64-unknown-linux-gnu ;;
-    Linux-aarch64 | Linux-arm64) echo aarch64-unknown-linux-gnu ;;
+    Linux-x86_64) echo x86_64-unknown-linux-musl ;;
+    Linux-aarch64 | Linux-arm64) echo aarch64-unknown-linux-musl ;;
     Darwin-x86_64) echo x86_64-apple-darwin ;;
     Darwin-arm64) echo aarch64-apple-darwin ;;
     *) return 1 ;;
   esac
 }
 
-# Download release $1 into $2 (asset rolegraph-v<version>-<target>.tar.gz holding the
-# `rolegraph` binary). Fails quietly when there is no such release.
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d' ' -f1
+  else
+    shasum -a 256 "$1" | cut -d' ' -f1
+  fi
+}
+
+# Download release $1 into $2 and verify it: rolegraph-<target>.tar.gz of the release
+# v<version> (holding rolegraph-<target>/rolegraph) and its rolegraph-<target>.tar.gz.sha256.
+# Sets `downloaded` to the binary's path. Returns 1 when there is no such release for this runner (the
+# caller builds from source instead); stops the action when the checksum is missing or does
+# not match (a tampered or broken download is never run, nor silently replaced).
+# ROLEGRAPH_RELEASE_URL replaces https://github.com/<action repository>/releases/download.
 download() {
-  local version="${1#v}" dest="$2" target repo url
+  local version="${1#v}" dest="$2" target base name expected actual
+  downloaded=""
   target="$(target_triple)" || return 1
-  repo="${GITHUB_ACTION_REPOSITORY:-rolegraph/rolegraph}"
-  url="https://github.com/${repo}/releases/download/v${version}/rolegraph-v${version}-${target}.tar.gz"
+  base="${ROLEGRAPH_RELEASE_URL:-https://github.com/${GITHUB_ACTION_REPOSITORY:-rolegraph/rolegraph}/releases/download}"
+  name="rolegraph-${target}.tar.gz"
   mkdir -p "$dest"
-  curl --fail --silent --show-error --location --retry 2 "$url" | tar -xz -C "$dest" || return 1
-  [ -x "$dest/rolegraph" ]
+  curl --fail --silent --show-error --location --retry 2 -o "$dest/$name" \
+    "$base/v${version}/$name" || return 1
+  curl --fail --silent --show-error --location --retry 2 -o "$dest/$name.sha256" \
+    "$base/v${version}/$name.sha256" ||
+    die "release v${version} has $name but no $name.sha256: not running an unverified binary"
+  expected="$(awk '{print $1; exit}' "$dest/$name.sha256")"
+  actual="$(sha256_of "$dest/$name")"
+  [ -n "$expected" ] && [ "$expected" = "$actual" ] ||
+    die "checksum mismatch for $name of release v${version}: expected ${expected:-nothing}, got $actual"
+  tar -xzf "$dest/$name" -C "$dest" || die "cannot unpack $name of release v${version}"
+  [ -x "$dest/rolegraph-${target}/rolegraph" ] || die "$name of release v${version} holds no rolegraph binary"
+  echo "verified $name of release v${version} (sha256 $actual)"
+  downloaded="$dest/rolegraph-${target}/rolegraph"
 }
 
 install() {
-  local bin
+  local bin version="${INPUT_VERSION:-}"
+  # No version given: the release matching the action's own ref, when that is a version tag
+  # (`uses: rolegraph/rolegraph@v0.2.0`); a branch or commit builds from source.
+  if [ -z "$version" ] && [[ "${ACTION_REF:-}" =~ ^v[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$ ]]; then
+    version="$ACTION_REF"
+  fi
   if [ -n "${ROLEGRAPH_BIN:-}" ] && [ -x "${ROLEGRAPH_BIN}" ]; then
     bin="$ROLEGRAPH_BIN"
-  elif [ -n "${INPUT_VERSION:-}" ] &&
-    download "$INPUT_VERSION" "${RUNNER_TEMP:-/tmp}/rolegraph-${INPUT_VERSION#v}"; then
-    bin="${RUNNER_TEMP:-/tmp}/rolegraph-${INPUT_VERSION#v}/rolegraph"
+  elif [ -n "$version" ] && download "$version" "${RUNNER_TEMP:-/tmp}/rolegraph-${version#v}"; then
+    bin="$downloaded"
   else
-    if [ -n "${INPUT_VERSION:-}" ]; then
-      echo "::warning title=rolegraph action::no release binary of rolegraph ${INPUT_VERSION} for this runner; building from the action's source"
+    if [ -n "$version" ]; then
+      echo "::warning title=rolegraph action::$(escape_data "no release binary of rolegraph ${version} for this runner; building from the action's source")"
     fi
     local src="${ACTION_PATH:?ACTION_PATH is not set}"
     command -v cargo >/dev/null 2>&1 || die "cargo is needed to build rolegraph (set up a Rust toolchain, or give a released version)"

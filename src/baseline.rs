@@ -6,7 +6,8 @@
 //! file relative to the repository root, resource address and the rule's key), never by
 //! line or by how the scan root is spelled, so a baseline survives edits that move code
 //! around and scans from another directory. The other fields of an entry are there for the
-//! people who review the file. Entries that match nothing are reported
+//! people who review the file; they are masked ([`crate::secrets::mask_secrets`]) like
+//! every output. Entries that match nothing are reported
 //! ([`crate::finding::Report::baseline_stale`]): a stale baseline is visible.
 
 use crate::finding::Report;
@@ -103,12 +104,13 @@ pub fn render(report: &Report) -> String {
         .map(|f| Entry {
             fingerprint: f.fingerprint.clone(),
             rule_id: f.rule_id.to_string(),
-            resource: f.resource.clone(),
-            file: if f.repo_file.is_empty() {
-                f.span.file.to_string()
+            // For the people who review the file; matching uses the fingerprint only.
+            resource: crate::secrets::mask_secrets(&f.resource),
+            file: crate::secrets::mask_secrets(if f.repo_file.is_empty() {
+                &f.span.file
             } else {
-                f.repo_file.clone()
-            },
+                &f.repo_file
+            }),
         })
         .collect();
     let file = File {

@@ -272,10 +272,14 @@ fn relative_to_cwd(p: &Path) -> PathBuf {
 /// Read and check a configuration file. Errors name the file and, where there is one, the
 /// line: `.rolegraph.yaml:3:1: unknown key `fial-on``.
 pub(crate) fn load(path: &Path) -> Result<Loaded, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    // Opened without blocking, a regular file of at most 1 MiB (see fsread).
+    let text =
+        crate::fsread::read_string(path, 1 << 20, crate::fsread::Links::Follow).map_err(|e| {
+            ConfigError::Read {
+                path: path.to_path_buf(),
+                source: e.into_io(),
+            }
+        })?;
     let config = parse(&text).map_err(|source| ConfigError::Syntax {
         path: path.to_path_buf(),
         source,
@@ -355,6 +359,23 @@ fn check(l: &Loaded) -> Result<(), ConfigError> {
         }
     }
     l.exclude()?;
+    // The file belongs to the scanned repository: the files it names must stay inside the
+    // repository (its own directory and below, no symbolic link), unlike paths the user
+    // gives on the command line.
+    let dir = l.dir();
+    let named = c
+        .var_files
+        .iter()
+        .map(|f| ("var-files", f))
+        .chain(c.baseline.iter().map(|b| ("baseline", b)));
+    for (key, f) in named {
+        if let Err(why) = crate::fsread::inside(&dir.join(f), &dir) {
+            return Err(l.invalid(format!(
+                "{key}: {} {why} (a configuration file may only name files inside its own directory)",
+                f.display()
+            )));
+        }
+    }
     Ok(())
 }
 

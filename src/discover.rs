@@ -208,10 +208,16 @@ fn is_template_candidate(p: &Path) -> bool {
 
 /// The display form of a path in findings and every output: as given, without `.`
 /// components (`./main.tf` is `main.tf`: GitHub attaches annotations only to clean
-/// repository paths) and with forward slashes. The same file so reads the same from the
-/// current directory.
+/// repository paths; the same file reads the same from the current directory). On Windows
+/// a backslash separates directories and becomes `/`; elsewhere it is an ordinary
+/// character of a file name (`back\slash/main.tf` is not `back/slash/main.tf`) and is kept.
 pub(crate) fn display(p: &Path) -> String {
-    normalize(p).to_string_lossy().replace('\\', "/")
+    let s = normalize(p).to_string_lossy().into_owned();
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s
+    }
 }
 
 /// Is this file a Terraform plan (`terraform show -json PLANFILE`), whatever its name? A
@@ -227,4 +233,50 @@ pub(crate) fn looks_like_plan(p: &Path, text: &str) -> bool {
             .starts_with('{')
         && text.contains("\"format_version\"")
         && (text.contains("\"planned_values\"") || text.contains("\"resource_changes\""))
+}
+
+/// Is `output` one of the files a scan of `paths` reads (a file given directly in `paths`
+/// or `files`, or a file under a scanned directory that would be read as Terraform, a
+/// template or a plan)? Writing the report there would overwrite the input.
+pub fn is_input(output: &Path, paths: &[PathBuf], files: &[PathBuf]) -> bool {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        // Not there yet: nothing is overwritten.
+        return false;
+    };
+    let same = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| c == out);
+    if files.iter().any(|f| same(f)) {
+        return true;
+    }
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let tf_input = is_tf_file(&out) || name.ends_with(".tfvars") || name.ends_with(".tfvars.json");
+    paths.iter().any(|p| {
+        let Ok(c) = std::fs::canonicalize(p) else {
+            return false;
+        };
+        if c == out {
+            return true;
+        }
+        if !c.is_dir() || !out.starts_with(&c) {
+            return false;
+        }
+        if tf_input {
+            return true;
+        }
+        // A YAML or JSON file is an input when its content makes it one.
+        is_template_candidate(&out)
+            && crate::fsread::open(&out, crate::fsread::Links::Follow)
+                .and_then(|(f, _)| {
+                    use std::io::Read;
+                    let mut head = Vec::new();
+                    f.take(64 * 1024)
+                        .read_to_end(&mut head)
+                        .map_err(crate::fsread::Refused::Io)?;
+                    Ok(head)
+                })
+                .is_ok_and(|head| {
+                    let head = String::from_utf8_lossy(&head);
+                    crate::parse::cfn::detect::may_be_template(&out, &head)
+                        || head.contains("\"format_version\"")
+                })
+    })
 }

@@ -75,6 +75,9 @@ pub enum UsageError {
     UnknownRule(String),
     #[error("{0:?} is not an AWS account ID (12 digits)")]
     AccountId(String),
+    /// `-o FILE` names a file the scan reads: the report must not overwrite its input.
+    #[error("-o {}: that file is one of the inputs of this scan; not overwritten", path.display())]
+    OutputIsInput { path: PathBuf },
 }
 
 /// How a command that ran ends: the exit code of each.

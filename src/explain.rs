@@ -2,6 +2,9 @@
 //! policies, each with its file and line) and the role's effective permissions, grouped by
 //! service and access level with the resources they apply to. A role, user or group can be
 //! explained too: its policies, its permissions, and the workloads that run as it.
+//!
+//! What comes from the scanned files is masked and escaped ([`crate::secrets::sanitize`])
+//! before either rendering sees it.
 
 use crate::ScanOptions;
 use crate::document::Resource;
@@ -112,7 +115,41 @@ pub fn explain(opts: &ScanOptions, target: &str) -> Result<Vec<Explanation>, Exp
         return Err(ExplainError::NoResource(target.to_string()));
     }
     out.sort_by(|a, b| a.address.cmp(&b.address).then(a.location.cmp(&b.location)));
+    out.iter_mut().for_each(clean);
     Ok(out)
+}
+
+/// Mask every text of an explanation that comes from the scanned files and escape its
+/// control characters ([`crate::secrets::sanitize`]): the text and JSON renderings print
+/// it as it is.
+fn clean(e: &mut Explanation) {
+    use crate::secrets::sanitize;
+    let s = |x: &mut String| *x = sanitize(x);
+    let step = |st: &mut Step| {
+        s(&mut st.address);
+        s(&mut st.link);
+        s(&mut st.location);
+    };
+    let policy = |p: &mut PolicyView| {
+        s(&mut p.name);
+        s(&mut p.location);
+    };
+    s(&mut e.address);
+    s(&mut e.resource_type);
+    s(&mut e.location);
+    e.used_by.iter_mut().for_each(step);
+    for p in &mut e.principals {
+        s(&mut p.address);
+        s(&mut p.location);
+        p.path.iter_mut().for_each(step);
+        p.trusts.iter_mut().for_each(s);
+        p.policies.iter_mut().for_each(policy);
+        p.boundary.iter_mut().for_each(policy);
+        for grant in p.permissions.values_mut().flat_map(|m| m.values_mut()) {
+            grant.actions.iter_mut().for_each(s);
+            grant.resources.iter_mut().for_each(s);
+        }
+    }
 }
 
 fn explain_one(m: &Model, i: usize) -> Explanation {
@@ -377,7 +414,7 @@ pub fn render_text(list: &[Explanation]) -> String {
             }
         }
     }
-    s
+    crate::secrets::guard_lines(&s)
 }
 
 fn next_name<'a>(p: &'a PrincipalView, step: &Step) -> &'a str {

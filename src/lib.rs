@@ -17,6 +17,7 @@ pub mod document;
 pub mod error;
 pub mod explain;
 pub mod finding;
+pub mod fsread;
 /// In-memory entry points for the fuzz targets: not part of the API.
 #[doc(hidden)]
 pub mod fuzzing;
@@ -30,6 +31,7 @@ pub mod secrets;
 pub mod suppress;
 pub mod value;
 
+pub use discover::is_input;
 use document::{Diagnostic, Document};
 use finding::{Finding, Report};
 use parse::hcl::module::VarInputs;
@@ -198,12 +200,16 @@ fn load_template(
         MAX_FILE_SIZE
     };
     let too_large = |limit: u64| format!("file is larger than {} MiB: not parsed", limit >> 20);
-    let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    // Opened without blocking and checked on the handle: a regular file only (see fsread).
+    let (f, size) = match fsread::open(p, fsread::Links::Follow) {
+        Ok(x) => x,
+        Err(e) => return error(whole, e.to_string()),
+    };
     if size > limit {
         // Reported only when it is named as a plan or its beginning looks like a template
         // or a plan.
         let mut head = Vec::new();
-        if let Ok(f) = std::fs::File::open(p) {
+        {
             use std::io::Read;
             let _ = f.take(64 * 1024).read_to_end(&mut head);
         }
@@ -213,9 +219,10 @@ fn load_template(
         }
         return None;
     }
-    let bytes = match std::fs::read(p) {
+    drop(f);
+    let bytes = match fsread::read(p, limit, fsread::Links::Follow) {
         Ok(b) => b,
-        Err(e) => return error(whole, format!("cannot read file: {e}")),
+        Err(e) => return error(whole, e.to_string()),
     };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
@@ -320,6 +327,15 @@ pub(crate) fn scan_keeping<T: Send>(
         } else {
             Vec::new()
         };
+        let suppressions = if want_files {
+            doc.resources
+                .iter()
+                .filter(|r| !r.suppressions.is_empty())
+                .map(|r| (r.address.clone(), r.suppressions.clone()))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let kept = keep(&doc);
         let changes = doc.changes.clone();
         let loaded = doc.loaded.clone();
@@ -340,6 +356,7 @@ pub(crate) fn scan_keeping<T: Send>(
                 files,
                 declared,
                 loaded,
+                suppressions,
             },
             kept,
         )
@@ -368,12 +385,22 @@ pub(crate) fn scan_keeping<T: Send>(
         }
     }
     let files: Vec<Arc<str>> = files.into_iter().collect();
+    // Templates' resources that suppress something (for findings of file rules).
+    let suppressions: Vec<(String, Vec<document::Suppression>)> = checked
+        .iter()
+        .flat_map(|c| c.suppressions.iter().cloned())
+        .collect();
     let mut in_files = Vec::new();
     if want_files {
         in_files = files
             .par_iter()
             .filter_map(|f| {
-                let text = std::fs::read_to_string(&**f).ok()?;
+                let text = fsread::read_string(
+                    std::path::Path::new(&**f),
+                    parse::hcl::module::MAX_PLAN_SIZE,
+                    fsread::Links::Follow,
+                )
+                .ok()?;
                 // File rules read what people write: a plan holds the values Terraform
                 // will write, secrets from a vault included.
                 let path = std::path::Path::new(&**f);
@@ -383,7 +410,10 @@ pub(crate) fn scan_keeping<T: Send>(
                     return None;
                 }
                 let here = declared.get(&**f).map(Vec::as_slice).unwrap_or(&[]);
-                Some(check_file(&rules, f, &text, here))
+                let mut found = check_file(&rules, f, &text, here);
+                // Named after the block each is in, suppressed like other findings.
+                suppress::text_findings(f, &text, &mut found, &suppressions);
+                Some(found)
             })
             .flatten()
             .collect();
@@ -464,6 +494,8 @@ struct Checked {
     /// The files whose text became a value, with the call that read each
     /// ([`Document::loaded`]).
     loaded: BTreeMap<Arc<str>, value::Span>,
+    /// The suppressions of its resources that have some, by address.
+    suppressions: Vec<(String, Vec<document::Suppression>)>,
 }
 
 /// Where the repository of `file` (a path as shown in findings) starts: the nearest

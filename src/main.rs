@@ -3,14 +3,26 @@
 //! input/output error, or inputs that could not be parsed). The merge of flags and
 //! configuration file is `rolegraph::config`; the scan is the library's.
 
-use clap::{Parser, Subcommand, ValueEnum};
+mod cli_extras;
+
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use rolegraph::config::{FailOn, ScanArgs, Settings};
-use rolegraph::error::{Error, Outcome};
+use rolegraph::error::{Error, Outcome, UsageError};
 use rolegraph::report::{OutputFormat, RenderOptions};
 use rolegraph::rules::meta;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// Everything rolegraph writes to standard error (errors, notes, the diagnostics of a scan)
+/// can hold text from the scanned files: this shadows `std::eprintln!` so that every line
+/// goes through the one masking function and has its control characters escaped
+/// ([`rolegraph::secrets::sanitize`]).
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", rolegraph::secrets::sanitize(&format!($($arg)*)))
+    };
+}
 
 fn long_version() -> &'static str {
     let iam = rolegraph::iam::dataset::source();
@@ -35,7 +47,8 @@ fn long_version() -> &'static str {
 #[command(
     name = "rolegraph",
     version = long_version(),
-    about = "How does each AWS compute workload get its credentials, and is that safe?"
+    about = "How does each AWS compute workload get its credentials, and is that safe?",
+    after_help = cli_extras::EXAMPLES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -126,10 +139,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
     },
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), or write one page per command into a directory.
+    Man {
+        /// Write rolegraph.1 and rolegraph-<command>.1 into this directory.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The commands that serve the shell print generated text and cannot fail on input.
+    match cli.command {
+        Command::Completions { shell } => return cli_extras::completions(shell, Cli::command()),
+        Command::Man { dir } => return cli_extras::man(Cli::command(), dir.as_deref()),
+        _ => {}
+    }
     match run(cli.command) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(e) => {
@@ -141,6 +171,8 @@ fn main() -> ExitCode {
 
 fn run(command: Command) -> Result<Outcome, Error> {
     match command {
+        // Printed by `main` before it gets here.
+        Command::Completions { .. } | Command::Man { .. } => Ok(Outcome::Pass),
         Command::Scan {
             args,
             allow_parse_errors,
@@ -229,12 +261,22 @@ fn scan(
     fail_on: FailOn,
     baseline: Option<&Path>,
 ) -> Result<Outcome, Error> {
+    // The report must not overwrite what it is about.
+    if let Some(out) = output {
+        refuse_input_as_output(settings, out, baseline)?;
+    }
     let baseline = match baseline {
         None => None,
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::ReadBaseline {
+            // Opened without blocking, a regular file within the plan size limit.
+            let text = rolegraph::fsread::read_string(
+                path,
+                rolegraph::parse::hcl::module::MAX_PLAN_SIZE,
+                rolegraph::fsread::Links::Follow,
+            )
+            .map_err(|e| Error::ReadBaseline {
                 path: path.to_path_buf(),
-                source,
+                source: e.into_io(),
             })?;
             Some(
                 rolegraph::baseline::Baseline::parse(&text).map_err(|source| Error::Baseline {
@@ -257,7 +299,14 @@ fn scan(
         .collect();
     let to_terminal = output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let sources = |f: &str| std::fs::read_to_string(f).ok();
+    let sources = |f: &str| {
+        rolegraph::fsread::read_string(
+            Path::new(f),
+            rolegraph::parse::hcl::module::MAX_PLAN_SIZE,
+            rolegraph::fsread::Links::Follow,
+        )
+        .ok()
+    };
     let link_base = github_link_base();
     let text = rolegraph::report::render(
         &report,
@@ -291,6 +340,7 @@ fn record_baseline(
     allow_parse_errors: bool,
     output: &Path,
 ) -> Result<Outcome, Error> {
+    refuse_input_as_output(settings, output, None)?;
     let report = with_progress(settings.quiet, |progress| {
         rolegraph::scan_with_progress(&settings.scan, progress)
     });
@@ -308,6 +358,26 @@ fn record_baseline(
         output.display()
     );
     Ok(Outcome::Pass)
+}
+
+/// `-o FILE` must not name a file the scan reads (a scanned file, a plan, a var file, the
+/// baseline): the report would overwrite it.
+fn refuse_input_as_output(
+    settings: &Settings,
+    out: &Path,
+    baseline: Option<&Path>,
+) -> Result<(), Error> {
+    let opts = &settings.scan;
+    let mut read = opts.plans.clone();
+    read.extend(opts.vars.var_files.iter().cloned());
+    read.extend(baseline.map(Path::to_path_buf));
+    if rolegraph::is_input(out, &opts.paths, &read) {
+        return Err(UsageError::OutputIsInput {
+            path: out.to_path_buf(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// `rolegraph graph`.
@@ -338,7 +408,7 @@ fn graph(
 /// error).
 fn write_out(output: Option<&Path>, text: &str, stdout_name: &str) -> Result<(), Error> {
     let written = match output {
-        Some(path) => std::fs::write(path, text),
+        Some(path) => rolegraph::report::write_atomic(path, text.as_bytes()),
         None => std::io::stdout().lock().write_all(text.as_bytes()),
     };
     written.map_err(|source| Error::Write {

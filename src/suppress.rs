@@ -154,6 +154,58 @@ fn rules_of(s: &Suppression) -> Vec<String> {
     }
 }
 
+/// Does `s` suppress a finding of `rule` at `span`?
+pub fn suppresses(s: &Suppression, rule: &str, span: &crate::value::Span) -> bool {
+    rules_of(s).iter().any(|id| id == rule) && s.covers(span)
+}
+
+/// Findings made from a file's text (credentials written in it), put in context: in a
+/// Terraform file each is named after the top-level block it is in (a resource, but also
+/// `provider.aws` or `locals`, never the resource before it) and suppressed by that block's
+/// directives; elsewhere (templates) `suppressions` are the document's resources' own, by
+/// address.
+pub fn text_findings(
+    file: &std::sync::Arc<str>,
+    text: &str,
+    findings: &mut [Finding],
+    suppressions: &[(String, Vec<Suppression>)],
+) {
+    if findings.is_empty() {
+        return;
+    }
+    if file.ends_with(".tf") {
+        let blocks = crate::parse::hcl::suppress::text_blocks(file, text, &today());
+        for f in findings.iter_mut() {
+            let Some(b) = blocks
+                .iter()
+                .find(|b| b.line <= f.span.line && f.span.line <= b.end_line)
+            else {
+                // Outside every block: the file itself.
+                f.resource = file.to_string();
+                continue;
+            };
+            // A resource keeps the address it was given (with its module path and key).
+            if !f.resource.contains(&b.name) {
+                f.resource = b.name.clone();
+            }
+            f.suppressed = b
+                .suppressions
+                .iter()
+                .find(|s| suppresses(s, f.rule_id, &f.span))
+                .cloned();
+        }
+        return;
+    }
+    for f in findings.iter_mut() {
+        if let Some((_, sups)) = suppressions.iter().find(|(a, _)| *a == f.resource) {
+            f.suppressed = sups
+                .iter()
+                .find(|s| suppresses(s, f.rule_id, &f.span))
+                .cloned();
+        }
+    }
+}
+
 /// Mark the findings of one document that its resources suppress. Returns a warning for
 /// every suppression in rolegraph's syntax that names no rule of rolegraph (a typo would
 /// silently suppress nothing) or gives no reason. A suppression in another tool's syntax

@@ -1,7 +1,10 @@
 //! The GitHub Action's shell steps (scripts/action.sh), run the way action.yml runs them,
 //! in a simulated runner: a workspace with fixtures, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY
 //! files, the inputs as INPUT_* variables, and the rolegraph binary this build made
-//! (ROLEGRAPH_BIN) so nothing is downloaded or built.
+//! (ROLEGRAPH_BIN) so nothing is downloaded or built. The install step's release download
+//! runs against a fake release served on 127.0.0.1 (ROLEGRAPH_RELEASE_URL): download and
+//! checksum, a wrong or missing checksum, and the fallback to a source build (with a fake
+//! `cargo`, so nothing compiles).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -388,4 +391,304 @@ fn action_yml_matches_the_script() {
         uses,
         ["actions/cache@v4", "github/codeql-action/upload-sarif@v3"]
     );
+}
+
+// ---- release download (install step) against a fake release on the loopback address ----
+
+/// A release server on 127.0.0.1 serving the files under `root` by URL path (404 for the
+/// rest). It answers at most 20 requests and stops by itself after 60 seconds; the paths
+/// it was asked for are recorded.
+struct ReleaseServer {
+    url: String,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn serve(root: PathBuf) -> ReleaseServer {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        let mut served = 0;
+        while served < 20 && std::time::Instant::now() < deadline {
+            let mut conn = match listener.accept() {
+                Ok((conn, _)) => conn,
+                Err(_) => {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                    continue;
+                }
+            };
+            served += 1;
+            conn.set_nonblocking(false).unwrap();
+            conn.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                .unwrap();
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).to_string();
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            seen.lock().unwrap().push(path.clone());
+            let file = root.join(path.trim_start_matches('/'));
+            let response = match std::fs::read(&file) {
+                Ok(body) if file.is_file() => {
+                    let mut r = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                    r.extend(body);
+                    r
+                }
+                _ => b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    .to_vec(),
+            };
+            let _ = conn.write_all(&response);
+        }
+    });
+    ReleaseServer { url, requests }
+}
+
+/// The archive name the action asks for on this machine (dist's target triples).
+fn release_target() -> &'static str {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => "x86_64-unknown-linux-musl",
+        ("linux", "aarch64") => "aarch64-unknown-linux-musl",
+        ("macos", "x86_64") => "x86_64-apple-darwin",
+        ("macos", "aarch64") => "aarch64-apple-darwin",
+        other => panic!("no release target for {other:?}"),
+    }
+}
+
+fn sh(script: &str, cwd: &Path) {
+    let out = Command::new("sh")
+        .args(["-c", script])
+        .current_dir(cwd)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{script}: {out:?}");
+}
+
+/// A fake release v9.9.9 laid out as dist publishes it: rolegraph-<target>.tar.gz holding
+/// rolegraph-<target>/rolegraph (a script that says it is the release), and its .sha256 —
+/// the right one, or the text given instead. Returns the folder to serve.
+fn fake_release(dir: &Path, sha256: Option<&str>) -> PathBuf {
+    let target = release_target();
+    let stage = dir.join("stage").join(format!("rolegraph-{target}"));
+    std::fs::create_dir_all(&stage).unwrap();
+    std::fs::write(
+        stage.join("rolegraph"),
+        "#!/bin/sh\necho 'rolegraph 9.9.9 (the fake release)'\n",
+    )
+    .unwrap();
+    let root = dir.join("releases");
+    let assets = root.join("v9.9.9");
+    std::fs::create_dir_all(&assets).unwrap();
+    let name = format!("rolegraph-{target}.tar.gz");
+    sh(
+        &format!(
+            "chmod +x rolegraph-{target}/rolegraph && tar -czf '{}' rolegraph-{target}",
+            assets.join(&name).display()
+        ),
+        &dir.join("stage"),
+    );
+    match sha256 {
+        Some(sum) => std::fs::write(assets.join(format!("{name}.sha256")), sum).unwrap(),
+        None => sh(
+            &format!("(sha256sum {name} 2>/dev/null || shasum -a 256 {name}) > {name}.sha256"),
+            &assets,
+        ),
+    }
+    root
+}
+
+/// A `cargo` that "builds" rolegraph into --target-dir/release as a script saying so, so
+/// the fallback to a source build is tested without compiling anything.
+fn fake_cargo(dir: &Path) -> String {
+    let bin = dir.join("fake-cargo");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        bin.join("cargo"),
+        "#!/bin/sh\nwhile [ $# -gt 0 ]; do [ \"$1\" = --target-dir ] && t=\"$2\"; shift; done\n\
+         mkdir -p \"$t/release\"\n\
+         printf '#!/bin/sh\\necho \"rolegraph (built from source)\"\\n' > \"$t/release/rolegraph\"\n\
+         chmod +x \"$t/release/rolegraph\"\n",
+    )
+    .unwrap();
+    sh("chmod +x cargo", &bin);
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+#[test]
+fn install_downloads_and_verifies_the_release_of_the_version_input() {
+    let r = Runner::new("testdata/demo");
+    let server = serve(fake_release(r.dir.path(), None));
+    let step = r.run(
+        "install",
+        &[
+            ("ROLEGRAPH_BIN", ""),
+            ("INPUT_VERSION", "9.9.9"),
+            ("ROLEGRAPH_RELEASE_URL", &server.url),
+        ],
+    );
+    assert_eq!(step.out.status.code(), Some(0), "{:?}", step.out);
+    let target = release_target();
+    assert!(
+        step.stdout().contains(&format!(
+            "verified rolegraph-{target}.tar.gz of release v9.9.9"
+        )),
+        "{}",
+        step.stdout()
+    );
+    assert!(
+        step.stdout()
+            .ends_with("rolegraph 9.9.9 (the fake release)\n")
+    );
+    let bin = r
+        .dir
+        .path()
+        .join(format!("rolegraph-9.9.9/rolegraph-{target}/rolegraph"));
+    assert_eq!(step.outputs, outputs(&[("bin", bin.to_str().unwrap())]));
+    assert_eq!(
+        *server.requests.lock().unwrap(),
+        [
+            format!("/v9.9.9/rolegraph-{target}.tar.gz"),
+            format!("/v9.9.9/rolegraph-{target}.tar.gz.sha256"),
+        ]
+    );
+}
+
+#[test]
+fn install_downloads_the_release_of_the_action_ref_when_it_is_a_version_tag() {
+    let r = Runner::new("testdata/demo");
+    let server = serve(fake_release(r.dir.path(), None));
+    let step = r.run(
+        "install",
+        &[
+            ("ROLEGRAPH_BIN", ""),
+            ("INPUT_VERSION", ""),
+            ("ACTION_REF", "v9.9.9"),
+            ("ROLEGRAPH_RELEASE_URL", &server.url),
+        ],
+    );
+    assert_eq!(step.out.status.code(), Some(0), "{:?}", step.out);
+    assert!(
+        step.stdout()
+            .ends_with("rolegraph 9.9.9 (the fake release)\n")
+    );
+    assert_eq!(server.requests.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn install_refuses_a_release_whose_checksum_does_not_match() {
+    let r = Runner::new("testdata/demo");
+    let wrong = format!("{}  rolegraph.tar.gz\n", "0".repeat(64));
+    let server = serve(fake_release(r.dir.path(), Some(&wrong)));
+    let step = r.run(
+        "install",
+        &[
+            ("ROLEGRAPH_BIN", ""),
+            ("INPUT_VERSION", "v9.9.9"),
+            ("ROLEGRAPH_RELEASE_URL", &server.url),
+            ("PATH", &fake_cargo(r.dir.path())),
+            ("ACTION_PATH", r.dir.path().join("src").to_str().unwrap()),
+        ],
+    );
+    // The step fails: neither the download runs nor a source build replaces it.
+    assert_eq!(step.out.status.code(), Some(2));
+    let stdout = step.stdout();
+    assert!(
+        stdout.starts_with(&format!(
+            "::error title=rolegraph action::checksum mismatch for rolegraph-{}.tar.gz of release v9.9.9: expected {}, got ",
+            release_target(),
+            "0".repeat(64)
+        )),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("fake release") && !stdout.contains("built from source"));
+    assert_eq!(step.outputs, outputs(&[]));
+}
+
+#[test]
+fn install_refuses_a_release_without_a_checksum() {
+    let r = Runner::new("testdata/demo");
+    let root = fake_release(r.dir.path(), None);
+    std::fs::remove_file(
+        root.join("v9.9.9")
+            .join(format!("rolegraph-{}.tar.gz.sha256", release_target())),
+    )
+    .unwrap();
+    let server = serve(root);
+    let step = r.run(
+        "install",
+        &[
+            ("ROLEGRAPH_BIN", ""),
+            ("INPUT_VERSION", "9.9.9"),
+            ("ROLEGRAPH_RELEASE_URL", &server.url),
+        ],
+    );
+    assert_eq!(step.out.status.code(), Some(2));
+    assert!(step.stdout().contains("no rolegraph-"), "{}", step.stdout());
+    assert!(
+        step.stdout()
+            .contains(".sha256: not running an unverified binary")
+    );
+    assert_eq!(step.outputs, outputs(&[]));
+}
+
+#[test]
+fn install_builds_from_source_when_there_is_no_release() {
+    let r = Runner::new("testdata/demo");
+    let server = serve(fake_release(r.dir.path(), None));
+    let src = r.dir.path().join("src");
+    let step = r.run(
+        "install",
+        &[
+            ("ROLEGRAPH_BIN", ""),
+            ("INPUT_VERSION", "1.2.3"),
+            ("ROLEGRAPH_RELEASE_URL", &server.url),
+            ("PATH", &fake_cargo(r.dir.path())),
+            ("ACTION_PATH", src.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(step.out.status.code(), Some(0), "{:?}", step.out);
+    assert_eq!(
+        step.stdout(),
+        "::warning title=rolegraph action::no release binary of rolegraph 1.2.3 for this runner; building from the action's source\nrolegraph (built from source)\n"
+    );
+    let bin = src.join("target/release/rolegraph");
+    assert_eq!(step.outputs, outputs(&[("bin", bin.to_str().unwrap())]));
+    assert_eq!(
+        *server.requests.lock().unwrap(),
+        [format!("/v1.2.3/rolegraph-{}.tar.gz", release_target())]
+    );
+}
+
+#[test]
+fn install_builds_from_source_on_a_branch_ref_without_asking_for_a_release() {
+    let r = Runner::new("testdata/demo");
+    let server = serve(fake_release(r.dir.path(), None));
+    let src = r.dir.path().join("src");
+    let step = r.run(
+        "install",
+        &[
+            ("ROLEGRAPH_BIN", ""),
+            ("INPUT_VERSION", ""),
+            ("ACTION_REF", "main"),
+            ("ROLEGRAPH_RELEASE_URL", &server.url),
+            ("PATH", &fake_cargo(r.dir.path())),
+            ("ACTION_PATH", src.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(step.out.status.code(), Some(0), "{:?}", step.out);
+    assert_eq!(step.stdout(), "rolegraph (built from source)\n");
+    assert!(server.requests.lock().unwrap().is_empty());
 }

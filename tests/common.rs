@@ -78,7 +78,46 @@ pub fn fixture_cases() -> Vec<(String, String, String, PathBuf)> {
     out
 }
 
-pub fn shared_corpus() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    p.is_dir().then_some(p)
+/// The external corpus of real-world code the corpus tests read, or `None` (after saying
+/// so on the terminal) when this checkout has none: a user's or contributor's clone passes
+/// `cargo test` without it, and CI (`.ci/run`) sets `ROLEGRAPH_CORPUS` so they always run.
+///
+/// - `ROLEGRAPH_CORPUS` set to a path: that folder, which must exist (a wrong path fails
+///   the test rather than skipping it, so CI cannot silently lose the corpus tests);
+/// - `ROLEGRAPH_CORPUS` set but empty: no corpus, the tests skip;
+/// - unset: `../shared/corpus` beside the checkout when it exists, else the tests skip.
+pub fn corpus_or_skip(test: &str) -> Option<PathBuf> {
+    external_dir(test, "ROLEGRAPH_CORPUS", "../shared/corpus")
+}
+
+/// Real Terraform plans (`ROLEGRAPH_PLANS`, else `../shared/plans`), by the rules of
+/// [`corpus_or_skip`].
+pub fn plans_or_skip(test: &str) -> Option<PathBuf> {
+    external_dir(test, "ROLEGRAPH_PLANS", "../shared/plans")
+}
+
+fn external_dir(test: &str, var: &str, default: &str) -> Option<PathBuf> {
+    let (dir, explicit) = match std::env::var_os(var) {
+        Some(v) if v.is_empty() => (None, true),
+        Some(v) => (Some(PathBuf::from(v)), true),
+        None => (
+            Some(Path::new(env!("CARGO_MANIFEST_DIR")).join(default)),
+            false,
+        ),
+    };
+    match dir {
+        Some(d) if d.is_dir() => Some(d),
+        Some(d) if explicit => panic!("{var}={} is not a folder", d.display()),
+        _ => {
+            // Straight to the terminal: the harness hides what `eprintln!` prints in a
+            // passing test, and the skip must be visible.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipped: {test}: needs the external data set ({var} unset or empty, no \
+                 {default} beside the checkout)"
+            );
+            None
+        }
+    }
 }

@@ -415,11 +415,16 @@ fn an_unreadable_file() {
         s.expect("locked/main.tf", "error", "cannot read");
         s.expect("locked/template.yaml", "error", "cannot read");
     }
-    // A read that fails whoever runs it: a directory where a file is expected.
+    // A read that fails whoever runs it: a file that is not there. (A directory where a
+    // file is expected is refused before reading: not a regular file, see hostile_fs.)
     let file = std::sync::Arc::from("locked");
     let mut diags = Vec::new();
-    let body =
-        rolegraph::parse::hcl::module::read_body(&dir.path().join("locked"), &file, &mut diags);
+    let body = rolegraph::parse::hcl::module::read_body(
+        &dir.path().join("locked/missing.tf"),
+        &file,
+        rolegraph::fsread::Links::Refuse,
+        &mut diags,
+    );
     assert!(body.is_none());
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert!(

@@ -3,6 +3,7 @@
 pub mod cfn;
 pub mod hcl;
 pub mod json;
+pub mod lines;
 pub mod plan;
 
 use crate::value::Span;

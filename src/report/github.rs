@@ -10,15 +10,18 @@
 //! as `error`s, warnings as `warning`s (notes are left out: they are details, not something
 //! to act on in a diff). The last line is the text output's summary, as a plain log line.
 //!
-//! Values are escaped the way the runner reads them: in the message `%`, CR and LF become
+//! Every message and path is masked and its control characters escaped
+//! ([`crate::secrets::sanitize`]): a scanned file cannot end a command early or start one.
+//! Values are then escaped the way the runner reads them: in the message `%`, CR and LF become
 //! `%25`, `%0D`, `%0A`; in properties `:` and `,` also become `%3A` and `%2C`. The graph path
 //! of a finding follows its message on lines of their own. Paths are as rolegraph prints
 //! them (relative to the directory it ran in): run it from the repository root for the
 //! annotations to land on the right files.
 
-use super::{RenderOptions, mask_secrets, text};
+use super::{RenderOptions, text};
 use crate::document::{DiagLevel, Diagnostic};
 use crate::finding::{Finding, Report, Severity};
+use crate::secrets::sanitize;
 use crate::value::Span;
 use std::fmt::Write as _;
 
@@ -50,12 +53,12 @@ fn finding(f: &Finding, opts: &RenderOptions) -> String {
         Some(m) => format!("{} {} ({})", f.rule_id, m.slug, f.severity),
         None => format!("{} ({})", f.rule_id, f.severity),
     };
-    let mut message = mask_secrets(&f.message);
+    let mut message = sanitize(&f.message);
     for r in &f.related {
         let _ = write!(
             message,
             "\n- {} ({})",
-            mask_secrets(&r.message),
+            sanitize(&r.message),
             location(&r.span)
         );
     }
@@ -80,7 +83,7 @@ fn diagnostic(d: &Diagnostic) -> Option<String> {
     Some(format!(
         "::{cmd}{}::{}\n",
         properties(&d.span, Some(title)),
-        escape_data(&mask_secrets(&d.message))
+        escape_data(&sanitize(&d.message))
     ))
 }
 
@@ -89,7 +92,7 @@ fn diagnostic(d: &Diagnostic) -> Option<String> {
 fn properties(span: &Span, title: Option<&str>) -> String {
     let mut props: Vec<(&str, String)> = Vec::new();
     if !span.file.is_empty() {
-        props.push(("file", span.file.to_string()));
+        props.push(("file", sanitize(&span.file)));
         if !span.is_none() {
             props.push(("line", span.line.to_string()));
             // A span that ends at column 1 of the next line covers its first line only.
@@ -123,9 +126,9 @@ fn properties(span: &Span, title: Option<&str>) -> String {
 
 fn location(span: &Span) -> String {
     if span.is_none() {
-        span.file.to_string()
+        sanitize(&span.file)
     } else {
-        format!("{}:{}", span.file, span.line)
+        sanitize(&format!("{}:{}", span.file, span.line))
     }
 }
 

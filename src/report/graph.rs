@@ -5,7 +5,8 @@
 //!
 //! Three renderings of one [`View`]: Graphviz DOT, Mermaid (a `flowchart`, which GitHub
 //! renders in Markdown) and JSON. Output is deterministic: nodes sorted by ID, edges by
-//! their ends and label.
+//! their ends and label. Every text from the scanned files is masked and escaped once, in
+//! [`Builder::finish`].
 
 use crate::document::Resource;
 use crate::finding::{Finding, Report, Severity};
@@ -325,10 +326,35 @@ impl Builder {
         self.edge(role_id, &id, kind.describe());
     }
 
+    /// The view, with every text that comes from the scanned files (addresses, types,
+    /// paths, ARNs) masked and its control characters escaped
+    /// ([`crate::secrets::sanitize`]): every rendering (DOT, Mermaid, JSON) prints it.
     pub fn finish(self) -> View {
+        use crate::secrets::sanitize;
         View {
-            nodes: self.nodes.into_values().collect(),
-            edges: self.edges.into_iter().collect(),
+            nodes: self
+                .nodes
+                .into_values()
+                .map(|n| ViewNode {
+                    id: sanitize(&n.id),
+                    label: sanitize(&n.label),
+                    rtype: sanitize(&n.rtype),
+                    location: n.location.map(|l| Location {
+                        file: sanitize(&l.file),
+                        line: l.line,
+                    }),
+                    ..n
+                })
+                .collect(),
+            edges: self
+                .edges
+                .into_iter()
+                .map(|e| ViewEdge {
+                    from: sanitize(&e.from),
+                    to: sanitize(&e.to),
+                    label: e.label,
+                })
+                .collect(),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The JSON output format: a stable document described in `docs/json-output.md`.
 //!
 //! Field order is fixed by the structs below; output is pretty-printed (two-space indent)
-//! and ends with a newline. Messages are masked with [`mask_secrets`].
+//! and ends with a newline. Messages, resources and paths are masked with [`mask_secrets`]
+//! (JSON escapes control characters itself).
 
-use super::{RenderOptions, mask_secrets, unparsed_files};
+use super::{RenderOptions, unparsed_files};
 use crate::document::{DiagLevel, Diagnostic};
 use crate::finding::{Finding, Report, Severity};
+use crate::secrets::mask_secrets;
 use crate::value::Span;
 use serde::Serialize;
 
@@ -15,7 +17,7 @@ struct Output<'a> {
     ruleset_version: &'a str,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: Vec<JsonDiagnostic>,
     /// Baseline entries that match no finding (empty without `--baseline`).
     baseline_stale: &'a [crate::baseline::Entry],
 }
@@ -42,8 +44,8 @@ struct JsonFinding<'a> {
     severity: Severity,
     message: String,
     resource: String,
-    location: Option<Location<'a>>,
-    path: Vec<PathStep<'a>>,
+    location: Option<Location>,
+    path: Vec<PathStep>,
     fingerprint: &'a str,
     suppressed: Option<Suppressed<'a>>,
 }
@@ -51,27 +53,27 @@ struct JsonFinding<'a> {
 #[derive(Serialize)]
 struct Suppressed<'a> {
     reason: Option<String>,
-    location: Option<Location<'a>>,
+    location: Option<Location>,
     tool: &'static str,
     id: &'a str,
 }
 
 #[derive(Serialize)]
-struct PathStep<'a> {
+struct PathStep {
     message: String,
-    location: Option<Location<'a>>,
+    location: Option<Location>,
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+struct JsonDiagnostic {
     level: DiagLevel,
     message: String,
-    location: Option<Location<'a>>,
+    location: Option<Location>,
 }
 
 #[derive(Serialize)]
-struct Location<'a> {
-    file: &'a str,
+struct Location {
+    file: String,
     line: Option<u32>,
     column: Option<u32>,
     end_line: Option<u32>,
@@ -79,13 +81,13 @@ struct Location<'a> {
 }
 
 /// `None` when the span names no file; positions that are not known (0) are `null`.
-fn location(span: &Span) -> Option<Location<'_>> {
+fn location(span: &Span) -> Option<Location> {
     if span.file.is_empty() {
         return None;
     }
     let known = |n: u32| (n > 0).then_some(n);
     Some(Location {
-        file: &span.file,
+        file: mask_secrets(&span.file),
         line: known(span.line),
         column: known(span.col),
         end_line: known(span.end_line),
@@ -121,7 +123,7 @@ fn finding<'a>(f: &'a Finding, opts: &'a RenderOptions) -> JsonFinding<'a> {
     }
 }
 
-fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+fn diagnostic(d: &Diagnostic) -> JsonDiagnostic {
     JsonDiagnostic {
         level: d.level,
         message: mask_secrets(&d.message),

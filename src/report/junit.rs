@@ -9,12 +9,14 @@
 //! Files that could not be parsed make a last suite, `parse`, with an `<error>` each.
 //!
 //! Test case names are `resource at file:line`, and `classname` is `rolegraph.<RULE>`.
-//! Attribute values and text are escaped; characters XML 1.0 does not allow are dropped.
+//! Every message, resource and path is masked and its control characters escaped
+//! ([`crate::secrets::sanitize`]); then attribute values and text are escaped for XML.
 //! No timestamps or durations: the output is deterministic.
 
-use super::{RenderOptions, mask_secrets};
+use super::RenderOptions;
 use crate::document::DiagLevel;
 use crate::finding::{Finding, Report};
+use crate::secrets::sanitize;
 use crate::value::Span;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -101,10 +103,10 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                 location(&d.span)
             },
             classname: "rolegraph.parse".into(),
-            file: (!d.span.file.is_empty()).then(|| d.span.file.to_string()),
+            file: (!d.span.file.is_empty()).then(|| sanitize(&d.span.file)),
             line: (!d.span.is_none()).then_some(d.span.line),
             outcome: Outcome::Error {
-                message: mask_secrets(&d.message),
+                message: sanitize(&d.message),
             },
         })
         .collect();
@@ -145,26 +147,21 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
 }
 
 fn case(f: &Finding, classname: &str) -> Case {
-    let message = mask_secrets(&f.message);
+    let message = sanitize(&f.message);
     let outcome = match &f.suppressed {
         Some(s) if s.span.file.is_empty() => Outcome::Skipped(format!(
             "suppressed in source: {}",
-            mask_secrets(&s.justification())
+            sanitize(&s.justification())
         )),
         Some(s) => Outcome::Skipped(format!(
             "suppressed in source at {}: {}",
             location(&s.span),
-            mask_secrets(&s.justification())
+            sanitize(&s.justification())
         )),
         None => {
             let mut body = format!("{message}\nat {}\n", location(&f.span));
             for r in &f.related {
-                let _ = writeln!(
-                    body,
-                    "  {} at {}",
-                    mask_secrets(&r.message),
-                    location(&r.span)
-                );
+                let _ = writeln!(body, "  {} at {}", sanitize(&r.message), location(&r.span));
             }
             let _ = writeln!(body, "Documentation: rolegraph rules {}", f.rule_id);
             Outcome::Failure {
@@ -175,9 +172,9 @@ fn case(f: &Finding, classname: &str) -> Case {
         }
     };
     Case {
-        name: format!("{} at {}", mask_secrets(&f.resource), location(&f.span)),
+        name: format!("{} at {}", sanitize(&f.resource), location(&f.span)),
         classname: classname.to_string(),
-        file: (!f.span.file.is_empty()).then(|| f.span.file.to_string()),
+        file: (!f.span.file.is_empty()).then(|| sanitize(&f.span.file)),
         line: (!f.span.is_none()).then_some(f.span.line),
         outcome,
     }
@@ -230,9 +227,9 @@ fn write_case(out: &mut String, c: &Case) {
 
 fn location(span: &Span) -> String {
     if span.is_none() {
-        span.file.to_string()
+        sanitize(&span.file)
     } else {
-        format!("{}:{}", span.file, span.line)
+        sanitize(&format!("{}:{}", span.file, span.line))
     }
 }
 
@@ -315,10 +312,11 @@ mod tests {
             .find(|n| n.has_tag_name("failure"))
             .unwrap();
         assert_eq!(failure.attribute("type"), Some("high"));
-        // The message comes back as written, less the control character XML cannot hold.
+        // The message comes back as written, its control characters as visible escapes
+        // (a scanned file cannot start a line of its own).
         assert_eq!(
             failure.attribute("message"),
-            Some("a <b> & \"c\" 'd' ]]> \n e")
+            Some("a <b> & \"c\" 'd'\\u{1} ]]> \\n e")
         );
         let skipped = doc
             .descendants()

@@ -16,8 +16,9 @@
 //! source and those recorded in a baseline are not listed (the summary line counts them):
 //! the table holds what this change brings.
 
-use super::{RenderOptions, mask_secrets, unparsed_files};
+use super::{RenderOptions, unparsed_files};
 use crate::finding::{Finding, Report, Severity};
+use crate::secrets::{guard_lines, sanitize};
 use std::fmt::Write as _;
 
 /// The most rows the table shows; the rest are counted below it.
@@ -112,12 +113,13 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         );
     }
     out.push_str("\n</details>\n");
-    out
+    guard_lines(&out)
 }
 
-/// Text for a table cell: one line, pipes escaped, secrets masked.
+/// Text for a table cell: one line (control characters escaped), pipes escaped, secrets
+/// masked.
 fn cell(s: &str) -> String {
-    mask_secrets(&s.replace(['\n', '\r'], " ")).replace('|', "\\|")
+    sanitize(s).replace('|', "\\|")
 }
 
 /// `file:line`, linked when a link base is known.
@@ -125,9 +127,7 @@ fn location(f: &Finding, link_base: Option<&str>) -> String {
     let text = cell(&format!("{}:{}", f.span.file, f.span.line));
     match link_base {
         Some(base) if !f.span.is_none() => {
-            let path: String = f
-                .span
-                .file
+            let path: String = crate::secrets::mask_secrets(&f.span.file)
                 .trim_start_matches("./")
                 .chars()
                 .map(|c| match c {
@@ -136,6 +136,13 @@ fn location(f: &Finding, link_base: Option<&str>) -> String {
                     '%' => "%25".to_string(),
                     '(' => "%28".to_string(),
                     ')' => "%29".to_string(),
+                    c if c.is_control() || c == '<' || c == '>' => {
+                        let mut buf = [0; 4];
+                        c.encode_utf8(&mut buf)
+                            .bytes()
+                            .map(|b| format!("%{b:02X}"))
+                            .collect()
+                    }
                     c => c.to_string(),
                 })
                 .collect();

@@ -3,8 +3,11 @@
 //! and IDE viewers, as GitHub Actions annotations, or as a JUnit XML test report.
 //!
 //! Every renderer is a pure function of the report and the [`RenderOptions`]: the same input
-//! gives byte-identical output. Secrets never leave in full: every message and every source
-//! line that a format prints goes through [`mask_secrets`].
+//! gives byte-identical output. Secrets never leave in full: every message, resource, path
+//! and source line that a format prints goes through [`crate::secrets::mask_secrets`] (the
+//! one masking function); the human-readable formats (text, Markdown, JUnit, GitHub) also
+//! escape control characters ([`crate::secrets::sanitize`]), so a scanned file cannot forge
+//! a line of their output, a GitHub workflow command or a terminal escape.
 
 mod github;
 pub mod graph;
@@ -73,6 +76,52 @@ pub fn render(report: &Report, format: OutputFormat, opts: &RenderOptions) -> St
     }
 }
 
+/// Write a report (or graph, or baseline) to `path` atomically: into a new temporary file
+/// in the same directory, flushed to disk, then renamed over `path`. A reader (an
+/// `if: always()` upload step) sees the old file or the whole new one, never a truncated
+/// report, even when rolegraph is killed mid-write. The temporary file is removed when
+/// writing fails.
+pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "report".into());
+    let mut attempt = 0u32;
+    let (tmp, mut file) = loop {
+        let tmp = dir.join(format!(
+            ".{name}.rolegraph-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => break (tmp, f),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let written = file
+        .write_all(contents)
+        .and_then(|()| file.sync_all())
+        .and_then(|()| {
+            drop(file);
+            std::fs::rename(&tmp, path)
+        });
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 /// Number of files that could not be read or parsed: the distinct files named by an
 /// error-level diagnostic (an error not tied to any file counts on its own).
 pub(crate) fn unparsed_files(report: &Report) -> usize {
@@ -91,111 +140,6 @@ pub(crate) fn unparsed_files(report: &Report) -> usize {
     files.len() + unnamed
 }
 
-/// Mask credentials in one line of text, keeping its length (so caret columns under a
-/// masked source line still line up).
-///
-/// - AWS access key IDs (`AKIA`/`ASIA` and 16 upper-case letters or digits) keep their
-///   first four characters, the rest becomes `*`: `AKIA****************`.
-/// - A 40-character value of base64 characters (the shape of an AWS secret access key) is
-///   masked in full when the name it is assigned to looks like a key (`secret`,
-///   `aws_secret_access_key`, `SecretAccessKey`, `password`, `token`, ...), or when it looks
-///   random on its own (upper case, lower case, a digit and a `/` or `+`).
-pub fn mask_secrets(line: &str) -> String {
-    let mut out = line.as_bytes().to_vec();
-    mask_access_key_ids(&mut out);
-    mask_secret_values(&mut out);
-    // Only ASCII bytes were replaced by ASCII bytes: the text is still UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-const ACCESS_KEY_ID_LEN: usize = 20;
-const SECRET_LEN: usize = 40;
-/// Fragments of a name (lower-cased) that mark the value assigned to it as a credential.
-const KEY_LIKE: &[&str] = &[
-    "secret",
-    "password",
-    "passwd",
-    "token",
-    "credential",
-    "private",
-    "key",
-];
-
-fn mask_access_key_ids(b: &mut [u8]) {
-    let mut i = 0;
-    while i + ACCESS_KEY_ID_LEN <= b.len() {
-        let prefix = &b[i..i + 4];
-        let starts_word = i == 0 || !b[i - 1].is_ascii_alphanumeric();
-        let ends_word =
-            i + ACCESS_KEY_ID_LEN == b.len() || !b[i + ACCESS_KEY_ID_LEN].is_ascii_alphanumeric();
-        if (prefix == b"AKIA" || prefix == b"ASIA")
-            && starts_word
-            && ends_word
-            && b[i + 4..i + ACCESS_KEY_ID_LEN]
-                .iter()
-                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-        {
-            b[i + 4..i + ACCESS_KEY_ID_LEN].fill(b'*');
-            i += ACCESS_KEY_ID_LEN;
-        } else {
-            i += 1;
-        }
-    }
-}
-
-fn is_base64_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'/' || c == b'+'
-}
-
-fn mask_secret_values(b: &mut [u8]) {
-    let mut i = 0;
-    while i < b.len() {
-        if !is_base64_char(b[i]) {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < b.len() && is_base64_char(b[i]) {
-            i += 1;
-        }
-        if i - start == SECRET_LEN
-            && (assigned_to_key_like_name(&b[..start]) || looks_random(&b[start..i]))
-        {
-            b[start..i].fill(b'*');
-        }
-    }
-}
-
-/// Whether the text before a value ends with a credential-like name and an assignment
-/// (`secret_key = "`, `SecretAccessKey: `, `"AWS_SECRET_ACCESS_KEY": "`, `SECRET=`).
-fn assigned_to_key_like_name(before: &[u8]) -> bool {
-    let mut end = before.len();
-    while end > 0
-        && matches!(
-            before[end - 1],
-            b' ' | b'\t' | b'"' | b'\'' | b'=' | b':' | b'>'
-        )
-    {
-        end -= 1;
-    }
-    let mut start = end;
-    while start > 0
-        && (before[start - 1].is_ascii_alphanumeric()
-            || matches!(before[start - 1], b'_' | b'-' | b'.'))
-    {
-        start -= 1;
-    }
-    let name = String::from_utf8_lossy(&before[start..end]).to_ascii_lowercase();
-    !name.is_empty() && KEY_LIKE.iter().any(|k| name.contains(k))
-}
-
-fn looks_random(v: &[u8]) -> bool {
-    v.iter().any(u8::is_ascii_uppercase)
-        && v.iter().any(u8::is_ascii_lowercase)
-        && v.iter().any(u8::is_ascii_digit)
-        && v.iter().any(|&c| c == b'/' || c == b'+')
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -204,101 +148,6 @@ pub(crate) mod tests {
     use crate::rules::meta::Remediation;
     use crate::value::Span;
     use std::sync::Arc;
-
-    #[test]
-    fn masks_access_key_ids() {
-        assert_eq!(
-            mask_secrets(r#"  access_key = "AKIAIOSFODNN7EXAMPLE""#),
-            r#"  access_key = "AKIA****************""#
-        );
-        assert_eq!(
-            mask_secrets("AccessKeyId: ASIAY34FZKBOKMUTVV7A"),
-            "AccessKeyId: ASIA****************"
-        );
-        // Two keys on one line, at the very start and the very end.
-        assert_eq!(
-            mask_secrets("AKIAIOSFODNN7EXAMPLE,AKIAI44QH8DHBEXAMPLE"),
-            "AKIA****************,AKIA****************"
-        );
-    }
-
-    #[test]
-    fn leaves_look_alikes_of_access_key_ids() {
-        for s in [
-            "AKIAIOSFODNN7EXAMPL",    // 15 after the prefix
-            "AKIAIOSFODNN7EXAMPLE1",  // 17 after the prefix
-            "XAKIAIOSFODNN7EXAMPLE",  // inside a word
-            "AKIAiosfodnn7example",   // lower case
-            "AROAIOSFODNN7EXAMPLE12", // a role ID, not a key
-        ] {
-            assert_eq!(mask_secrets(s), s);
-        }
-    }
-
-    const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-    const STARS: &str = "****************************************";
-
-    #[test]
-    fn masks_secret_values_assigned_to_key_like_names() {
-        for (before, after) in [
-            (
-                format!(r#"  secret_key = "{SECRET}""#),
-                format!(r#"  secret_key = "{STARS}""#),
-            ),
-            (
-                format!("      SecretAccessKey: {SECRET}"),
-                format!("      SecretAccessKey: {STARS}"),
-            ),
-            (
-                format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{SECRET}"}}"#),
-                format!(r#"{{"AWS_SECRET_ACCESS_KEY": "{STARS}"}}"#),
-            ),
-            (
-                format!("export AWS_SECRET_ACCESS_KEY={SECRET}"),
-                format!("export AWS_SECRET_ACCESS_KEY={STARS}"),
-            ),
-            // Not random-looking on its own, but the name says what it is.
-            (
-                "password = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"".to_string(),
-                format!("password = \"{STARS}\""),
-            ),
-        ] {
-            assert_eq!(mask_secrets(&before), after);
-        }
-    }
-
-    #[test]
-    fn masks_random_looking_secrets_without_a_name() {
-        assert_eq!(
-            mask_secrets(&format!(r#"value = "{SECRET}""#)),
-            format!(r#"value = "{STARS}""#)
-        );
-    }
-
-    #[test]
-    fn leaves_other_forty_character_values() {
-        for s in [
-            // A commit hash in a module source.
-            "source = \"git::https://example.com/m.git?ref=0123456789abcdef0123456789abcdef01234567\"",
-            // A 41-character value under a secret name is not the shape of a secret key.
-            "secret = \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYX\"",
-            "name = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
-            "http_tokens = \"optional\"",
-        ] {
-            assert_eq!(mask_secrets(s), s);
-        }
-    }
-
-    #[test]
-    fn masking_keeps_length_and_other_text() {
-        let s = format!("  # clé: AKIAIOSFODNN7EXAMPLE\tsecret = \"{SECRET}\" ✓");
-        let m = mask_secrets(&s);
-        assert_eq!(m.chars().count(), s.chars().count());
-        assert_eq!(
-            m,
-            format!("  # clé: AKIA****************\tsecret = \"{STARS}\" ✓")
-        );
-    }
 
     #[test]
     fn counts_unparsed_files_once() {

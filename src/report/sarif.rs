@@ -16,10 +16,11 @@
 //! Output is deterministic: fields in struct order, pretty-printed with two-space indent,
 //! a trailing newline.
 
-use super::{RenderOptions, mask_secrets};
+use super::RenderOptions;
 use crate::document::DiagLevel;
 use crate::finding::{Finding, Report};
 use crate::rules::meta::RuleMeta;
+use crate::secrets::mask_secrets;
 use crate::value::Span;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -337,7 +338,7 @@ fn physical_location(span: &Span) -> Option<PhysicalLocation> {
     if span.file.is_empty() {
         return None;
     }
-    let (uri, uri_base_id) = artifact_uri(&span.file);
+    let (uri, uri_base_id) = artifact_uri(&mask_secrets(&span.file));
     let known = |n: u32| (n > 0).then_some(n);
     Some(PhysicalLocation {
         artifact_location: ArtifactLocation { uri, uri_base_id },
@@ -353,7 +354,13 @@ fn physical_location(span: &Span) -> Option<PhysicalLocation> {
 /// The URI of a scanned file: a relative path (forward slashes, percent-encoded) against
 /// `%SRCROOT%`, or a `file://` URI for an absolute path.
 fn artifact_uri(file: &str) -> (String, Option<&'static str>) {
-    let path = file.replace('\\', "/");
+    // A backslash separates directories only on Windows; elsewhere it is part of a name
+    // (percent-encoded below).
+    let path = if cfg!(windows) {
+        file.replace('\\', "/")
+    } else {
+        file.to_string()
+    };
     let bytes = path.as_bytes();
     if path.starts_with('/') {
         return (format!("file://{}", percent_encode(&path)), None);
@@ -427,9 +434,11 @@ mod tests {
                 Some(SRCROOT)
             )
         );
+        // A backslash is a separator on Windows only; elsewhere part of the name.
+        let sep = if cfg!(windows) { "/" } else { "%5C" };
         assert_eq!(
             artifact_uri("./my dir\\a#b%.tf"),
-            ("my%20dir/a%23b%25.tf".to_string(), Some(SRCROOT))
+            (format!("my%20dir{sep}a%23b%25.tf"), Some(SRCROOT))
         );
         assert_eq!(
             artifact_uri("/home/u/x y.tf"),
@@ -437,7 +446,7 @@ mod tests {
         );
         assert_eq!(
             artifact_uri("C:\\infra\\main.tf"),
-            ("file:///C:/infra/main.tf".to_string(), None)
+            (format!("file:///C:{sep}infra{sep}main.tf"), None)
         );
         assert_eq!(
             artifact_uri("modules/é.tf"),

@@ -14,12 +14,15 @@
 //! Findings come first (in report order), then diagnostics, then a one-line summary.
 //! Findings suppressed in source are not printed; the summary counts them. A tab in
 //! a source line prints as four spaces, and the carets follow. A multi-line span marks its
-//! first line and shows at most three lines. Source lines and messages are masked with
-//! [`mask_secrets`].
+//! first line and shows at most three lines. Source files, messages and paths are masked
+//! with [`mask_secrets`]; control characters in them print as escapes (`\n`, `\u{1b}`),
+//! so no scanned text starts a line of the output or reaches the terminal raw, and no line
+//! starts a GitHub workflow command ([`guard_lines`]).
 
-use super::{RenderOptions, mask_secrets, unparsed_files};
+use super::{RenderOptions, unparsed_files};
 use crate::document::{DiagLevel, Diagnostic};
 use crate::finding::{Finding, Report, Severity};
+use crate::secrets::{escape_controls, guard_lines, mask_secrets, sanitize};
 use crate::value::Span;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -56,7 +59,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
     }
     r.out.push_str(&summary(report));
     r.out.push('\n');
-    r.out
+    guard_lines(&r.out)
 }
 
 /// The last line of the text output.
@@ -136,9 +139,9 @@ fn level_word(l: DiagLevel) -> &'static str {
 /// `file:line:col`, or just `file` when the position is unknown.
 fn location(span: &Span) -> String {
     if span.is_none() {
-        span.file.to_string()
+        sanitize(&span.file)
     } else {
-        span.to_string()
+        sanitize(&span.to_string())
     }
 }
 
@@ -147,12 +150,18 @@ fn digits(n: u32) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
-/// Printed width of the characters of a source line (a tab counts as [`TAB`]).
+/// How a character of a source line prints: a tab as [`TAB`], a control character as its
+/// escape (`\u{1b}`), anything else as itself.
+fn shown(c: char) -> String {
+    if c == '\t' {
+        return TAB.to_string();
+    }
+    escape_controls(c.encode_utf8(&mut [0; 4]))
+}
+
+/// Printed width of the characters of a source line (see [`shown`]).
 fn display_width<'a>(chars: impl IntoIterator<Item = &'a char>) -> usize {
-    chars
-        .into_iter()
-        .map(|&c| if c == '\t' { TAB.len() } else { 1 })
-        .sum()
+    chars.into_iter().map(|&c| shown(c).chars().count()).sum()
 }
 
 /// The first paragraph of a remediation text, as one line; `None` when it starts with code.
@@ -202,9 +211,13 @@ impl TextRenderer<'_, '_> {
     fn lines_of(&mut self, file: &str) -> Option<&Vec<String>> {
         if !self.files.contains_key(file) {
             let lines = (self.opts.sources)(file).map(|text| {
-                text.split('\n')
-                    // Never print a credential (CRED001), in any snippet.
-                    .map(|l| crate::secrets::redact(l.strip_suffix('\r').unwrap_or(l)))
+                // Never print a value a Terraform plan marks sensitive.
+                let text = crate::parse::plan::sensitive::mask_plan_text(&text).unwrap_or(text);
+                // Never print a secret, in any snippet: the whole file is masked at once, so
+                // a secret whose name is on the line above is masked too.
+                mask_secrets(&text)
+                    .split('\n')
+                    .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
                     .collect()
             });
             self.files.insert(file.to_string(), lines);
@@ -279,7 +292,7 @@ impl TextRenderer<'_, '_> {
         let _ = writeln!(self.out, "{pad} {bar}");
         let width = pad.len();
         for (i, (n, raw)) in s.lines.iter().enumerate() {
-            let shown = mask_secrets(raw).replace('\t', TAB);
+            let shown: String = raw.chars().map(shown).collect();
             let num = self.paint(GUTTER, &format!("{n:>width$}"));
             let shown = shown.trim_end();
             if shown.is_empty() {
@@ -307,7 +320,7 @@ impl TextRenderer<'_, '_> {
     fn finding(&mut self, f: &Finding) {
         let color = severity_color(f.severity);
         let head = self.paint(color, &format!("{}[{}]", f.severity, f.rule_id));
-        let message = self.paint(BOLD, &mask_secrets(&f.message));
+        let message = self.paint(BOLD, &sanitize(&f.message));
         let _ = writeln!(self.out, "{head}: {message}");
 
         let snippet = self.snippet(&f.span);
@@ -329,7 +342,7 @@ impl TextRenderer<'_, '_> {
             let _ = writeln!(
                 self.out,
                 "{pad} {eq} {label}: {} at {}",
-                mask_secrets(&r.message),
+                sanitize(&r.message),
                 location(&r.span)
             );
         }
@@ -351,7 +364,7 @@ impl TextRenderer<'_, '_> {
 
     fn diagnostic(&mut self, d: &Diagnostic) {
         let word = self.paint(level_color(d.level), level_word(d.level));
-        let message = self.paint(BOLD, &mask_secrets(&d.message));
+        let message = self.paint(BOLD, &sanitize(&d.message));
         let _ = writeln!(self.out, "{word}: {message}");
         if !d.span.file.is_empty() {
             let pad = " ".repeat(digits(d.span.line));

@@ -10,36 +10,28 @@ use crate::parse::json;
 use crate::value::{Node, Span, Value};
 use std::sync::Arc;
 
-/// Byte offsets of line starts, to go between (line, character column) and byte offsets.
+/// The text with its position index ([`crate::parse::lines`]: no lookup scans a whole
+/// line, so minified one-line templates stay linear).
 struct Lines<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    index: crate::parse::lines::Lines,
 }
 
 impl<'a> Lines<'a> {
     fn new(text: &'a str) -> Lines<'a> {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Lines { text, starts }
-    }
-
-    fn offset(&self, line: u32, col: u32) -> Option<usize> {
-        let start = *self.starts.get((line as usize).checked_sub(1)?)?;
-        let rest = &self.text[start..];
-        let skip = (col as usize).checked_sub(1)?;
-        match rest.char_indices().nth(skip) {
-            Some((i, _)) => Some(start + i),
-            None => Some(self.text.len()),
+        Lines {
+            text,
+            index: crate::parse::lines::Lines::new(text),
         }
     }
 
+    fn offset(&self, line: u32, col: u32) -> Option<usize> {
+        self.index.offset(self.text, line, col)
+    }
+
     fn pos(&self, offset: usize) -> (u32, u32) {
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let col = self.text[self.starts[line]..offset].chars().count();
-        (line as u32 + 1, col as u32 + 1)
+        let (line, col) = self.index.pos0(self.text, offset);
+        (line + 1, col + 1)
     }
 }
 

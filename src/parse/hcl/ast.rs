@@ -155,6 +155,9 @@ pub enum CommentTarget {
     /// After the last attribute or block (before the closing brace, or at the end of the
     /// file).
     End,
+    /// Above an attribute or block but separated from it by a blank line: it applies to
+    /// nothing (a suppression written there is reported, not applied).
+    Detached,
 }
 
 /// The comments in `gap` (text that holds only whitespace and comments), which starts at
@@ -191,10 +194,11 @@ impl Body {
     }
 }
 
-/// Maps byte offsets of one file to 1-based line and character columns.
+/// Maps byte offsets of one file to 1-based line and character columns (through
+/// [`crate::parse::lines`], so a long line costs no more per lookup than a short one).
 pub struct LineIndex {
     file: Arc<str>,
-    starts: Vec<usize>,
+    lines: crate::parse::lines::Lines,
     text: Arc<str>,
     /// Where the text starts in its file (for text embedded in another file: a JSON string).
     base_line: u32,
@@ -203,11 +207,9 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(file: Arc<str>, text: Arc<str>) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         LineIndex {
             file,
-            starts,
+            lines: crate::parse::lines::Lines::new(&text),
             text,
             base_line: 1,
             base_col: 1,
@@ -233,21 +235,11 @@ impl LineIndex {
     }
 
     pub fn pos(&self, offset: usize) -> (u32, u32) {
-        let offset = offset.min(self.text.len());
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let (line, col) = self.lines.pos0(&self.text, offset);
         if line == 0 {
-            (self.base_line, col as u32 + self.base_col)
+            (self.base_line, col + self.base_col)
         } else {
-            (line as u32 + self.base_line, col as u32 + 1)
+            (line + self.base_line, col + 1)
         }
     }
 
@@ -276,6 +268,7 @@ impl Converter<'_> {
         raw: Option<&hcl_edit::RawString>,
         at: &[Result<usize, usize>],
         target: CommentTarget,
+        above: bool,
         out: &mut Vec<Comment>,
     ) {
         let Some(raw) = raw else { return };
@@ -292,11 +285,29 @@ impl Converter<'_> {
         });
         // Positions would be wrong anywhere else.
         let Some(offset) = found else { return };
-        for (range, text) in comments_in(text, offset) {
+        let comments = comments_in(text, offset);
+        // Above a structure, a comment applies to it only when no blank line separates
+        // them: the comments before the last blank line are detached.
+        let mut detached = 0;
+        if above {
+            let end = offset + text.len();
+            for (i, (range, _)) in comments.iter().enumerate() {
+                let next = comments.get(i + 1).map_or(end, |c| c.0.start);
+                let gap = self.idx.text(range.end..next);
+                if gap.matches('\n').count() >= 2 {
+                    detached = i + 1;
+                }
+            }
+        }
+        for (i, (range, text)) in comments.into_iter().enumerate() {
             out.push(Comment {
                 text,
                 span: self.idx.span(Some(range)),
-                target,
+                target: if i < detached {
+                    CommentTarget::Detached
+                } else {
+                    target
+                },
             });
         }
     }
@@ -304,6 +315,11 @@ impl Converter<'_> {
     pub fn body(&self, body: &HBody) -> Body {
         use hcl_edit::Decorate;
         let mut out = Body::default();
+        // Sized once: growing by doubling held up to twice the memory for a body of
+        // 100,000 blocks (issue 16).
+        let blocks = body.iter().filter(|s| s.is_block()).count();
+        out.blocks.reserve_exact(blocks);
+        out.attributes.reserve_exact(body.len() - blocks);
         for s in body.iter() {
             let span = s.span();
             let target = match s {
@@ -315,9 +331,16 @@ impl Converter<'_> {
                     s.decor().prefix(),
                     &[Err(r.start)],
                     target,
+                    true,
                     &mut out.comments,
                 );
-                self.decor_comments(s.decor().suffix(), &[Ok(r.end)], target, &mut out.comments);
+                self.decor_comments(
+                    s.decor().suffix(),
+                    &[Ok(r.end)],
+                    target,
+                    false,
+                    &mut out.comments,
+                );
             }
             if let (Structure::Block(b), Some(r)) = (s, &span) {
                 // After the opening brace, on the header line.
@@ -327,6 +350,7 @@ impl Converter<'_> {
                         b.body.decor().prefix(),
                         &[Ok(r.start + brace + 1)],
                         target,
+                        false,
                         &mut out.comments,
                     );
                 }
@@ -362,6 +386,7 @@ impl Converter<'_> {
                 body.decor().suffix(),
                 &[Ok(r.end), Err(r.end)],
                 CommentTarget::End,
+                false,
                 &mut out.comments,
             );
         }
@@ -503,6 +528,16 @@ impl Converter<'_> {
 /// Parse a native-syntax `.tf` (or `.tfvars`) file.
 pub fn parse_hcl(file: Arc<str>, text: &str) -> Result<Body, (Span, String)> {
     let idx = LineIndex::new(file.clone(), Arc::from(text));
+    // Terraform accepts a UTF-8 byte order mark at the start of a file; hcl-edit does not.
+    // Three spaces in its place keep every byte offset (and so every position) as it is.
+    let unmarked;
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            unmarked = format!("   {rest}");
+            unmarked.as_str()
+        }
+        None => text,
+    };
     match hcl_edit::parser::parse_body(text) {
         Ok(body) => Ok(Converter { idx: &idx }.body(&body)),
         Err(e) => {

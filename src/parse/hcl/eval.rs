@@ -592,7 +592,17 @@ impl<'w> Instance<'w> {
                 Ok(v)
             }
             Err(msg) => {
-                if msg.starts_with("unsupported function") {
+                // A file refused by file()/templatefile() (outside the root, a link, not
+                // a regular file, too large) is said once, naming the path, not its content.
+                let refused = [
+                    " is outside the scanned directory",
+                    " is a symbolic link",
+                    " is not a file",
+                    " is larger than ",
+                ];
+                if msg.starts_with("unsupported function")
+                    || refused.iter().any(|r| msg.contains(r))
+                {
                     self.ws
                         .note_once(span, &format!("{msg}: its result is treated as unknown"));
                     Ok(Node::unknown(span.clone()))

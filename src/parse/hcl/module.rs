@@ -101,7 +101,16 @@ pub struct Workspace {
     pub loaded: RefCell<std::collections::BTreeMap<Arc<str>, Span>>,
     /// Expression evaluations left for this root module (see [`MAX_EVAL_STEPS`]).
     pub steps_left: std::cell::Cell<u64>,
+    /// Bytes of Terraform source this root module may still parse ([`MAX_TREE_SOURCE`]).
+    source_left: std::cell::Cell<u64>,
 }
+
+/// Most bytes of `.tf` / `.tf.json` source one root module parses with all its modules:
+/// memory grows with the source (about 40 times, in the AST, the evaluated resources and
+/// the graph), so a module tree stops here, with an error naming the first file left out,
+/// instead of exhausting memory. Hand-written configurations are far below (the largest
+/// module of the shared corpus has 126 KB).
+pub const MAX_TREE_SOURCE: u64 = 16 * 1024 * 1024;
 
 /// Most expression evaluations for one root module with all its modules: for-expressions
 /// nested over large collections stop here (their values become unknown, with a warning)
@@ -110,17 +119,18 @@ pub const MAX_EVAL_STEPS: u64 = 2_000_000;
 
 impl Workspace {
     pub fn new(root_dir: PathBuf, scan_root: PathBuf) -> Workspace {
-        let installed = read_modules_json(&root_dir);
+        let (installed, diags) = read_modules_json(&root_dir);
         Workspace {
             root_dir,
             scan_root,
             defs: RefCell::new(HashMap::new()),
-            diags: RefCell::new(Vec::new()),
+            diags: RefCell::new(diags),
             noted: RefCell::new(BTreeSet::new()),
             installed,
             files_read: RefCell::new(BTreeSet::new()),
             loaded: RefCell::new(Default::default()),
             steps_left: std::cell::Cell::new(MAX_EVAL_STEPS),
+            source_left: std::cell::Cell::new(MAX_TREE_SOURCE),
         }
     }
 
@@ -161,7 +171,7 @@ impl Workspace {
     }
 
     pub fn display_path(&self, p: &Path) -> String {
-        p.to_string_lossy().replace('\\', "/")
+        crate::discover::display(p)
     }
 
     /// Where `file()` may read for a module in `dir`.
@@ -179,7 +189,7 @@ impl Workspace {
         if let Some(d) = self.defs.borrow().get(&dir) {
             return d.clone();
         }
-        let (def, diags) = load_module(&dir);
+        let (def, diags) = load_module(&dir, &self.source_left);
         for f in &def.files {
             self.files_read.borrow_mut().insert(f.clone());
         }
@@ -229,13 +239,38 @@ impl Workspace {
             ));
             return Child::Opaque;
         }
-        if parent.chain.len() >= MAX_MODULE_DEPTH
-            || parent.chain.contains(&dir)
-            || dir == parent.def.dir
-        {
+        // A module directory (local, or named by modules.json) is read only when it is
+        // inside the scanned directory and not reached through a symbolic link.
+        if let Err(why) = crate::fsread::inside(&dir, &self.scan_root) {
+            self.diag(Diagnostic::warning(
+                call.span.clone(),
+                format!(
+                    "module \"{name}\": source directory {} {why}{}",
+                    self.display_path(&dir),
+                    if matches!(why, crate::fsread::Refused::Outside) {
+                        " (scan a directory that contains both to include it)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+            return Child::Opaque;
+        }
+        if parent.chain.contains(&dir) || dir == parent.def.dir {
             self.diag(Diagnostic::warning(
                 call.span.clone(),
                 format!("module \"{name}\" calls itself (directly or through other modules): not expanded"),
+            ));
+            return Child::Opaque;
+        }
+        if parent.chain.len() >= MAX_MODULE_DEPTH {
+            // Part of the configuration is not scanned: an error, so the gate fails unless
+            // parse errors are allowed.
+            self.diag(Diagnostic::error(
+                call.span.clone(),
+                format!(
+                    "module nesting deeper than {MAX_MODULE_DEPTH} levels: module \"{name}\" is not expanded and its resources are not scanned"
+                ),
             ));
             return Child::Opaque;
         }
@@ -403,14 +438,27 @@ fn apply_type_defaults(inst: &Instance, ty: &Expr, value: Node) -> Node {
     }
 }
 
-fn read_modules_json(root: &Path) -> HashMap<String, PathBuf> {
+/// `.terraform/modules/modules.json` of a root module: module key -> directory. It is read
+/// like any file of the repository (a regular file, no link); the directories it names are
+/// checked when a module call uses them.
+fn read_modules_json(root: &Path) -> (HashMap<String, PathBuf>, Vec<Diagnostic>) {
     let mut out = HashMap::new();
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return out;
+    let text = match crate::fsread::read_string(&path, MAX_FILE_SIZE, crate::fsread::Links::Refuse)
+    {
+        Ok(t) => t,
+        Err(e) if e.is_not_found() => return (out, Vec::new()),
+        Err(e) => {
+            let file: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+            let d = Diagnostic::warning(
+                Span::new(file, 1, 1, 1, 1),
+                format!("{e}; installed modules are not resolved"),
+            );
+            return (out, vec![d]);
+        }
     };
     let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return out;
+        return (out, Vec::new());
     };
     if let Some(mods) = v.get("Modules").and_then(|m| m.as_array()) {
         for m in mods {
@@ -423,7 +471,7 @@ fn read_modules_json(root: &Path) -> HashMap<String, PathBuf> {
             }
         }
     }
-    out
+    (out, Vec::new())
 }
 
 /// Is this file part of a Terraform module?
@@ -432,38 +480,51 @@ pub fn is_tf_file(p: &Path) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
-/// A symbolic link whose target is not inside the module's own directory is never read.
-fn links_outside(p: &Path, dir: &Path) -> bool {
-    let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
-    if !is_link {
-        return false;
+/// The `.tf` / `.tf.json` files of a module directory, sorted, and the ones with such a name
+/// that are not read: symbolic links (wherever they lead) and what is not a regular file.
+/// A link that cannot be resolved is left out silently here: discovery warns about it.
+#[allow(clippy::type_complexity)]
+fn module_files(dir: &Path) -> std::io::Result<(Vec<PathBuf>, Vec<(PathBuf, String)>)> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for e in std::fs::read_dir(dir)?.filter_map(|e| e.ok()) {
+        let p = e.path();
+        if !is_tf_file(&p) {
+            continue;
+        }
+        // The entry's own type: a link is not followed to find it.
+        let Ok(t) = e.file_type() else { continue };
+        if t.is_file() {
+            files.push(p);
+        } else if t.is_symlink() {
+            if std::fs::metadata(&p).is_ok() {
+                skipped.push((p, crate::fsread::Refused::Symlink.to_string()));
+            }
+        } else if !t.is_dir() {
+            skipped.push((p, "is not a regular file: not read".to_string()));
+        }
     }
-    match (std::fs::canonicalize(p), std::fs::canonicalize(dir)) {
-        (Ok(target), Ok(d)) => !target.starts_with(d),
-        _ => true,
-    }
-}
-
-/// The `.tf` / `.tf.json` files of a module directory, sorted.
-fn module_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| is_tf_file(p) && p.is_file() && !links_outside(p, dir))
-        .collect();
     files.sort();
-    Ok(files)
+    skipped.sort();
+    Ok((files, skipped))
 }
 
-/// Parse every `.tf` / `.tf.json` file of a directory into a module definition.
-pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
+/// Parse every `.tf` / `.tf.json` file of a directory into a module definition, within
+/// what is left of the root module's source budget ([`MAX_TREE_SOURCE`]).
+pub fn load_module(dir: &Path, budget: &std::cell::Cell<u64>) -> (ModuleDef, Vec<Diagnostic>) {
     let mut def = ModuleDef {
         dir: dir.to_path_buf(),
         ..Default::default()
     };
     let mut diags = Vec::new();
     let files = match module_files(dir) {
-        Ok(f) => f,
+        Ok((f, skipped)) => {
+            for (p, why) in skipped {
+                let file: Arc<str> = Arc::from(crate::discover::display(&p).as_str());
+                diags.push(Diagnostic::warning(Span::new(file, 1, 1, 1, 1), why));
+            }
+            f
+        }
         Err(e) => {
             diags.push(Diagnostic::error(
                 Span::new(
@@ -480,7 +541,27 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
     };
     for path in files {
         let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
-        let Some(body) = read_body(&path, &file, &mut diags) else {
+        // The whole module tree stays within its budget: past it, files are not parsed
+        // (an error, so the gate fails unless parse errors are allowed).
+        // (A file over the size limit of one file is refused with its own error.)
+        let size = std::fs::symlink_metadata(&path).map_or(0, |m| m.len());
+        if size <= MAX_FILE_SIZE && size > budget.get() {
+            if budget.get() > 0 || size > 0 {
+                diags.push(Diagnostic::error(
+                    Span::new(file.clone(), 1, 1, 1, 1),
+                    format!(
+                        "the Terraform files of this root module and its modules add up to more than {} MiB (the memory budget of one root module): this file is not parsed",
+                        MAX_TREE_SOURCE >> 20
+                    ),
+                ));
+            }
+            budget.set(0);
+            continue;
+        }
+        if size <= MAX_FILE_SIZE {
+            budget.set(budget.get().saturating_sub(size));
+        }
+        let Some(body) = read_body(&path, &file, crate::fsread::Links::Refuse, &mut diags) else {
             continue;
         };
         def.files.push(file);
@@ -490,35 +571,38 @@ pub fn load_module(dir: &Path) -> (ModuleDef, Vec<Diagnostic>) {
 }
 
 /// Read and parse one `.tf`, `.tf.json`, `.tfvars` or `.tfvars.json` file.
-pub fn read_body(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> Option<Body> {
-    let text = read_text(path, file, diags)?;
+pub fn read_body(
+    path: &Path,
+    file: &Arc<str>,
+    links: crate::fsread::Links,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Body> {
+    let text = read_text(path, file, links, diags)?;
     parse_text(file, &text, diags)
 }
 
-/// Read a file as UTF-8 text, within the size limit.
-fn read_text(path: &Path, file: &Arc<str>, diags: &mut Vec<Diagnostic>) -> Option<String> {
+/// Read a file as UTF-8 text, within the size limit, through [`crate::fsread`] (a regular
+/// file only; a symbolic link only when `links` allows it).
+fn read_text(
+    path: &Path,
+    file: &Arc<str>,
+    links: crate::fsread::Links,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let whole = Span::new(file.clone(), 1, 1, 1, 1);
-    match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE_SIZE => {
-            diags.push(Diagnostic::error(
-                whole,
-                format!(
-                    "file is larger than {} MiB: not parsed",
-                    MAX_FILE_SIZE / 1024 / 1024
-                ),
-            ));
-            return None;
-        }
-        Err(e) => {
-            diags.push(Diagnostic::error(whole, format!("cannot read file: {e}")));
-            return None;
-        }
-        _ => {}
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::fsread::read(path, MAX_FILE_SIZE, links) {
         Ok(b) => b,
-        Err(e) => {
+        Err(e @ crate::fsread::Refused::TooLarge(_)) => {
+            diags.push(Diagnostic::error(whole, e.to_string()));
+            return None;
+        }
+        Err(crate::fsread::Refused::Io(e)) => {
             diags.push(Diagnostic::error(whole, format!("cannot read file: {e}")));
+            return None;
+        }
+        // Deliberately not read (a link, a FIFO, a device): said, not an error.
+        Err(e) => {
+            diags.push(Diagnostic::warning(whole, e.to_string()));
             return None;
         }
     };
@@ -570,7 +654,20 @@ fn add_body(def: &mut ModuleDef, body: Body, diags: &mut Vec<Diagnostic>) {
         ));
     }
     let comments = body.comments;
+    def.resources.reserve(
+        body.blocks
+            .iter()
+            .filter(|b| b.kind == "resource" || b.kind == "data")
+            .count(),
+    );
     let mut today = None;
+    for c in comments
+        .iter()
+        .filter(|c| c.target == ast::CommentTarget::Detached)
+    {
+        let today = today.get_or_insert_with(crate::suppress::today);
+        super::suppress::detached(c, today, diags);
+    }
     for (index, b) in body.blocks.into_iter().enumerate() {
         let label = |i: usize| b.labels.get(i).cloned();
         match b.kind.as_str() {
@@ -651,11 +748,16 @@ pub struct VarInputs {
     pub vars: Vec<(String, String)>,
 }
 
-fn load_tfvars(path: &Path, ws: &Workspace, out: &mut HashMap<String, Node>) {
+fn load_tfvars(
+    path: &Path,
+    ws: &Workspace,
+    links: crate::fsread::Links,
+    out: &mut HashMap<String, Node>,
+) {
     let file: Arc<str> = Arc::from(crate::discover::display(path).as_str());
     let mut diags = Vec::new();
     ws.files_read.borrow_mut().insert(file.clone());
-    if let Some(body) = read_body(path, &file, &mut diags) {
+    if let Some(body) = read_body(path, &file, links, &mut diags) {
         let def = Rc::new(ModuleDef {
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             ..Default::default()
@@ -729,15 +831,18 @@ pub fn scan_root_module(
 
     let mut given: HashMap<String, Node> = HashMap::new();
     let mut auto: Vec<PathBuf> = Vec::new();
+    // Files found in the repository: a link or a FIFO with such a name is refused with a
+    // warning when read (never followed, never waited on).
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {
         let p = dir.join(name);
-        if p.is_file() {
+        if std::fs::symlink_metadata(&p).is_ok_and(|m| !m.is_dir()) {
             auto.push(p);
         }
     }
     let mut autos: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok())
+                .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
                 .map(|e| e.path())
                 .filter(|p| {
                     let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
@@ -748,8 +853,13 @@ pub fn scan_root_module(
         .unwrap_or_default();
     autos.sort();
     auto.extend(autos);
-    for p in auto.iter().chain(inputs.var_files.iter()) {
-        load_tfvars(p, &ws, &mut given);
+    for p in &auto {
+        load_tfvars(p, &ws, crate::fsread::Links::Refuse, &mut given);
+    }
+    // Given by the user (a configuration file's var-files are checked to stay inside its
+    // repository when it is loaded).
+    for p in &inputs.var_files {
+        load_tfvars(p, &ws, crate::fsread::Links::Follow, &mut given);
     }
     for (k, v) in &inputs.vars {
         given.insert(k.clone(), cli_var_value(v));
@@ -856,9 +966,9 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
     };
     // Diagnostics are reported when the module is scanned, not here.
     let mut diags = Vec::new();
-    for path in module_files(dir).unwrap_or_default() {
+    for path in module_files(dir).map(|f| f.0).unwrap_or_default() {
         let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
-        let Some(text) = read_text(&path, &file, &mut diags) else {
+        let Some(text) = read_text(&path, &file, crate::fsread::Links::Refuse, &mut diags) else {
             continue;
         };
         // Only a file that can call a local module (`source = "./..."`) is parsed here.

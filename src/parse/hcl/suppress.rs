@@ -56,11 +56,27 @@ fn inner(
             CommentTarget::Attribute(i) => body.attributes.get(i).map(|a| &a.span),
             CommentTarget::Block(i) => body.blocks.get(i).map(|b| &b.span),
             CommentTarget::End => enclosing,
+            CommentTarget::Detached => {
+                detached(c, today, diags);
+                continue;
+            }
         };
         directives(c, scope, today, out, diags);
     }
     for b in &body.blocks {
         inner(&b.body, Some(&b.span), today, out, diags);
+    }
+}
+
+/// A comment separated by a blank line from what follows: a directive in it applies to
+/// nothing, and a warning says so (instead of suppressing silently, or not at all).
+pub fn detached(c: &Comment, today: &str, diags: &mut Vec<Diagnostic>) {
+    let (found, _) = parse_comment(&c.text, today);
+    if !found.is_empty() {
+        diags.push(Diagnostic::warning(
+            c.span.first_line(),
+            "suppression separated from what follows by a blank line: it applies to nothing (write it directly above the resource, attribute or block, or inside it)",
+        ));
     }
 }
 
@@ -88,6 +104,64 @@ fn directives(
             syntax: d.syntax,
         });
     }
+}
+
+/// A top-level block of a Terraform file, for findings made from the file's text (a
+/// credential written in it): where it is, what to call it, what it suppresses.
+pub struct TextBlock {
+    pub line: u32,
+    pub end_line: u32,
+    /// `aws_instance.web`, `data.x.y`, `provider.aws`, `locals`, `var.name`, `module.m`...
+    pub name: String,
+    pub suppressions: Vec<Suppression>,
+}
+
+/// The top-level blocks of a `.tf` file's text (empty when it does not parse: its parse
+/// error is reported where the module is read).
+pub fn text_blocks(file: &std::sync::Arc<str>, text: &str, today: &str) -> Vec<TextBlock> {
+    if super::depth::too_deep(text).is_some() {
+        return Vec::new();
+    }
+    let Ok(body) = super::ast::parse_hcl(file.clone(), text) else {
+        return Vec::new();
+    };
+    let mut diags = Vec::new();
+    let mut out = Vec::new();
+    for (i, b) in body.blocks.iter().enumerate() {
+        let label = |n: usize| b.labels.get(n).map(String::as_str).unwrap_or("?");
+        let name = match b.kind.as_str() {
+            "resource" => format!("{}.{}", label(0), label(1)),
+            "data" => format!("data.{}.{}", label(0), label(1)),
+            "variable" => format!("var.{}", label(0)),
+            kind if b.labels.is_empty() => kind.to_string(),
+            kind => format!("{kind}.{}", label(0)),
+        };
+        let own: Vec<&Comment> = body
+            .comments
+            .iter()
+            .filter(|c| c.target == CommentTarget::Block(i))
+            .collect();
+        // Warnings about these directives are given when the module is read.
+        let suppressions = read(&own, &b.body, today, &mut diags);
+        // In `locals`, the local itself (`local.name`), then the block around it.
+        if b.kind == "locals" {
+            for a in &b.body.attributes {
+                out.push(TextBlock {
+                    line: a.span.line,
+                    end_line: a.span.end_line.max(a.span.line),
+                    name: format!("local.{}", a.name),
+                    suppressions: suppressions.clone(),
+                });
+            }
+        }
+        out.push(TextBlock {
+            line: b.span.line,
+            end_line: b.span.end_line.max(b.span.line),
+            name,
+            suppressions,
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -185,6 +259,50 @@ resource \"aws_instance\" \"web\" {
             ]
         );
         assert_eq!(diags[0].span.line, 5);
+    }
+
+    #[test]
+    fn scope_is_directly_above_or_inside() {
+        // Directly above (other comments before it, a blank line before those): applies.
+        let (s, diags) =
+            read_src("# header\n\n# note\n# rolegraph:ignore IMDS001\nresource \"a\" \"b\" {\n}\n");
+        assert_eq!(s.len(), 1, "{s:?}");
+        assert!(diags.is_empty(), "{diags:?}");
+        // One blank line, or two, between it and the resource: applies to nothing, said.
+        for gap in ["\n\n", "\n\n\n"] {
+            let src = format!("# rolegraph:ignore IMDS001{gap}resource \"a\" \"b\" {{\n}}\n");
+            let body = parse_hcl(Arc::from("s.tf"), &src).unwrap();
+            assert!(
+                body.comments
+                    .iter()
+                    .all(|c| c.target == CommentTarget::Detached),
+                "{:?}",
+                body.comments
+            );
+            let (s, _) = read_src(&src);
+            assert!(s.is_empty(), "{s:?}");
+        }
+        // Inside the block, after a blank line: covers what follows it there.
+        let (s, diags) = read_src(
+            "resource \"a\" \"b\" {\n  ami = 1\n\n  # rolegraph:ignore IMDS001\n  x = 2\n}\n",
+        );
+        assert_eq!(
+            lines(&s),
+            [(SuppressionSyntax::Rolegraph, "IMDS001", "", 4, Some((5, 5)))]
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        // Inside, separated from the attribute below by a blank line: reported, not applied.
+        let body = parse_hcl(
+            Arc::from("s.tf"),
+            "resource \"a\" \"b\" {\n  # rolegraph:ignore IMDS001\n\n  x = 2\n}\n",
+        )
+        .unwrap();
+        let mut diags = Vec::new();
+        let s = read(&[], &body.blocks[0].body, "2025-06-01", &mut diags);
+        assert!(s.is_empty(), "{s:?}");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(diags[0].message.contains("blank line"), "{diags:?}");
+        assert_eq!(diags[0].span.line, 2);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::address::{self, Step};
 use crate::value::{Node, Piece, Ref, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How deep references are followed through module inputs and outputs.
 const MAX_HOPS: usize = 32;
@@ -51,20 +51,58 @@ pub fn resource_expressions<'a>(
     rtype: &str,
     name: &str,
 ) -> Option<&'a Node> {
-    let mode = if data { "data" } else { "managed" };
-    let resources = module?.get("resources")?;
-    resources
-        .items()
-        .into_iter()
-        .find(|r| {
-            r.get("mode").and_then(Node::as_str).unwrap_or("managed") == mode
-                && r.get("type").and_then(Node::as_str) == Some(rtype)
-                && r.get("name").and_then(Node::as_str) == Some(name)
-        })
-        .map(|r| match r.get("expressions") {
+    ExpressionIndex::default().get(module, data, rtype, name)
+}
+
+/// [`resource_expressions`] for every resource of a plan: each module's resources are
+/// indexed once, on first use, instead of searched one by one per resource (which made a
+/// plan of 16,000 resources take minutes).
+#[derive(Default)]
+pub struct ExpressionIndex<'a> {
+    /// Module node (by address in memory) -> (data?, type, name) -> the first such block.
+    modules: HashMap<usize, HashMap<(bool, &'a str, &'a str), &'a Node>>,
+}
+
+impl<'a> ExpressionIndex<'a> {
+    pub fn get(
+        &mut self,
+        module: Option<&'a Node>,
+        data: bool,
+        rtype: &str,
+        name: &str,
+    ) -> Option<&'a Node> {
+        let module = module?;
+        let index = self
+            .modules
+            .entry(module as *const Node as usize)
+            .or_insert_with(|| {
+                let mut m = HashMap::new();
+                let Some(resources) = module.get("resources") else {
+                    return m;
+                };
+                let items: Vec<&'a Node> = match &resources.value {
+                    Value::List(l) => l.iter().collect(),
+                    _ => Vec::new(),
+                };
+                for r in items {
+                    let is_data =
+                        r.get("mode").and_then(Node::as_str).unwrap_or("managed") == "data";
+                    let (Some(t), Some(n)) = (
+                        r.get("type").and_then(Node::as_str),
+                        r.get("name").and_then(Node::as_str),
+                    ) else {
+                        continue;
+                    };
+                    m.entry((is_data, t, n)).or_insert(r);
+                }
+                m
+            });
+        let r = index.get(&(data, rtype, name))?;
+        Some(match r.get("expressions") {
             Some(e) => e,
             None => empty_block(),
         })
+    }
 }
 
 /// A resource written without any argument has no `expressions`: its block is empty.

@@ -13,6 +13,7 @@
 pub mod address;
 pub mod config;
 pub mod locate;
+pub mod sensitive;
 pub mod values;
 
 use crate::document::{Diagnostic, Document, Format, Mode, Resource};
@@ -99,6 +100,7 @@ pub fn parse_plan(path: &Path, text: &str, root: &Node, locations: &Locations) -
     let config_root = root.get("configuration").and_then(|c| c.get("root_module"));
     let config = find_configuration(path, root, &entries, locations);
     let mut changes = crate::document::Changes::default();
+    let mut expressions = config::ExpressionIndex::default();
     for e in &entries {
         if e.data && e.rtype == "aws_iam_policy_document" {
             // Evaluated into the references to it, as in the HCL scan.
@@ -106,13 +108,14 @@ pub fn parse_plan(path: &Path, text: &str, root: &Node, locations: &Locations) -
         }
         let frames = config::frames(config_root, &e.module_address);
         let cfg = match config_root {
-            Some(_) => config::resource_expressions(
-                frames.last().and_then(|f| f.module),
-                e.data,
-                &e.rtype,
-                &e.name,
-            )
-            .map_or(config::Cfg::Unavailable, config::Cfg::Block),
+            Some(_) => expressions
+                .get(
+                    frames.last().and_then(|f| f.module),
+                    e.data,
+                    &e.rtype,
+                    &e.name,
+                )
+                .map_or(config::Cfg::Unavailable, config::Cfg::Block),
             None => config::Cfg::Unavailable,
         };
         let ctx = values::Ctx {

@@ -9,7 +9,7 @@
 //!
 //! It is a [`FileRule`] (see [`scan_file`]): it reads text, not the model.
 
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::rules::{FileRule, SourceFile, severity};
 use crate::secrets::{self, mask};
 use crate::value::Span;
@@ -44,7 +44,9 @@ fn position(text: &str, offset: usize) -> (u32, u32) {
 /// declared above it), else the file.
 pub fn scan_file(file: &Arc<str>, text: &str, resources: &[(u32, String)]) -> Vec<Finding> {
     let mut out = Vec::new();
-    for hit in secrets::find(text) {
+    // AWS's documented example keys are in every tutorial and grant nothing: like GitHub
+    // secret scanning, they are not reported.
+    for hit in secrets::find(text).into_iter().filter(|h| !h.example) {
         let (line, col) = position(text, hit.start);
         let (end_line, end_col) = position(text, hit.end);
         let span = Span::new(file.clone(), line, col, end_line, end_col);
@@ -62,24 +64,11 @@ pub fn scan_file(file: &Arc<str>, text: &str, resources: &[(u32, String)]) -> Ve
             .collect();
         let masked = mask(&hit.secret);
         let how = if hit.encoded { " (base64-encoded)" } else { "" };
-        let (sev, message) = if hit.example {
-            (
-                Severity::Low,
-                format!(
-                    "{masked} is AWS's documented example of {}{how}: not a leak, but a placeholder that real credentials tend to replace in the same place. Use a role, or read credentials from the environment",
-                    hit.kind.describe()
-                ),
-            )
-        } else {
-            (
-                severity(ID),
-                format!(
-                    "{} ({masked}){how} is written in the configuration: everyone who can read the repository, its forks and CI logs can use it. Deactivate and rotate the key now, then use a role (or read credentials from the environment or a secrets manager)",
-                    capitalize(hit.kind.describe())
-                ),
-            )
-        };
-        out.push(Finding::new(ID, sev, span, resource, message).key(digest));
+        let message = format!(
+            "{} ({masked}){how} is written in the configuration: everyone who can read the repository, its forks and CI logs can use it. Deactivate and rotate the key now, then use a role (or read credentials from the environment or a secrets manager)",
+            capitalize(hit.kind.describe())
+        );
+        out.push(Finding::new(ID, severity(ID), span, resource, message).key(digest));
     }
     out
 }

@@ -127,6 +127,58 @@ impl Stmt<'_> {
         }
     }
 
+    /// What the statement is about, independent of layout and order: its effect, actions,
+    /// resources and principals, each set sorted (actions compared without case, as IAM
+    /// does). Part of the fingerprint key of its findings.
+    pub fn subject(&self) -> String {
+        fn canonical(n: &Node, lower: bool) -> String {
+            match &n.value {
+                Value::String(s) if lower => s.to_ascii_lowercase(),
+                Value::String(s) => s.clone(),
+                Value::Bool(b) => b.to_string(),
+                Value::Number(x) => x.to_string(),
+                Value::List(items) => {
+                    let mut v: Vec<String> = items.iter().map(|i| canonical(i, lower)).collect();
+                    v.sort();
+                    v.dedup();
+                    format!("[{}]", v.join(","))
+                }
+                Value::Map(m) => {
+                    let v: Vec<String> = m
+                        .iter()
+                        .map(|(k, x)| format!("{k}={}", canonical(x, lower)))
+                        .collect();
+                    format!("{{{}}}", v.join(";"))
+                }
+                Value::Json(inner) => canonical(inner, lower),
+                _ => n.display_text().unwrap_or_else(|| "?".into()),
+            }
+        }
+        let parts: Vec<String> = [
+            "Effect",
+            "Action",
+            "NotAction",
+            "Resource",
+            "NotResource",
+            "Principal",
+            "NotPrincipal",
+        ]
+        .iter()
+        .filter_map(|name| {
+            let lower = name.ends_with("Action");
+            field(&self.st, name).map(|n| {
+                // A single value and a list of one are the same.
+                let c = match &n.value {
+                    Value::List(_) => canonical(n, lower),
+                    _ => format!("[{}]", canonical(n, lower)),
+                };
+                format!("{name}:{c}")
+            })
+        })
+        .collect();
+        parts.join(" ")
+    }
+
     fn sid(&self) -> Option<&str> {
         field(&self.st, "Sid")
             .and_then(|s| s.as_str())
@@ -138,12 +190,15 @@ impl Stmt<'_> {
     /// locations. The fingerprint key names the policy and the statement, not lines.
     pub fn finding(&self, m: &Model, id: &'static str, span: Span, message: String) -> Finding {
         let res = m.resource(self.policy.res);
+        // Where (policy, statement) and what (the statement's subject), so that changing
+        // `s3:*` to `kms:*` in the same statement is a new finding, not a baselined one.
         let key = format!(
-            "{}#{}",
+            "{}#{}#{}",
             self.policy.label,
             self.sid()
                 .map(String::from)
-                .unwrap_or_else(|| self.index.to_string())
+                .unwrap_or_else(|| self.index.to_string()),
+            self.subject()
         );
         let mut f = Finding::new(id, severity(id), span.clone(), &res.address, message).key(key);
         // A document written elsewhere (an aws_iam_policy_document, a variable).

@@ -46,19 +46,28 @@ pub(crate) fn resolve_path(cx: &Cx, given: &str) -> Result<(PathBuf, PathBuf), S
 
 pub(crate) fn read_file(cx: &Cx, given: &str) -> Result<(PathBuf, Vec<u8>), String> {
     let (shown, canon) = resolve_path(cx, given)?;
-    let meta = std::fs::metadata(&canon).map_err(|e| format!("{}: {e}", cx.name))?;
-    if !meta.is_file() {
-        return cx.err(format!("{} is not a file", shown.display()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
+    // A link is not followed even when it stays inside the root; the canonical path has
+    // none, and the read itself checks the opened handle is a regular file.
+    if std::fs::symlink_metadata(&shown).is_ok_and(|m| m.file_type().is_symlink()) {
         return cx.err(format!(
+            "{} {}",
+            shown.display(),
+            crate::fsread::Refused::Symlink
+        ));
+    }
+    match crate::fsread::read(&canon, MAX_FILE_BYTES, crate::fsread::Links::Refuse) {
+        Ok(bytes) => Ok((shown, bytes)),
+        Err(crate::fsread::Refused::TooLarge(_)) => cx.err(format!(
             "{} is larger than {} MB and is not read",
             shown.display(),
             MAX_FILE_BYTES / (1024 * 1024)
-        ));
+        )),
+        Err(crate::fsread::Refused::NotRegular(_)) => {
+            cx.err(format!("{} is not a file", shown.display()))
+        }
+        Err(crate::fsread::Refused::Io(e)) => Err(format!("{}: {e}", cx.name)),
+        Err(e) => cx.err(format!("{} {e}", shown.display())),
     }
-    let bytes = std::fs::read(&canon).map_err(|e| format!("{}: {e}", cx.name))?;
-    Ok((shown, bytes))
 }
 
 pub(crate) fn read_text(cx: &Cx, given: &str) -> Result<(PathBuf, String), String> {
@@ -74,7 +83,7 @@ pub(crate) fn read_text(cx: &Cx, given: &str) -> Result<(PathBuf, String), Strin
 
 /// The span of a whole file's text.
 pub(crate) fn file_span(shown: &Path, text: &str) -> Span {
-    let file: std::sync::Arc<str> = std::sync::Arc::from(crate::discover::display(shown).as_str());
+    let file: std::sync::Arc<str> = std::sync::Arc::from(crate::discover::display(shown));
     let body = text.strip_suffix('\n').unwrap_or(text);
     let body = body.strip_suffix('\r').unwrap_or(body);
     let end_line = 1 + body.matches('\n').count() as u32;

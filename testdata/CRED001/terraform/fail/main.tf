@@ -4,7 +4,7 @@ variable "deploy_key_id" {
 }
 
 locals {
-  docs_key = "AKIAIOSFODNN7EXAMPLE" # AWS's documented example: low severity
+  docs_key = "AKIAIOSFODNN7EXAMPLE" # AWS's documented example: not reported
 }
 
 resource "aws_lambda_function" "sync" {
