@@ -110,6 +110,8 @@ impl Rule for Trust003 {
                     ),
                 )
             };
+            // A reference is named by its address (and the provider's URL), as written.
+            let provider = m.reference_name(&provider);
             out.push(
                 Finding::new(
                     ID,
