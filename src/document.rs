@@ -43,6 +43,10 @@ pub struct Resource {
     /// `Metadata.rolegraph.ignore`). Each parser fills this from its own syntax; the pipeline
     /// marks matching findings (see [`crate::suppress`]).
     pub suppressions: Vec<Suppression>,
+    /// The CDK construct path of a synthesized resource (`Metadata` `aws:cdk:path`, without
+    /// the trailing `/Resource`): what a CDK user knows the resource by, shown beside its
+    /// logical ID.
+    pub construct_path: Option<String>,
 }
 
 /// The syntax a suppression is written in: rolegraph's own, or that of another scanner

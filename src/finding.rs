@@ -64,6 +64,10 @@ pub struct Finding {
     pub span: Span,
     /// Address of the resource the finding is about.
     pub resource: String,
+    /// The CDK construct path of that resource, when the template was synthesized by the
+    /// CDK (`Metadata` `aws:cdk:path`): shown beside the logical ID, and as the SARIF
+    /// logical location.
+    pub construct_path: Option<String>,
     /// The rest of the graph path, in order (workload first).
     pub related: Vec<Related>,
     /// Stable identity that does not depend on line numbers: rule, file (relative to the
@@ -97,6 +101,7 @@ impl Finding {
             message: message.into(),
             span,
             resource: resource.into(),
+            construct_path: None,
             related: Vec::new(),
             fingerprint: String::new(),
             repo_file: String::new(),

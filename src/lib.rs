@@ -268,7 +268,35 @@ pub(crate) fn check(
     };
     let (mut findings, resources) = conditions::check(doc.resources, &run, &mut diagnostics);
     diagnostics.extend(suppress::apply(&mut findings, &resources));
+    name_constructs(&mut findings, &resources);
     (findings, diagnostics)
+}
+
+/// A finding about a CDK-synthesized resource names its construct path beside the logical
+/// ID (`Lt (AsgOptionalTokens/Lt)`): CDK users know their resources by construct, not by
+/// the generated logical ID.
+fn name_constructs(findings: &mut [Finding], resources: &[document::Resource]) {
+    for f in findings {
+        let Some(path) = resources
+            .iter()
+            .find(|r| r.address == f.resource)
+            .and_then(|r| r.construct_path.as_ref())
+        else {
+            continue;
+        };
+        f.construct_path = Some(path.clone());
+        // The first mention of the logical ID as a whole word.
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let at = f.message.match_indices(f.resource.as_str()).find(|(i, _)| {
+            let before = f.message[..*i].chars().next_back();
+            let after = f.message[i + f.resource.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        });
+        if let Some((i, _)) = at {
+            f.message
+                .insert_str(i + f.resource.len(), &format!(" ({path})"));
+        }
+    }
 }
 
 /// Run the file rules among `rules` over one file's text. `resources` are the lines and

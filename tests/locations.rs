@@ -289,3 +289,73 @@ fn stale_baseline_entries_are_reported() {
     assert_eq!(stale[0]["resource"], "aws_instance.web");
     assert_eq!(stale[0]["file"], "web.tf");
 }
+
+/// A CDK-synthesized resource is named by its construct path beside the logical ID, in the
+/// message and as SARIF's logical location.
+#[test]
+fn cdk_construct_paths_in_messages_and_sarif_logical_locations() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = rolegraph(root)
+        .args([
+            "scan",
+            "testdata/IMDS001/cloudformation/fail-cdk/AsgOptionalTokens.template.json",
+            "--format",
+            "sarif",
+        ])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &sarif["runs"][0]["results"][0];
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("LtA1B2C3D4 (AsgOptionalTokens/Lt) accepts IMDSv1"),
+        "{result}"
+    );
+    let logical = &result["locations"][0]["logicalLocations"][0];
+    assert_eq!(logical["name"], "LtA1B2C3D4");
+    assert_eq!(logical["fullyQualifiedName"], "AsgOptionalTokens/Lt");
+    assert_eq!(logical["kind"], "resource");
+}
+
+/// CloudFormation findings speak CloudFormation: IMDS001's help for an `AWS::EC2::Instance`
+/// says `MetadataOptions` on the instance works; TRUST003 names the OIDC provider by its
+/// logical ID and URL, not `${GitHubProvider}`.
+#[test]
+fn cloudformation_findings_use_cloudformation_names() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = rolegraph(root)
+        .args([
+            "scan",
+            "testdata/IMDS001/cloudformation/fail",
+            "--select",
+            "IMDS001",
+        ])
+        .output()
+        .unwrap();
+    let s = stdout(&out);
+    assert!(
+        s.contains("= help: Set `MetadataOptions: { HttpTokens: required }` on the `AWS::EC2::Instance` itself"),
+        "{s}"
+    );
+    assert!(!s.contains("metadata_options"), "{s}");
+    for (path, want) in [
+        (
+            "testdata/TRUST003/cloudformation/fail",
+            "for GitHubProvider (https://token.actions.githubusercontent.com) has no condition",
+        ),
+        (
+            "testdata/TRUST003/terraform/fail",
+            "for aws_iam_openid_connect_provider.github (https://token.actions.githubusercontent.com) has no condition",
+        ),
+    ] {
+        let out = rolegraph(root)
+            .args(["scan", path, "--select", "TRUST003"])
+            .output()
+            .unwrap();
+        let s = stdout(&out);
+        assert!(s.contains(want), "{s}");
+        assert!(!s.contains("for ${"), "{s}");
+    }
+}

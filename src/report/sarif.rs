@@ -160,6 +160,17 @@ struct ResultProperties {
 #[serde(rename_all = "camelCase")]
 struct Location {
     physical_location: PhysicalLocation,
+    /// The resource by its CDK construct path, when the template was synthesized by the CDK.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -246,7 +257,10 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                         },
                         message: Message::new(mask_secrets(&d.message)),
                         locations: physical_location(&d.span)
-                            .map(|physical_location| Location { physical_location })
+                            .map(|physical_location| Location {
+                                physical_location,
+                                logical_locations: Vec::new(),
+                            })
                             .into_iter()
                             .collect(),
                     })
@@ -300,7 +314,18 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
         level: f.severity.sarif_level(),
         message: Message::new(mask_secrets(&f.message)),
         locations: physical_location(&f.span)
-            .map(|physical_location| Location { physical_location })
+            .map(|physical_location| Location {
+                physical_location,
+                logical_locations: f
+                    .construct_path
+                    .iter()
+                    .map(|path| LogicalLocation {
+                        name: mask_secrets(&f.resource),
+                        fully_qualified_name: mask_secrets(path),
+                        kind: "resource",
+                    })
+                    .collect(),
+            })
             .into_iter()
             .collect(),
         related_locations: f
@@ -321,8 +346,10 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions) -> SarifResult<'a> {
             .map(|s| Suppression {
                 kind: "inSource",
                 justification: mask_secrets(&s.justification()),
-                location: physical_location(&s.span)
-                    .map(|physical_location| Location { physical_location }),
+                location: physical_location(&s.span).map(|physical_location| Location {
+                    physical_location,
+                    logical_locations: Vec::new(),
+                }),
             })
             .collect(),
         properties: ResultProperties {

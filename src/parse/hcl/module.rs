@@ -941,6 +941,7 @@ fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<R
                     .map(|a| (a.name.clone(), a.span.clone()))
                     .collect(),
                 suppressions: r.suppressions.clone(),
+                construct_path: None,
             });
         }
     }
