@@ -6,7 +6,8 @@
 //! `$OUT_DIR/actions.tsv` with its rows sorted by lowercase action name (duplicates
 //! dropped), which `src/iam/dataset.rs` embeds and reads without decompressing or sorting;
 //! and `src/iam/managed_policies.tsv.gz` into `$OUT_DIR/managed_policies.tsv` for
-//! `src/iam/managed.rs`.
+//! `src/iam/managed.rs`; and `src/iam/resource_types.tsv.gz` into
+//! `$OUT_DIR/resource_types.tsv` for `src/iam/arn.rs`.
 
 use std::env;
 use std::fmt::Write as _;
@@ -63,6 +64,10 @@ fn main() {
         &manifest_dir.join("src/iam/actions.tsv.gz"),
         &out_dir.join("actions.tsv"),
     );
+    let types = manifest_dir.join("src/iam/resource_types.tsv.gz");
+    let target = out_dir.join("resource_types.tsv");
+    fs::write(&target, gunzip(&types))
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
     let managed = manifest_dir.join("src/iam/managed_policies.tsv.gz");
     let target = out_dir.join("managed_policies.tsv");
     fs::write(&target, gunzip(&managed))

@@ -11,7 +11,7 @@ use crate::document::Resource;
 use crate::graph::EdgeKind;
 use crate::iam::dataset::{self, AccessLevel};
 use crate::iam::escalation::Scope;
-use crate::iam::eval::{covers_resources, statement_allows};
+use crate::iam::eval::{has_resources, resource_pattern, statement_allows};
 use crate::model::Model;
 use crate::model::permissions::{Origin, PrincipalPolicies, is_principal};
 use crate::model::policy::{PolicyDocument, Tri};
@@ -357,7 +357,7 @@ fn permissions(pp: &PrincipalPolicies) -> BTreeMap<String, BTreeMap<String, Gran
         BTreeMap::new();
     for doc in &set.policies {
         for st in doc.statements.iter().filter(|s| s.allows() == Some(true)) {
-            if covers_resources(st, Scope::AnyResource) == Tri::No {
+            if !has_resources(st) {
                 continue;
             }
             let candidates: Vec<&dataset::Action> = match st.not_actions() {
@@ -369,7 +369,6 @@ fn permissions(pp: &PrincipalPolicies) -> BTreeMap<String, BTreeMap<String, Gran
                     .flat_map(|p| data.expand(p))
                     .collect(),
             };
-            let resources = resource_text(st);
             for a in candidates {
                 if statement_allows(st, a.name, Scope::AnyResource) == Tri::No {
                     continue;
@@ -381,7 +380,9 @@ fn permissions(pp: &PrincipalPolicies) -> BTreeMap<String, BTreeMap<String, Gran
                 let key = (a.service().to_string(), level_name(a.level).to_string());
                 let e = seen.entry(key.clone()).or_default();
                 e.0.insert(a.name.to_string());
-                e.1.extend(resources.iter().cloned());
+                // The resources of the statement this action acts on (the same per-action
+                // test the evaluator applies).
+                e.1.extend(resource_text(st, a));
                 let g = out.entry(key.0).or_default().entry(key.1).or_default();
                 // A condition (or an unknown part) of the statement itself; what unknown
                 // policies might change is said once, for the whole principal.
@@ -405,7 +406,7 @@ fn level_name(l: AccessLevel) -> &'static str {
     l.as_str()
 }
 
-fn resource_text(st: &crate::model::policy::Statement) -> Vec<String> {
+fn resource_text(st: &crate::model::policy::Statement, action: &dataset::Action) -> Vec<String> {
     let text = |n: &crate::value::Node| match &n.value {
         Value::String(s) => s.clone(),
         _ => n.display_text().unwrap_or_else(|| "(not known)".into()),
@@ -422,7 +423,13 @@ fn resource_text(st: &crate::model::policy::Statement) -> Vec<String> {
     }
     st.node
         .get_ci("Resource")
-        .map(|r| r.items().iter().map(|n| text(n)).collect())
+        .map(|r| {
+            r.items()
+                .iter()
+                .filter(|n| action.applies_to(&resource_pattern(n).0))
+                .map(|n| text(n))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -146,3 +146,19 @@ fn readme_example_is_real_output() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(example, out, "update the README's explain example");
 }
+
+#[test]
+fn permissions_per_resource_follow_the_resource_types() {
+    // The same evaluation as the rules: an action is shown only with the resources it can
+    // act on, and an action no listed ARN can name (iam:PassRole on S3 ARNs,
+    // s3:ListAllMyBuckets which only takes "*") is not granted at all.
+    let (code, out, err) = run(&[
+        "explain",
+        "aws_lambda_function.app",
+        "testdata/explain/resource-types",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("PassRole"), "{out}");
+    assert!(!out.contains("ListAllMyBuckets"), "{out}");
+    insta::assert_snapshot!("explain_resource_types", out);
+}

@@ -141,7 +141,7 @@ fn paths_are_clean_in_every_format() {
             .output()
             .unwrap();
         assert!(
-            stdout(&out).contains(&format!("::error file={prefix}web.tf,line=4,")),
+            stdout(&out).contains(&format!("::warning file={prefix}web.tf,line=4,")),
             "{}",
             stdout(&out)
         );

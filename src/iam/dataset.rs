@@ -78,6 +78,35 @@ impl Action {
         field.split(',').filter(|s| !s.is_empty())
     }
 
+    /// The ARN patterns of the action's resource types (`arn:*:iam::*:role/*`), from the
+    /// resource-type data of its service. Types the data does not describe are left out.
+    pub fn resource_patterns(&self) -> impl Iterator<Item = &'static str> + use<> {
+        let service = self.name.split_once(':').map_or("", |(s, _)| s);
+        self.resource_types()
+            .filter_map(move |t| super::arn::type_pattern(service, t))
+    }
+
+    /// Can a `Resource` pattern (policy variables replaced by `*`) name a resource the
+    /// action acts on? `*` always; an action without resource types accepts nothing else;
+    /// otherwise the pattern must match one of its types' ARN formats. An action whose types
+    /// the data cannot resolve accepts every pattern (never miss a grant).
+    pub fn applies_to(&self, pattern: &str) -> bool {
+        if super::arn::is_star(pattern) {
+            return true;
+        }
+        if !self.has_resource_types() {
+            return false;
+        }
+        let mut any = false;
+        for format in self.resource_patterns() {
+            any = true;
+            if super::arn::pattern_matches_format(pattern, format) {
+                return true;
+            }
+        }
+        !any
+    }
+
     /// Does the action support resource-level permissions (some ARN other than `*`)?
     pub fn has_resource_types(&self) -> bool {
         !self.lists.is_empty() && !self.lists.starts_with('\t')
@@ -274,6 +303,14 @@ mod tests {
         assert!(put.resource_types().any(|r| r == "object"));
         assert!(!d.get("s3:ListAllMyBuckets").unwrap().has_resource_types());
         assert!(!d.get("ec2:DescribeInstances").unwrap().has_resource_types());
+        let pass = d.get("iam:PassRole").unwrap();
+        assert!(pass.applies_to("*"));
+        assert!(pass.applies_to("arn:aws:iam::123456789012:role/app"));
+        assert!(!pass.applies_to("arn:aws:s3:::*"));
+        assert!(!pass.applies_to("arn:aws:s3:::bucket/*"));
+        assert!(put.applies_to("arn:aws:s3:::bucket/*"));
+        let list_all = d.get("s3:ListAllMyBuckets").unwrap();
+        assert!(list_all.applies_to("*") && !list_all.applies_to("arn:aws:s3:::*"));
         assert!(
             d.get("s3:GetObject")
                 .unwrap()

@@ -9,11 +9,16 @@
 //!
 //! Statements are matched on `Action`/`NotAction` (wildcards, any case) and
 //! `Resource`/`NotResource` against a [`Scope`]: "some resource" or "every resource" (for
-//! `iam:PassRole` on `*`, which passes any role). A statement with a `Condition` is neither
+//! `iam:PassRole` on `*`, which passes any role). Resources are matched per action: an entry
+//! counts only if it can name a resource of one of the action's resource types (the ARN
+//! formats of the dataset, see [`super::arn`]), so `Action: "*"` on `arn:aws:s3:::*` grants
+//! S3 actions on buckets and objects and nothing else. A statement with a `Condition` is neither
 //! a definite grant nor a definite denial: it gives `Unknown` (a condition may hold or not).
 //! A policy whose content is not known makes every `Yes` an `Unknown` (it might deny), and
 //! every `No` an `Unknown` (it might allow).
 
+use super::arn::without_variables;
+use super::dataset::{self, Action};
 use super::escalation::{Permissions, Scope};
 use crate::model::policy::{PolicyDocument, Statement, Tri};
 use crate::value::{Node, Piece, Value};
@@ -72,8 +77,44 @@ fn field<'a>(st: &'a Statement, name: &str) -> Option<&'a Node> {
     st.node.get_ci(name).filter(|n| !n.is_null())
 }
 
-/// Does the statement apply to resources in `scope`?
-pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
+/// What a `Resource` entry stands for, as a pattern, and whether that pattern is exact: a
+/// literal string (policy variables such as `${aws:username}` become `*`, they are known
+/// only at request time), or literal text around references and unknown parts, each of
+/// which becomes `*` (then `false`: the entry names some ARN the pattern covers).
+pub fn resource_pattern(item: &Node) -> (String, bool) {
+    match &item.value {
+        Value::String(s) => (without_variables(s), true),
+        Value::Interp(pieces) => (
+            pieces
+                .iter()
+                .map(|p| match p {
+                    Piece::Lit(l) => without_variables(l),
+                    _ => "*".to_string(),
+                })
+                .collect(),
+            false,
+        ),
+        _ => ("*".to_string(), false),
+    }
+}
+
+/// Is `pattern` a resource `action` acts on (see [`Action::applies_to`])? An action the
+/// dataset does not know accepts every pattern.
+fn applies(action: Option<&Action>, pattern: &str) -> bool {
+    action.is_none_or(|a| a.applies_to(pattern))
+}
+
+/// Does the statement name any resource at all (`Resource` or `NotResource`)? Used to skip
+/// statements before expanding their actions.
+pub fn has_resources(st: &Statement) -> bool {
+    field(st, "Resource").is_some() || field(st, "NotResource").is_some()
+}
+
+/// Does the statement apply to `action` on resources in `scope`? A `Resource` entry counts
+/// only when it can name a resource the action acts on (its resource types' ARN formats,
+/// from the dataset; `*` for all): `arn:aws:s3:::*` grants no `iam:PassRole`.
+pub fn covers_resources(st: &Statement, action: &str, scope: Scope) -> Tri {
+    let act = dataset::get().get(action);
     if let Some(not) = field(st, "NotResource") {
         // Everything but the listed resources: some resource always, every resource never.
         let items = not.items();
@@ -82,26 +123,46 @@ pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
         }
         return match scope {
             Scope::AnyResource | Scope::OtherPrincipal => Tri::Yes,
-            Scope::Star if items.iter().any(|i| !matches!(i.value, Value::String(_))) => {
-                Tri::Unknown
+            Scope::Star => {
+                let mut result = Tri::Yes;
+                for i in items {
+                    let (pattern, exact) = resource_pattern(i);
+                    if !applies(act, &pattern) {
+                        // Excludes nothing this action acts on.
+                        continue;
+                    }
+                    // All resources but a few named ones: not "every" one.
+                    result = if exact {
+                        Tri::No
+                    } else {
+                        result.and(Tri::Unknown)
+                    };
+                    if result == Tri::No {
+                        break;
+                    }
+                }
+                result
             }
-            // All resources but a few named ones: not "every" one.
-            Scope::Star => Tri::No,
         };
     }
     let Some(res) = field(st, "Resource") else {
         return Tri::No;
     };
-    let items = res.items();
     if matches!(res.value, Value::Unknown) {
         return Tri::Unknown;
     }
+    let items = res.items();
     match scope {
-        Scope::AnyResource if !items.is_empty() => Tri::Yes,
-        Scope::AnyResource => Tri::No,
+        Scope::AnyResource => {
+            let any = items.iter().any(|i| applies(act, &resource_pattern(i).0));
+            if any { Tri::Yes } else { Tri::No }
+        }
         Scope::OtherPrincipal => {
             let mut result = Tri::No;
             for i in items {
+                if !applies(act, &resource_pattern(i).0) {
+                    continue;
+                }
                 match self_only(i) {
                     Tri::No => return Tri::Yes,
                     Tri::Unknown => result = Tri::Unknown,
@@ -113,14 +174,116 @@ pub fn covers_resources(st: &Statement, scope: Scope) -> Tri {
         Scope::Star => {
             let mut result = Tri::No;
             for i in items {
+                let (pattern, exact) = resource_pattern(i);
+                if !applies(act, &pattern) {
+                    continue;
+                }
                 match &i.value {
                     Value::String(s) if is_broad_resource(s) => return Tri::Yes,
-                    Value::String(_) => {}
+                    _ if exact => {}
                     _ => result = Tri::Unknown,
                 }
             }
             result
         }
+    }
+}
+
+/// A `Resource` entry or a resource's ARN as text where each reference to another
+/// resource's attribute is a token of its own (`\u{1}aws_sqs_queue.jobs.arn\u{1}`), so two
+/// values built from the same references compare equal; unknown parts are `None`.
+fn symbolic(n: &Node) -> Option<String> {
+    let token = |r: &crate::value::Ref| format!("\u{1}{r}\u{1}");
+    match &n.value {
+        Value::String(s) => Some(s.clone()),
+        Value::Ref(r) => Some(token(r)),
+        Value::Interp(pieces) => pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(l) => Some(l.clone()),
+                Piece::Ref(r) => Some(token(r)),
+                Piece::Unknown => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// Does a `Resource` entry name the one resource `target` (its ARN as the configuration
+/// gives it: a literal, a reference such as `aws_sqs_queue.jobs.arn`, or text around
+/// references)? `*` names everything; a literal pattern is matched against a literal ARN;
+/// an entry built from the same references as the target names it (`${aws_sqs_queue.jobs.arn}`
+/// and `${aws_sqs_queue.jobs.arn}*` do), one built from a reference to another resource's
+/// ARN does not; anything else is `Unknown`.
+pub fn entry_names(item: &Node, target: &Node) -> Tri {
+    let (pattern, exact) = resource_pattern(item);
+    if exact && super::arn::is_star(&pattern) {
+        return Tri::Yes;
+    }
+    let (Some(entry), Some(arn)) = (symbolic(item), symbolic(target)) else {
+        return Tri::Unknown;
+    };
+    let entry = without_variables(&entry);
+    let literal_target = !arn.contains('\u{1}');
+    let literal_entry = !entry.contains('\u{1}');
+    if literal_target && literal_entry {
+        return if super::pattern::pattern_matches(&entry, &arn) {
+            Tri::Yes
+        } else {
+            Tri::No
+        };
+    }
+    if !literal_target && !literal_entry {
+        if super::pattern::pattern_matches(&entry, &arn) {
+            return Tri::Yes;
+        }
+        // Two plain references to the ARNs of two different resources: two resources.
+        let plain =
+            |n: &Node| matches!(&n.value, Value::Ref(r) if r.attr.eq_ignore_ascii_case("arn"));
+        if plain(item) && plain(target) {
+            return Tri::No;
+        }
+    }
+    Tri::Unknown
+}
+
+/// Does the statement apply to `action` on the one resource `target`?
+pub fn covers_target(st: &Statement, action: &str, target: &Node) -> Tri {
+    let act = dataset::get().get(action);
+    if let Some(not) = field(st, "NotResource") {
+        let mut result = Tri::Yes;
+        for i in not.items() {
+            result = result.and(!entry_names(i, target));
+        }
+        return result;
+    }
+    let Some(res) = field(st, "Resource") else {
+        return Tri::No;
+    };
+    if matches!(res.value, Value::Unknown) {
+        return Tri::Unknown;
+    }
+    let mut result = Tri::No;
+    for i in res.items() {
+        if !applies(act, &resource_pattern(i).0) {
+            continue;
+        }
+        result = result.or(entry_names(i, target));
+    }
+    result
+}
+
+/// Apply a statement's effect and condition to whether it covers a request.
+fn effect(st: &Statement, allow: bool, covers: Tri) -> Tri {
+    let matches_effect = match st.allows() {
+        Some(a) if a == allow => Tri::Yes,
+        Some(_) => return Tri::No,
+        None => Tri::Unknown,
+    };
+    match (matches_effect.and(covers), is_conditional(st)) {
+        (Tri::No, _) => Tri::No,
+        (t, Tri::No) => t,
+        _ => Tri::Unknown,
     }
 }
 
@@ -145,7 +308,7 @@ pub fn statement_allows(st: &Statement, action: &str, scope: Scope) -> Tri {
     };
     let applies = effect
         .and(st.covers_action(action))
-        .and(covers_resources(st, scope));
+        .and(covers_resources(st, action, scope));
     match (applies, is_conditional(st)) {
         (Tri::No, _) => Tri::No,
         (t, Tri::No) => t,
@@ -161,9 +324,10 @@ pub fn statement_denies(st: &Statement, action: &str) -> Tri {
         Some(true) => return Tri::No,
         None => Tri::Unknown,
     };
-    let applies = effect
-        .and(st.covers_action(action))
-        .and(covers_resources(st, Scope::Star));
+    let applies =
+        effect
+            .and(st.covers_action(action))
+            .and(covers_resources(st, action, Scope::Star));
     match (applies, is_conditional(st)) {
         (Tri::No, _) => Tri::No,
         (t, Tri::No) => t,
@@ -270,6 +434,49 @@ impl PolicySet<'_> {
             by,
             denied_by,
         }
+    }
+}
+
+impl PolicySet<'_> {
+    /// Is `action` allowed on the one resource `target` (see [`entry_names`])? The same
+    /// evaluation as [`PolicySet::decide`]: explicit Deny wins, some identity policy must
+    /// allow, the boundary must allow too.
+    pub fn allows_on(&self, action: &str, target: &Node) -> Tri {
+        let covers = |st: &Statement| {
+            st.covers_action(action)
+                .and(covers_target(st, action, target))
+        };
+        let mut allow = if self.unknown > 0 {
+            Tri::Unknown
+        } else {
+            Tri::No
+        };
+        let mut deny = allow;
+        for doc in &self.policies {
+            if doc.partial {
+                allow = allow.or(Tri::Unknown);
+                deny = deny.or(Tri::Unknown);
+            }
+            for st in &doc.statements {
+                let c = covers(st);
+                allow = allow.or(effect(st, true, c));
+                deny = deny.or(effect(st, false, c));
+            }
+        }
+        let bounded = match self.boundary {
+            Boundary::None => Tri::Yes,
+            Boundary::Unknown => Tri::Unknown,
+            Boundary::Known(doc) => {
+                let mut b = if doc.partial { Tri::Unknown } else { Tri::No };
+                for st in &doc.statements {
+                    let c = covers(st);
+                    b = b.or(effect(st, true, c));
+                    deny = deny.or(effect(st, false, c));
+                }
+                b
+            }
+        };
+        allow.and(!deny).and(bounded)
     }
 }
 

@@ -1,6 +1,8 @@
 //! IAM semantics that do not depend on how a policy was written: the embedded action
-//! dataset, action patterns and the privilege-escalation catalogue.
+//! dataset, the ARN formats of resource types, action patterns and the
+//! privilege-escalation catalogue.
 
+pub mod arn;
 pub mod dataset;
 pub mod escalation;
 pub mod eval;

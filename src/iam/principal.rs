@@ -238,9 +238,29 @@ pub fn narrows(tests: &[Test], keys: &[&str]) -> Tri {
         }) {
             continue;
         }
+        // `arn:aws:iam::*:role/x`: anyone can create a role of that name in an account of
+        // their own, so a principal ARN whose account is a wildcard names no one.
+        if matches!(t.key.as_str(), "aws:principalarn" | "aws:sourcearn")
+            && t.values
+                .iter()
+                .all(|v| v.as_str().is_some_and(account_is_wildcard))
+        {
+            continue;
+        }
         return Tri::Yes;
     }
     result
+}
+
+/// Is the account segment of an ARN pattern a wildcard (`arn:aws:iam::*:role/x`,
+/// `arn:aws:iam::1111*:role/x`)? A pattern with a wildcard before the account (the
+/// partition or service spanning it) counts as one too.
+fn account_is_wildcard(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        [_, _, _, _, account, _] => account.contains(['*', '?']) || account.is_empty(),
+        _ => true,
+    }
 }
 
 /// Condition keys that limit which resources an `Allow` on `Resource: "*"` reaches: tags of
@@ -288,6 +308,34 @@ pub fn scopes_resources(tests: &[Test]) -> Tri {
                 return Tri::Yes;
             }
             continue;
+        }
+        // `"Null": {"aws:ResourceTag/team": "false"}`: only resources that carry the tag
+        // (attribute-based access control).
+        if t.operator.eq_ignore_ascii_case("Null") && is_tag_scope_key(&t.key) {
+            if t.values.iter().any(|v| v.has_unknown()) {
+                result = Tri::Unknown;
+            } else if !t.values.is_empty()
+                && t.values.iter().all(|v| {
+                    matches!(v.value, Value::Bool(false))
+                        || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("false"))
+                })
+            {
+                return Tri::Yes;
+            }
+            continue;
+        }
+        // `aws:ARN` equal to `${ec2:SourceInstanceARN}` (or the reverse): an instance acting
+        // on itself only.
+        if t.is_positive_match()
+            && matches!(t.key.as_str(), "aws:arn" | "ec2:sourceinstancearn")
+            && t.values.iter().any(|v| {
+                v.as_str().is_some_and(|s| {
+                    let s = s.to_ascii_lowercase();
+                    s == "${ec2:sourceinstancearn}" || s == "${aws:arn}"
+                })
+            })
+        {
+            return Tri::Yes;
         }
         if !(RESOURCE_SCOPING_KEYS.contains(&t.key.as_str()) || is_tag_scope_key(&t.key))
             || !t.is_positive_match()

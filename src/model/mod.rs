@@ -514,6 +514,41 @@ fn trust_attr(r: &Resource) -> Option<&'static str> {
 }
 
 /// The trust policy document of a role resource, if it is written in the scan.
+/// Does an EC2 instance or launch configuration run without any instance profile (its
+/// profile attribute absent or null)? Then IMDS serves no role credentials. `false` for
+/// launch templates (what launches from them may bring a role: an EKS node group, an
+/// instance with its own profile) and whenever a profile is named, known or not.
+pub fn runs_without_profile(l: &Ec2Launch, r: &Resource) -> bool {
+    let attr = match l.kind {
+        Ec2Kind::LaunchTemplate => return false,
+        _ if r.format == crate::document::Format::CloudFormation => "IamInstanceProfile",
+        _ => "iam_instance_profile",
+    };
+    r.attr(&[attr]).is_none_or(|n| n.is_null())
+}
+
+/// The issuer (`oidc.circleci.com/org/<id>`, `token.actions.githubusercontent.com`) of the
+/// OIDC provider resource a `Federated` principal references (`aws_iam_openid_connect_provider`
+/// `url`, `AWS::IAM::OIDCProvider` `Url`), without `https://`; `None` when the principal
+/// references no such resource or its URL is not known.
+pub fn referenced_oidc_issuer(m: &Model, principal: &Node) -> Option<String> {
+    for r in principal.refs() {
+        for t in m.graph.lookup_ref(&r.target) {
+            let res = m.resource(t);
+            let attr = match res.rtype.as_str() {
+                "aws_iam_openid_connect_provider" => "url",
+                "AWS::IAM::OIDCProvider" => "Url",
+                _ => continue,
+            };
+            if let Some(url) = res.attr(&[attr]).and_then(Node::as_str) {
+                let url = url.strip_prefix("https://").unwrap_or(url);
+                return Some(url.trim_end_matches('/').to_string());
+            }
+        }
+    }
+    None
+}
+
 pub fn trust_policy(r: &Resource) -> Option<&Node> {
     r.attr(&[trust_attr(r)?]).filter(|n| !n.is_null())
 }

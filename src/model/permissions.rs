@@ -5,6 +5,7 @@
 
 use super::policy::PolicyDocument;
 use super::{IdentityPolicy, Model};
+use crate::document::Mode;
 use crate::graph::EdgeKind;
 use crate::iam::eval::{Boundary, PolicySet};
 use crate::iam::managed::{self, ArnKind, ManagedPolicy};
@@ -248,8 +249,35 @@ impl Model {
         }
     }
 
+    /// The AWS managed policy a `data "aws_iam_policy"` lookup finds: by its literal `arn`,
+    /// or by its literal `name` (a customer policy of the same name as an AWS managed one
+    /// is taken to be the AWS managed one; `path_prefix` lookups are not resolved).
+    fn managed_lookup(&self, t: usize) -> Option<&'static ManagedPolicy> {
+        let r = self.resource(t);
+        if r.mode != Mode::Data {
+            return None;
+        }
+        if let Some(arn) = r.attr(&["arn"]).filter(|n| !n.is_null()) {
+            return match managed::classify(arn) {
+                ArnKind::Managed(p) => Some(p),
+                _ => None,
+            };
+        }
+        let name = r.attr(&["name"]).and_then(Node::as_str)?;
+        managed::get().by_name(name)
+    }
+
     /// A policy resource (`aws_iam_policy`) attached at `span`.
     fn policy_resource(&self, t: usize, span: &Span, via: usize, out: &mut Vec<Attached>) {
+        if let Some(p) = self.managed_lookup(t) {
+            out.push(Attached {
+                origin: Origin::Managed(p),
+                label: format!("AWS managed policy {}", p.name),
+                span: span.clone(),
+                via,
+            });
+            return;
+        }
         let before = out.len();
         for (idx, ip) in self.written_in(t) {
             out.push(Attached {
@@ -378,6 +406,47 @@ impl Model {
             documents,
             boundary_doc,
         }
+    }
+
+    /// The principals in the scan a policy document held by resource `res` reaches: `res`
+    /// itself when it is a principal (an inline document), the principals that inline or
+    /// attach it, and those an attachment resource attaches it to. In resource order.
+    pub fn holders(&self, res: usize) -> Vec<usize> {
+        let mut out = BTreeSet::new();
+        if is_principal(&self.resource(res).rtype) {
+            out.insert(res);
+        }
+        for kind in [EdgeKind::InlinePolicy, EdgeKind::AttachedPolicy] {
+            for (h, _) in self.graph.incoming(res, kind) {
+                if is_principal(&self.resource(h).rtype) {
+                    out.insert(h);
+                } else {
+                    for (p, _) in self.graph.incoming(h, kind) {
+                        if is_principal(&self.resource(p).rtype) {
+                            out.insert(p);
+                        }
+                    }
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Is policy resource `res` used only as a permissions boundary: some principal in the
+    /// scan names it as its boundary, and none attaches or inlines it? A boundary limits
+    /// what the principal's other policies grant and grants nothing itself, so the rules
+    /// that judge grants (PRIV*) leave such a policy alone. A boundary so broad that it
+    /// limits nothing gets no finding of its own: the principal's own policies are judged.
+    pub fn boundary_only(&self, res: usize) -> bool {
+        !self
+            .graph
+            .incoming(res, EdgeKind::PermissionsBoundary)
+            .is_empty()
+            && self
+                .graph
+                .incoming(res, EdgeKind::AttachedPolicy)
+                .is_empty()
+            && self.graph.incoming(res, EdgeKind::InlinePolicy).is_empty()
     }
 
     /// The principals of `kind` that policy or attachment resource `i` names only by text

@@ -245,13 +245,43 @@ pub fn principal_is_service(p: &Node, service: &str) -> Tri {
     result
 }
 
-/// `ec2.amazonaws.com`, `ec2.amazonaws.com.cn`, or `ec2.${data.aws_partition.x.dns_suffix}`.
+/// Services whose principal AWS also accepts in a regional form,
+/// `states.eu-west-1.amazonaws.com` (Step Functions documents it; older templates use it).
+const REGIONAL_SERVICES: &[&str] = &["states"];
+
+/// Is `s` (lowercase) the regional form of `service` (`states.amazonaws.com`):
+/// `states.<region>.amazonaws.com`, with a region such as `eu-west-1` or `cn-north-1`
+/// (and `.cn` after it)?
+fn is_regional_form(s: &str, service: &str) -> bool {
+    let Some((prefix, suffix)) = service.split_once('.') else {
+        return false;
+    };
+    if !REGIONAL_SERVICES.contains(&prefix) {
+        return false;
+    }
+    let Some(rest) = s.strip_prefix(prefix).and_then(|r| r.strip_prefix('.')) else {
+        return false;
+    };
+    let Some((region, tail)) = rest.split_once('.') else {
+        return false;
+    };
+    let region_shaped = region.split('-').count() >= 3
+        && region
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-')
+        && region.ends_with(|c: char| c.is_ascii_digit());
+    region_shaped && (tail == suffix || tail == format!("{suffix}.cn"))
+}
+
+/// `ec2.amazonaws.com`, `ec2.amazonaws.com.cn`, or `ec2.${data.aws_partition.x.dns_suffix}`;
+/// for the services in [`REGIONAL_SERVICES`], also `states.eu-west-1.amazonaws.com` and
+/// `states.${var.region}.amazonaws.com` (a literal service name before a reference).
 fn service_matches(item: &Node, service: &str) -> Tri {
     let prefix = service.split('.').next().unwrap_or(service);
     match &item.value {
         Value::String(s) => {
             let s = s.to_ascii_lowercase();
-            if s == service || s == format!("{service}.cn") {
+            if s == service || s == format!("{service}.cn") || is_regional_form(&s, service) {
                 Tri::Yes
             } else {
                 Tri::No

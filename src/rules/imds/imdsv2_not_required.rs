@@ -76,6 +76,22 @@ impl Rule for Imds001 {
                     )
                 }
             };
+            // Without an instance profile IMDS serves user data and metadata, but no
+            // credentials: say so, at medium.
+            let finding = if crate::model::runs_without_profile(l, r) {
+                let mut f = finding;
+                f.message = f.message.replace(
+                    "gets the instance role's credentials",
+                    "gets the user data and instance metadata (the instance has no instance profile, so no credentials are exposed; attaching a role later would expose them)",
+                ).replace(
+                    "returns the instance role's credentials",
+                    "returns the user data and instance metadata (the instance has no instance profile, so no credentials are exposed; attaching a role later would expose them)",
+                );
+                f.severity = crate::finding::Severity::Medium;
+                f
+            } else {
+                finding
+            };
             out.push(with_path(m, l, finding.key("http_tokens")));
         }
         out

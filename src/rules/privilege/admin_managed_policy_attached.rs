@@ -29,7 +29,6 @@ impl Rule for Priv008 {
             m.workload_roles().into_iter().map(|(r, _)| r).collect();
         // attachment site -> (policy name, the resource that attaches, principals)
         let mut sites: BTreeMap<(Span, &str), (usize, BTreeSet<String>)> = BTreeMap::new();
-        let mut on_workload = BTreeSet::new();
         for (i, r) in m.graph.resources.iter().enumerate() {
             if !m.is_principal(i) {
                 continue;
@@ -38,8 +37,10 @@ impl Rule for Priv008 {
                 let Some(name) = a.managed_name().filter(|n| ADMIN_POLICIES.contains(n)) else {
                     continue;
                 };
+                // A workload's role is WL003's; the other principals of the same
+                // attachment (`aws_iam_policy_attachment` with `roles` and `users`) are
+                // still judged here.
                 if workload_roles.contains(&i) {
-                    on_workload.insert(a.span.clone());
                     continue;
                 }
                 sites
@@ -66,9 +67,6 @@ impl Rule for Priv008 {
         }
         let mut out = Vec::new();
         for ((span, name), (via, principals)) in sites {
-            if on_workload.contains(&span) {
-                continue;
-            }
             let principals: Vec<String> = principals.into_iter().collect();
             let who = if principals.is_empty() {
                 "a principal".to_string()

@@ -27,11 +27,20 @@ pub struct Stmt<'a> {
     pub index: usize,
 }
 
-/// Every statement of every identity policy in the scan, in order. Documents that cannot be
-/// read at all give none; unreadable statements are skipped (unknown never fires).
+/// The identity policies the PRIV rules judge: every one in the scan but those used only as
+/// a permissions boundary (a boundary grants nothing).
+pub fn granting_policies(m: &Model) -> impl Iterator<Item = &IdentityPolicy> {
+    m.identity_policies
+        .iter()
+        .filter(|p| !m.boundary_only(p.res))
+}
+
+/// Every statement of every identity policy in the scan that grants (see
+/// [`granting_policies`]), in order. Documents that cannot be read at all give none;
+/// unreadable statements are skipped (unknown never fires).
 pub fn statements(m: &Model) -> Vec<Stmt<'_>> {
     let mut out = Vec::new();
-    for policy in &m.identity_policies {
+    for policy in granting_policies(m) {
         let Some(doc) = PolicyDocument::parse(&policy.doc_node) else {
             continue;
         };
@@ -190,6 +199,23 @@ impl Stmt<'_> {
     /// locations. The fingerprint key names the policy and the statement, not lines.
     pub fn finding(&self, m: &Model, id: &'static str, span: Span, message: String) -> Finding {
         let res = m.resource(self.policy.res);
+        // The blast radius: the workloads that run with the policy, in the message and as
+        // related locations.
+        let holders = m.holders(self.policy.res);
+        let uses: Vec<(usize, &crate::model::RoleUse)> = m
+            .workload_roles()
+            .into_iter()
+            .filter(|(role, _)| holders.contains(role))
+            .flat_map(|(_, uses)| uses)
+            .collect();
+        let message = if uses.is_empty() {
+            message
+        } else {
+            format!(
+                "{message} (workloads that run with it: {})",
+                crate::rules::grants::workloads_text(m, &uses)
+            )
+        };
         // Where (policy, statement) and what (the statement's subject), so that changing
         // `s3:*` to `kms:*` in the same statement is a new finding, not a baselined one.
         let key = format!(
@@ -233,7 +259,7 @@ impl Stmt<'_> {
                 f = f.related(e.span.clone(), format!("{} of {who}", kind.describe()));
             }
         }
-        f
+        crate::rules::grants::with_uses(m, &uses, f)
     }
 }
 

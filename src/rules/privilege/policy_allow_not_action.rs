@@ -27,8 +27,29 @@ impl Rule for Priv004 {
             }
             let not_action = stmt.st.node.get_ci("NotAction").filter(|n| !n.is_null());
             let not_resource = stmt.st.node.get_ci("NotResource").filter(|n| !n.is_null());
+            // `NotResource: "*"` excludes every resource: the statement grants nothing.
+            let excludes_all = not_resource.is_some_and(|nr| {
+                nr.items().iter().any(|i| {
+                    i.as_str()
+                        .is_some_and(|s| !s.is_empty() && s.chars().all(|c| c == '*'))
+                })
+            });
             let (span, message) = match (not_action, not_resource) {
                 (None, None) => continue,
+                (_, Some(nr)) if excludes_all => {
+                    let mut f = stmt.finding(
+                        m,
+                        ID,
+                        nr.span.clone(),
+                        format!(
+                            "{} has NotResource \"*\": it excludes every resource, so the statement grants nothing; remove it, or name the allowed resources in Resource if a grant was meant",
+                            stmt.describe()
+                        ),
+                    );
+                    f.severity = crate::finding::Severity::Low;
+                    out.push(f);
+                    continue;
+                }
                 (Some(na), nr) => (
                     na.span.clone(),
                     format!(

@@ -26,7 +26,7 @@ impl Rule for Priv007 {
 
     fn check(&self, m: &Model) -> Vec<Finding> {
         let mut out = Vec::new();
-        for policy in &m.identity_policies {
+        for policy in super::granting_policies(m) {
             let Some(doc) = PolicyDocument::parse(&policy.doc_node) else {
                 continue;
             };

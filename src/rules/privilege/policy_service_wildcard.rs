@@ -9,7 +9,10 @@
 use super::{location, statements, whole_service};
 use crate::finding::Finding;
 use crate::iam::dataset::{self, AccessLevel};
+use crate::iam::escalation::Scope;
+use crate::iam::eval::covers_resources;
 use crate::model::Model;
+use crate::model::policy::Tri;
 use crate::rules::Rule;
 
 pub struct Priv002;
@@ -39,16 +42,25 @@ impl Rule for Priv002 {
             }
             let names: Vec<&str> = hits.iter().map(|(p, _)| *p).collect();
             let nodes: Vec<_> = hits.iter().map(|(_, n)| *n).collect();
-            // What the wildcards grant today, by access level.
-            let (mut write, mut perms) = (0, 0);
+            // What the wildcards grant today on the statement's resources (an action counts
+            // only if one of them is a resource it acts on), by access level.
+            let (mut write, mut perms, mut any) = (0, 0, false);
             for name in &names {
                 for a in data.expand(name) {
+                    if covers_resources(&stmt.st, a.name, Scope::AnyResource) == Tri::No {
+                        continue;
+                    }
+                    any = true;
                     match a.level {
                         AccessLevel::Write => write += 1,
                         AccessLevel::PermissionsManagement => perms += 1,
                         _ => {}
                     }
                 }
+            }
+            // `iam:*` on a log group ARN grants nothing.
+            if !any {
+                continue;
             }
             let plural = |n: usize, what: &str| {
                 format!("{n} {what} action{}", if n == 1 { "" } else { "s" })

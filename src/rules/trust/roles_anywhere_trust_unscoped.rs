@@ -30,10 +30,15 @@ impl Rule for Trust004 {
             }) else {
                 continue;
             };
+            // A bare `*` (or `**`) matches every certificate: it never scopes.
             let scoped = tests.iter().any(|t| {
                 t.is_positive_match()
                     && !t.if_exists
                     && (t.key.starts_with("aws:principaltag/x509") || t.key == "aws:sourcearn")
+                    && t.values.iter().any(|v| {
+                        v.as_str()
+                            .is_none_or(|s| s.is_empty() || !s.chars().all(|c| c == '*'))
+                    })
             });
             if scoped {
                 continue;

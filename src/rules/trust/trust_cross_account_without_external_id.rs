@@ -16,6 +16,33 @@ use crate::rules::{Rule, severity};
 
 pub struct Trust002;
 
+/// Does the statement require MFA (`Bool` `aws:MultiFactorAuthPresent` = true, not
+/// `IfExists`)? A third-party service acting for its customers cannot satisfy it, so it
+/// closes the confused-deputy case as an external ID does.
+fn mfa_required(tests: &[crate::iam::principal::Test]) -> Tri {
+    let mut result = Tri::No;
+    for t in tests {
+        if t.key != "aws:multifactorauthpresent"
+            || !t.operator.eq_ignore_ascii_case("Bool")
+            || t.if_exists
+        {
+            continue;
+        }
+        if t.values.iter().any(|v| v.has_unknown()) {
+            result = Tri::Unknown;
+            continue;
+        }
+        let truthy = |v: &crate::value::Node| {
+            matches!(v.value, crate::value::Value::Bool(true))
+                || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+        };
+        if !t.values.is_empty() && t.values.iter().all(truthy) {
+            return Tri::Yes;
+        }
+    }
+    result
+}
+
 const ID: &str = "TRUST002";
 
 impl Rule for Trust002 {
@@ -27,9 +54,14 @@ impl Rule for Trust002 {
         let mut out = Vec::new();
         for ts in trust_statements(m) {
             let Some(tests) = &ts.tests else { continue };
-            if narrows(tests, &["sts:externalid", "aws:principalorgid"]) != Tri::No {
+            if narrows(tests, &["sts:externalid", "aws:principalorgid"]) != Tri::No
+                || mfa_required(tests) != Tri::No
+            {
                 continue;
             }
+            // One finding per trusted account: a role ARN and the account ID of the same
+            // account in one statement are one trust.
+            let mut seen = std::collections::BTreeSet::new();
             for (p, node) in &ts.principals {
                 let Principal::Aws {
                     account: Account::Other(id),
@@ -38,6 +70,9 @@ impl Rule for Trust002 {
                 else {
                     continue;
                 };
+                if !seen.insert(id.clone()) {
+                    continue;
+                }
                 out.push(
                     Finding::new(
                         ID,

@@ -44,6 +44,51 @@ fn tenant_issuer(provider: &str) -> bool {
     tenant("oidc.circleci.com/org/") || tenant("api.bitbucket.org/2.0/workspaces/")
 }
 
+/// Which provider a trust is about, for the message and the GitHub subject rule.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    GitHub,
+    Eks,
+    Generic,
+}
+
+impl Kind {
+    fn of(provider: &str) -> Kind {
+        let p = provider.to_ascii_lowercase();
+        if p.contains("token.actions.githubusercontent.com") {
+            Kind::GitHub
+        } else if p.contains("oidc.eks.") {
+            Kind::Eks
+        } else {
+            Kind::Generic
+        }
+    }
+
+    /// Who gets tokens from the provider, for the message.
+    fn audience(self) -> &'static str {
+        match self {
+            Kind::GitHub => "any GitHub repository",
+            Kind::Eks => "any pod of the cluster",
+            Kind::Generic => "anyone the provider issues tokens to",
+        }
+    }
+}
+
+/// Is a GitHub `:sub` value scoped to one organization: `repo:ORG/...` with a literal
+/// organization? A value that does not start that way (`environment:prod`,
+/// `*:ref:refs/heads/main`) can be produced by any repository that customises its subject
+/// template, and `repo:acme*` also matches `repo:acme-evil/...`.
+fn github_scoped(value: &str) -> bool {
+    let v = value.to_ascii_lowercase();
+    let Some(rest) = v.strip_prefix("repo:") else {
+        return false;
+    };
+    match rest.split_once('/') {
+        Some((org, _)) => !org.is_empty() && !org.contains(['*', '?']),
+        None => false,
+    }
+}
+
 fn is_oidc(provider: &str) -> bool {
     !provider.contains(":saml-provider/") && !provider.starts_with("cognito-identity.")
 }
@@ -66,7 +111,24 @@ impl Rule for Trust003 {
             }) else {
                 continue;
             };
-            if tenant_issuer(&provider) {
+            // A reference to a provider resource of the scan: judge its URL.
+            let issuer = crate::model::referenced_oidc_issuer(m, pnode)
+                .map(|url| format!("oidc-provider/{url}"));
+            let judged = issuer.as_deref().unwrap_or(&provider);
+            if tenant_issuer(judged) {
+                continue;
+            }
+            let kind = Kind::of(judged);
+            // An immutable claim (the organization's or repository's ID) scopes a GitHub
+            // trust whatever the subject template.
+            if kind == Kind::GitHub
+                && tests.iter().any(|t| {
+                    t.is_positive_match()
+                        && !t.if_exists
+                        && (t.key.ends_with(":repository_owner_id")
+                            || t.key.ends_with(":repository_id"))
+                })
+            {
                 continue;
             }
             let subs: Vec<&Test> = tests
@@ -93,13 +155,15 @@ impl Rule for Trust003 {
                         t.values
                             .iter()
                             .filter_map(|v| v.as_str())
-                            .filter(|v| admits_anyone(v, wild(t)))
+                            .filter(|v| {
+                                admits_anyone(v, wild(t))
+                                    || (kind == Kind::GitHub && !github_scoped(v))
+                            })
                             .map(move |v| (*t, v))
                     })
                     .collect();
                 let Some((t, v)) = open.first() else { continue };
-                (
-                    t.node.span.clone(),
+                let why = if admits_anyone(v, wild(t)) {
                     format!(
                         "allows the subject \"{v}\", which matches any {}",
                         match v {
@@ -107,8 +171,13 @@ impl Rule for Trust003 {
                             v if v.starts_with("system:serviceaccount:") => "namespace",
                             _ => "subject",
                         }
-                    ),
-                )
+                    )
+                } else {
+                    format!(
+                        "allows the subject \"{v}\", which does not start with repo:ORG/ naming one organization: a repository of another organization can produce it (a customised subject template, or an organization whose name starts the same)"
+                    )
+                };
+                (t.node.span.clone(), why)
             };
             // A reference is named by its address (and the provider's URL), as written.
             let provider = m.reference_name(&provider);
@@ -119,8 +188,14 @@ impl Rule for Trust003 {
                     span,
                     ts.role_address(),
                     format!(
-                        "the web-identity trust of {} for {provider} {why}: every identity the provider issues tokens to (any GitHub repository, any pod) can assume the role. Add a StringEquals or StringLike condition on the provider's :sub naming the repository and branch, or the namespace and service account",
-                        ts.role_address()
+                        "the web-identity trust of {} for {provider} {why}: {} can assume the role. {}",
+                        ts.role_address(),
+                        kind.audience(),
+                        match kind {
+                            Kind::GitHub => "Add a StringEquals or StringLike condition on token.actions.githubusercontent.com:sub starting with repo:ORG/REPO (the repository and branch or environment)",
+                            Kind::Eks => "Add a StringEquals condition on the provider's :sub naming the namespace and service account (system:serviceaccount:NS:SA)",
+                            Kind::Generic => "Add a StringEquals or StringLike condition on the provider's :sub naming the identities that may assume the role",
+                        }
                     ),
                 )
                 .related(ts.st.node.span.first_line(), "in this statement"),
@@ -146,6 +221,18 @@ mod tests {
         assert!(!tenant_issuer(&arn("oidc.circleci.com/org/*")));
         assert!(!tenant_issuer(&arn("token.actions.githubusercontent.com")));
         assert!(!tenant_issuer(&arn("gitlab.com")));
+    }
+
+    #[test]
+    fn github_subjects() {
+        use super::github_scoped;
+        assert!(github_scoped("repo:acme/app:ref:refs/heads/main"));
+        assert!(github_scoped("repo:acme/*"));
+        assert!(!github_scoped("repo:acme*"));
+        assert!(!github_scoped("repo:acme*/app:*"));
+        assert!(!github_scoped("environment:prod"));
+        assert!(!github_scoped("*:ref:refs/heads/main"));
+        assert!(!github_scoped("repo:/app"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! WL003 workload-admin-access.
 //!
-//! Reports workload roles with an administrator managed policy attached (`ADMIN_POLICIES`)
-//! that the role's effective permissions still grant.
+//! Reports workload roles whose effective permissions make them administrators: an
+//! administrator managed policy attached (`ADMIN_POLICIES`) that the role's permissions
+//! still grant, or `*` / `iam:*` on every resource from any policy (written, customer
+//! managed, AWS managed), at the granting statement.
 //!
 //! Its documentation (what it finds, why it matters, how to fix it) has one source,
 //! `policies/WL003.yaml`; `docs/rules/WL003.md` and `rolegraph rules WL003` render it.
@@ -9,10 +11,11 @@
 use crate::finding::Finding;
 use crate::iam::escalation::{Permissions, Scope};
 use crate::model::Model;
-use crate::model::permissions::{ADMIN_POLICIES, Attached, PrincipalPolicies};
+use crate::model::permissions::{ADMIN_POLICIES, PrincipalPolicies};
 use crate::model::policy::Tri;
-use crate::rules::grants::{with_uses, workloads_text};
+use crate::rules::grants::{grant_site, with_uses, workloads_text};
 use crate::rules::{Rule, severity};
+use crate::value::Span;
 
 pub struct Wl003;
 
@@ -27,18 +30,48 @@ fn probes(policy: &str) -> &'static [&'static str] {
     }
 }
 
-/// The admin policy attached to a principal whose grants survive its boundary and Deny
-/// statements, if any.
-pub fn admin_grant(pp: &PrincipalPolicies) -> Option<&Attached> {
-    let (set, _) = pp.set();
-    pp.policies.iter().find(|a| {
+/// Where a principal's administrator access comes from.
+pub struct AdminGrant {
+    /// The attachment (AWS managed) or the `Action` entry that grants it (written).
+    pub span: Span,
+    /// `AdministratorAccess`, or for a written policy the managed policy it amounts to.
+    pub name: &'static str,
+    /// `AWS managed policy AdministratorAccess`, `statement 1 of aws_iam_policy.ci`.
+    pub label: String,
+}
+
+/// The admin access a principal has, whose grants survive its boundary and Deny
+/// statements: an AWS managed admin policy attached, else effective permissions from any
+/// source (a `*`-on-`*` or `iam:*`-on-`*` statement in a customer or inline policy) that
+/// allow every probe of AdministratorAccess or IAMFullAccess on every resource.
+pub fn admin_grant(pp: &PrincipalPolicies) -> Option<AdminGrant> {
+    let (set, index) = pp.set();
+    if let Some(a) = pp.policies.iter().find(|a| {
         a.managed_name().is_some_and(|name| {
             ADMIN_POLICIES.contains(&name)
                 && probes(name)
                     .iter()
                     .all(|p| set.allows(p, Scope::AnyResource) == Tri::Yes)
         })
-    })
+    }) {
+        return Some(AdminGrant {
+            span: a.span.clone(),
+            name: a.managed_name().unwrap_or_default(),
+            label: a.label.clone(),
+        });
+    }
+    for name in ["AdministratorAccess", "IAMFullAccess"] {
+        if probes(name)
+            .iter()
+            .all(|p| set.allows(p, Scope::Star) == Tri::Yes)
+        {
+            let first = probes(name)[0];
+            let w = set.decide(first, Scope::Star).by?;
+            let (span, label) = grant_site(pp, &index, w, first);
+            return Some(AdminGrant { span, name, label });
+        }
+    }
+    None
 }
 
 impl Rule for Wl003 {
@@ -54,7 +87,13 @@ impl Rule for Wl003 {
                 continue;
             };
             let role = m.resource(role_i);
-            let name = admin.managed_name().unwrap_or_default();
+            let name = admin.name;
+            // A written policy: say which statement, the line to change.
+            let source = if admin.label.starts_with("AWS managed policy") {
+                format!("which has {name} attached: it allows")
+            } else {
+                format!("whose {} allows", admin.label)
+            };
             let what = match name {
                 "IAMFullAccess" => "full control of IAM (it can grant itself anything)",
                 "PowerUserAccess" => "every action outside IAM and Organizations",
@@ -66,7 +105,7 @@ impl Rule for Wl003 {
                 admin.span.clone(),
                 &role.address,
                 format!(
-                    "{} run{} as {}, which has {name} attached: it allows {what}, so code running in the workload administers the account. Attach a policy that names the actions and resources the workload uses instead",
+                    "{} run{} as {}, {source} {what}, so code running in the workload administers the account. Attach a policy that names the actions and resources the workload uses instead",
                     workloads_text(m, &uses),
                     if uses.iter().map(|(w, _)| w).collect::<std::collections::BTreeSet<_>>().len() == 1 { "s" } else { "" },
                     role.address,

@@ -26,6 +26,10 @@ struct Need {
     actions: Vec<&'static str>,
     span: Span,
     why: String,
+    /// The one resource the actions are for, when the configuration names it (the event
+    /// source's queue or stream, the dead-letter target, the secret): a grant on another
+    /// resource does not count.
+    target: Option<Node>,
 }
 
 fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
@@ -38,6 +42,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
         actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
         span: r.span.first_line(),
         why: "to write its logs (they are lost otherwise)".into(),
+        target: None,
     }];
     if let Some(vpc) = &f.vpc_config {
         let subnets = f.subnet_ids.as_ref();
@@ -56,6 +61,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
                 ],
                 span: vpc.span.first_line(),
                 why: "to attach to its VPC (the function cannot start otherwise)".into(),
+                target: None,
             });
         }
     }
@@ -67,6 +73,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
             actions: vec!["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
             span: t.span.first_line(),
             why: "to send its active traces to X-Ray".into(),
+            target: None,
         });
     }
     if let Some(target) = &f.dead_letter_target {
@@ -82,6 +89,7 @@ fn lambda_needs(m: &Model, fi: usize) -> Vec<Need> {
                 span: target.span.clone(),
                 why: "to send failed events to its dead-letter target (they are dropped otherwise)"
                     .into(),
+                target: Some(target.clone()),
             });
         }
     }
@@ -114,7 +122,21 @@ fn mapping_needs(m: &Model, r: &Resource, source: &Node) -> Option<Need> {
         actions,
         span: source.span.clone(),
         why: format!("to read the event source of {}", r.address),
+        target: Some(source.clone()),
     })
+}
+
+/// The secret a `valueFrom` names: a secret ARN may carry a JSON key, version stage and
+/// version id after it (`arn:aws:secretsmanager:r:a:secret:name-AbCdEf:password::`), which
+/// are not part of the resource. References are kept as they are.
+fn secret_arn(from: &Node) -> Option<Node> {
+    let Value::String(s) = &from.value else {
+        return Some(from.clone());
+    };
+    let secret: Vec<&str> = s.splitn(8, ':').take(7).collect();
+    let mut n = from.clone();
+    n.value = Value::String(secret.join(":"));
+    Some(n)
 }
 
 fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
@@ -134,6 +156,7 @@ fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
                 actions: vec!["logs:CreateLogStream", "logs:PutLogEvents"],
                 span: driver.span.clone(),
                 why: format!("to ship the awslogs logs of {name}"),
+                target: None,
             });
         }
         if let Some(image) = &c.image
@@ -150,15 +173,16 @@ fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
                 ],
                 span: image.span.clone(),
                 why: format!("to pull the private ECR image of {name}"),
+                target: None,
             });
         }
         for from in &c.secret_sources {
-            let action = match m.arn_service(from) {
-                Some("secretsmanager") => "secretsmanager:GetSecretValue",
-                Some("ssm") => "ssm:GetParameters",
+            let (action, target) = match m.arn_service(from) {
+                Some("secretsmanager") => ("secretsmanager:GetSecretValue", secret_arn(from)),
+                Some("ssm") => ("ssm:GetParameters", Some(from.clone())),
                 // A bare parameter name is an SSM parameter of the same account.
                 None if from.as_str().is_some_and(|v| !v.starts_with("arn:")) => {
-                    "ssm:GetParameters"
+                    ("ssm:GetParameters", None)
                 }
                 _ => continue,
             };
@@ -167,6 +191,7 @@ fn execution_needs(m: &Model, w: usize) -> Vec<Need> {
                 actions: vec![action],
                 span: from.span.clone(),
                 why: format!("to inject the secrets of {name}"),
+                target,
             });
         }
     }
@@ -214,6 +239,7 @@ impl Rule for Wl005 {
                             actions: need.actions.clone(),
                             span: need.span.clone(),
                             why: need.why.clone(),
+                            target: need.target.clone(),
                         }],
                     ));
                 }
@@ -248,11 +274,18 @@ impl Rule for Wl005 {
                     .actions
                     .iter()
                     .copied()
-                    .filter(|a| set.allows(a, Scope::AnyResource) == Tri::No)
+                    .filter(|a| match &need.target {
+                        Some(t) => set.allows_on(a, t) == Tri::No,
+                        None => set.allows(a, Scope::AnyResource) == Tri::No,
+                    })
                     .collect();
                 if missing.is_empty() {
                     continue;
                 }
+                let on = match need.target.as_ref().and_then(Node::display_text) {
+                    Some(t) => format!(" on {t}"),
+                    None => String::new(),
+                };
                 out.push(
                     Finding::new(
                         ID,
@@ -260,13 +293,15 @@ impl Rule for Wl005 {
                         need.span.clone(),
                         &workload.address,
                         format!(
-                            "{} needs {} {}, but its role {} does not allow {} (every policy of the role is known): it fails with AccessDenied at runtime. Grant {} to the role",
+                            "{} needs {} {}, but its role {} does not allow {}{} (every policy of the role is known): it fails with AccessDenied at runtime. Grant {} to the role{}",
                             workload.address,
                             need.actions.join(", "),
                             need.why,
                             role.address,
                             if missing.len() == 1 { "it" } else { "them" },
+                            on,
                             missing.join(", "),
+                            if on.is_empty() { "" } else { " on that resource" },
                         ),
                     )
                     .key(format!("{}:{}", need.id, missing.join(",")))

@@ -1,17 +1,16 @@
 //! WL004 workload-privilege-escalation.
 //!
-//! Evaluates each workload role's effective permissions against the escalation
-//! catalogue of `src/iam/escalation.rs`, leaving single-policy paths to PRIV007 and
-//! administrators to WL003.
+//! Evaluates each workload role's effective permissions (every policy that reaches it)
+//! against the escalation catalogue of `src/iam/escalation.rs`, leaving administrators to
+//! WL003; a path one policy grants alone is also PRIV007's finding at the statement.
 //!
 //! Its documentation (what it finds, why it matters, how to fix it) has one source,
 //! `policies/WL004.yaml`; `docs/rules/WL004.md` and `rolegraph rules WL004` render it.
 
 use crate::finding::Finding;
 use crate::model::Model;
-use crate::model::permissions::Origin;
 use crate::rules::grants::{
-    escalation_fix, escalations, grant_site, scope_of, single, with_uses, workloads_text,
+    escalation_fix, escalations, grant_site, scope_of, with_uses, workloads_text,
 };
 use crate::rules::wl::workload_admin_access::admin_grant;
 use crate::rules::{Rule, severity};
@@ -33,17 +32,10 @@ impl Rule for Wl004 {
                 continue;
             }
             let (set, index) = pp.set();
-            // Paths one written policy allows alone are PRIV007's.
-            let mut alone = std::collections::BTreeSet::new();
-            for (k, a) in pp.policies.iter().enumerate() {
-                if let (Origin::Written(_), Some(doc)) = (&a.origin, pp.document(k)) {
-                    alone.extend(escalations(&single(doc)).iter().map(|f| f.path.id));
-                }
-            }
-            let paths: Vec<_> = escalations(&set)
-                .into_iter()
-                .filter(|f| !alone.contains(f.path.id))
-                .collect();
+            // Every source counts, a path one written policy allows alone included: PRIV007
+            // reports that policy's statement (the line to change), WL004 the workload that
+            // runs with it (the blast radius).
+            let paths: Vec<_> = escalations(&set).into_iter().collect();
             let Some(first) = paths.first() else {
                 continue;
             };

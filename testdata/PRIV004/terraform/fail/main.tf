@@ -44,3 +44,11 @@ resource "aws_iam_role_policy" "ops" {
 }
 EOF
 }
+
+# NotResource "*" excludes every resource: the statement grants nothing (low).
+resource "aws_iam_policy" "nothing" {
+  name = "nothing"
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", NotResource = "*" }]
+  })
+}

@@ -9,7 +9,8 @@ resource "aws_iam_role" "vendor" {
   })
 }
 
-# Two accounts, one of them by bare ID, and an MFA condition that is not an external ID.
+# Two accounts, one of them by bare ID, and a source IP condition that is not an external
+# ID (MFA would be accepted: see pass-mfa).
 data "aws_iam_policy_document" "auditors" {
   statement {
     actions = ["sts:AssumeRole"]
@@ -18,9 +19,9 @@ data "aws_iam_policy_document" "auditors" {
       identifiers = ["777788889999", "arn:aws:iam::444455556666:role/auditor"]
     }
     condition {
-      test     = "Bool"
-      variable = "aws:MultiFactorAuthPresent"
-      values   = ["true"]
+      test     = "IpAddress"
+      variable = "aws:SourceIp"
+      values   = ["203.0.113.0/24"]
     }
   }
 }
