@@ -485,6 +485,7 @@ pub(crate) fn scan_keeping<T: Send>(
         // A finding in a file read by `file()` / `templatefile()`: the call is part of its
         // path (the line someone may change instead).
         if let Some(call) = loaded.get(&f.span.file)
+            && !call.is_none()
             && !f.related.iter().any(|r| r.span == *call)
         {
             let name = f.span.file.rsplit('/').next().unwrap_or(&f.span.file);

@@ -359,3 +359,27 @@ fn cloudformation_findings_use_cloudformation_names() {
         assert!(!s.contains("for ${"), "{s}");
     }
 }
+
+/// A policy set in terraform.tfvars is reported in the tfvars file, at the statement's line
+/// (before: at main.tf:8, past the end of the six-line main.tf).
+#[test]
+fn a_policy_set_in_tfvars_is_reported_in_the_tfvars_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "variable \"policy\" {\n  type = string\n}\nresource \"aws_iam_policy\" \"p\" {\n  policy = var.policy\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("terraform.tfvars"),
+        "# the policy\npolicy = <<EOT\n{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\n      \"Effect\": \"Allow\",\n      \"Action\": \"*\",\n      \"Resource\": \"*\"\n    }\n  ]\n}\nEOT\n",
+    )
+    .unwrap();
+    let out = rolegraph(dir.path())
+        .args(["scan", ".", "--select", "PRIV001"])
+        .output()
+        .unwrap();
+    let s = stdout(&out);
+    assert!(s.contains(" --> terraform.tfvars:6:5\n"), "{s}");
+    assert!(!s.contains("main.tf:"), "{s}");
+}

@@ -757,6 +757,12 @@ fn load_tfvars(
     let file: Arc<str> = Arc::from(crate::discover::display(path).as_str());
     let mut diags = Vec::new();
     ws.files_read.borrow_mut().insert(file.clone());
+    // A value set here is reported here (a policy in a variable keeps its own lines), as
+    // a file read by `file()` is; no call reads it.
+    ws.loaded
+        .borrow_mut()
+        .entry(file.clone())
+        .or_insert_with(Span::none);
     if let Some(body) = read_body(path, &file, links, &mut diags) {
         let def = Rc::new(ModuleDef {
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
