@@ -1009,13 +1009,25 @@ impl<'w> Instance<'w> {
     /// a file read by `file()` / `templatefile()` keeps its own: positions inside it (a
     /// policy statement) are positions in that file, and the call is a related location
     /// ([`crate::document::Document::loaded`]).
+    /// Whether a value keeps the span of the file it came from: the text of a file read by
+    /// `file()` / `templatefile()` always; a value of a tfvars file when it is text over
+    /// several lines (a policy: positions inside it are positions in that file), while a
+    /// one-line value is reported where it is used.
+    fn keeps_own_span(&self, v: &Node) -> bool {
+        match self.ws.loaded.borrow().get(&v.span.file) {
+            None => false,
+            Some(call) if !call.is_none() => true,
+            Some(_) => matches!(&v.value, Value::String(s) if s.contains('\n')),
+        }
+    }
+
     fn use_site(&self, e: &Expr, mut v: Node) -> Node {
         match e {
             Expr::Lit(_) => {}
             // A heredoc's text keeps its own start (JSON positions inside it are relative
             // to it).
             Expr::Template(parts, _) if parts.len() > 1 => {}
-            _ if self.ws.loaded.borrow().contains_key(&v.span.file) => {}
+            _ if self.keeps_own_span(&v) => {}
             _ => v.span = e.span().clone(),
         }
         v

@@ -757,8 +757,8 @@ fn load_tfvars(
     let file: Arc<str> = Arc::from(crate::discover::display(path).as_str());
     let mut diags = Vec::new();
     ws.files_read.borrow_mut().insert(file.clone());
-    // A value set here is reported here (a policy in a variable keeps its own lines), as
-    // a file read by `file()` is; no call reads it.
+    // A policy set here is reported here (its statements keep their own lines), as in a
+    // file read by `file()`; no call reads it (see `Evaluator::keeps_own_span`).
     ws.loaded
         .borrow_mut()
         .entry(file.clone())
