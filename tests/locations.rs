@@ -383,3 +383,29 @@ fn a_policy_set_in_tfvars_is_reported_in_the_tfvars_file() {
     assert!(s.contains(" --> terraform.tfvars:6:5\n"), "{s}");
     assert!(!s.contains("main.tf:"), "{s}");
 }
+
+/// Container definitions read with `file()`: a key in them is found in that file, with the
+/// call related.
+#[test]
+fn a_credential_in_container_definitions_read_with_file_is_found_there() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "resource \"aws_ecs_task_definition\" \"api\" {\n  family                = \"api\"\n  container_definitions = file(\"${path.module}/containers.json\")\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("containers.json"),
+        "[\n  {\n    \"name\": \"api\",\n    \"image\": \"api:1\",\n    \"environment\": [\n      { \"name\": \"AWS_ACCESS_KEY_ID\", \"value\": \"AKIA5T3R9WQ8ZL2XK7VE\" }\n    ]\n  }\n]\n",
+    )
+    .unwrap();
+    let out = rolegraph(dir.path()).args(["scan", "."]).output().unwrap();
+    let s = stdout(&out);
+    assert!(s.contains("critical[CRED001]"), "{s}");
+    assert!(s.contains(" --> containers.json:6:48\n"), "{s}");
+    assert!(
+        s.contains("containers.json is read by the call at main.tf:3:27"),
+        "{s}"
+    );
+    assert!(!s.contains("AKIA5T3R9WQ8ZL2XK7VE"), "{s}");
+}
