@@ -278,6 +278,15 @@ fn stale_baseline_entries_are_reported() {
         "{s}"
     );
     let out = rolegraph(&demo)
+        .args(["scan", ".", "--baseline", "b.json", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let s = stdout(&out);
+    assert!(
+        s.contains("; 1 in the baseline; 1 baseline entry matching nothing"),
+        "{s}"
+    );
+    let out = rolegraph(&demo)
         .args(["scan", ".", "--baseline", "b.json", "--format", "json"])
         .output()
         .unwrap();
