@@ -33,6 +33,10 @@ pub struct Explanation {
     /// resources on the path, the principals, their policies), as `rolegraph scan` reports
     /// them (suppressed ones left out).
     pub(crate) findings: Vec<FindingView>,
+    /// Who the workload hands its role to, when not itself (an EKS Pod Identity
+    /// association: the pods of one service account in one cluster).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) gives_role_to: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -313,6 +317,7 @@ fn explain_one(m: &Model, i: usize) -> Explanation {
         principals,
         used_by,
         findings: Vec::new(),
+        gives_role_to: m.workload_subject(i),
     }
 }
 
@@ -447,6 +452,9 @@ pub fn render_text(list: &[Explanation]) -> String {
                 s,
                 "  no role: it is not a workload rolegraph links to a role, nor a role, user or group"
             );
+        }
+        if let Some(to) = &e.gives_role_to {
+            let _ = writeln!(s, "  gives its role to {to}");
         }
         for u in &e.used_by {
             let _ = writeln!(

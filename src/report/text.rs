@@ -96,6 +96,14 @@ pub(super) fn summary(report: &Report) -> String {
             )
         );
     }
+    let uninstalled = super::uninstalled_modules(report);
+    if uninstalled > 0 {
+        let _ = write!(
+            s,
+            "; {} not installed: run `terraform get`",
+            plural(uninstalled, "module", "modules")
+        );
+    }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
         let _ = write!(
