@@ -282,3 +282,10 @@ pub fn is_input(output: &Path, paths: &[PathBuf], files: &[PathBuf]) -> bool {
                 })
     })
 }
+
+/// The repository a directory belongs to: the nearest directory from `dir` up that holds
+/// `.git` (only its existence is looked at). One definition for baseline fingerprints and
+/// SARIF URIs, so both name files relative to the same root.
+pub(crate) fn git_root(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|d| d.join(".git").exists())
+}

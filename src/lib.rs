@@ -542,9 +542,7 @@ fn repo_root(
         return hit.clone();
     }
     // Only metadata is looked at above the scan root: whether a `.git` exists.
-    let found = dir
-        .ancestors()
-        .find(|d| d.join(".git").exists())
+    let found = discover::git_root(&dir)
         .map(std::path::Path::to_path_buf)
         .or_else(|| {
             roots
