@@ -10,6 +10,7 @@
 use crate::baseline::BaselineError;
 use crate::config::ConfigError;
 use crate::explain::ExplainError;
+use crate::simulate::SimulateError;
 use std::path::PathBuf;
 
 /// Why a command could not do what it was asked: exit code 2.
@@ -51,6 +52,8 @@ pub enum Error {
     NoSuchRule(String),
     #[error(transparent)]
     Explain(#[from] ExplainError),
+    #[error(transparent)]
+    Simulate(#[from] SimulateError),
 }
 
 impl Error {
@@ -73,6 +76,8 @@ pub enum UsageError {
     NoSuchDirectory { flag: &'static str, path: PathBuf },
     #[error("unknown rule or family {0:?}; `rolegraph rules` lists them")]
     UnknownRule(String),
+    #[error("simulate needs ADDRESS and ACTION (or --assume ROLE --principal P)")]
+    Simulate,
     #[error("{0:?} is not an AWS account ID (12 digits)")]
     AccountId(String),
     /// `-o FILE` names a file the scan reads: the report must not overwrite its input.
@@ -90,6 +95,8 @@ pub enum Outcome {
     /// Some input could not be read or parsed (already reported) and
     /// `--allow-parse-errors` was not given: 2, the gate fails closed.
     Unreadable,
+    /// `rolegraph simulate`: the request is denied, or depends on what is not known: 1.
+    Denied,
 }
 
 impl Outcome {
@@ -98,6 +105,7 @@ impl Outcome {
             Outcome::Pass => 0,
             Outcome::Findings => 1,
             Outcome::Unreadable => 2,
+            Outcome::Denied => 1,
         }
     }
 }

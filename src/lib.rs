@@ -28,6 +28,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod secrets;
+pub mod simulate;
 pub mod suppress;
 pub mod value;
 
