@@ -311,7 +311,7 @@ fn statement_of<'a>(
     if at.policy == BOUNDARY {
         let b = pp.boundary.as_ref()?;
         let st = pp.boundary_document()?.statements.get(at.statement)?;
-        return Some((format!("permissions boundary {}", b.label), st));
+        return Some((format!("the permissions boundary {}", b.label), st));
     }
     let k = *index.get(at.policy)?;
     let st = pp.document(k)?.statements.get(at.statement)?;
