@@ -54,6 +54,8 @@ pub enum Error {
     Explain(#[from] ExplainError),
     #[error(transparent)]
     Simulate(#[from] SimulateError),
+    #[error(transparent)]
+    Diagnose(#[from] crate::diagnose::DiagnoseError),
 }
 
 impl Error {

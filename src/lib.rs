@@ -12,6 +12,7 @@
 pub mod baseline;
 pub mod conditions;
 pub mod config;
+pub mod diagnose;
 pub(crate) mod discover;
 pub mod document;
 pub mod error;

@@ -168,6 +168,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
     },
+    /// Map CloudTrail AccessDenied events onto the configuration: the role, why it was
+    /// denied (not granted, explicit Deny, boundary, resource not covered, condition not
+    /// met, trust policy) and the line to change.
+    Diagnose {
+        /// A CloudTrail file (`{"Records": [...]}`, gzipped or not, or one event, or
+        /// `lookup-events` output); repeatable.
+        #[arg(long, value_name = "FILE", required = true)]
+        cloudtrail: Vec<PathBuf>,
+        #[command(flatten)]
+        args: ScanArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+    },
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -260,6 +273,22 @@ fn run(command: Command) -> Result<Outcome, Error> {
             closed_context,
             format,
         } => simulate(args, assume, principal, &context, closed_context, format),
+        Command::Diagnose {
+            cloudtrail,
+            args,
+            format,
+        } => {
+            let settings = args.resolve()?;
+            let report = rolegraph::diagnose::cloudtrail(&settings.scan, &cloudtrail)?;
+            match format {
+                ExplainFormat::Text => print!("{}", rolegraph::diagnose::render_text(&report)),
+                ExplainFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("serializable")
+                ),
+            }
+            Ok(Outcome::Pass)
+        }
         Command::Explain {
             target,
             args,

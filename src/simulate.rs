@@ -83,6 +83,10 @@ pub struct Reason {
     /// Condition keys the statement depends on.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    /// For `closest`: `resource` (another resource), `condition` (a condition that does not
+    /// hold) or `service` (other actions of the service); what `diagnose` classifies by.
+    #[serde(skip)]
+    pub(crate) closest: Option<&'static str>,
 }
 
 /// The answer for one principal.
@@ -244,6 +248,7 @@ fn simulate_one(m: &Model, i: usize, req: &Request) -> Result<Simulation, Simula
                             ),
                             location: at,
                             depends_on: Vec::new(),
+ closest: None,
                         },
                     );
                 }
@@ -262,6 +267,7 @@ fn simulate_one(m: &Model, i: usize, req: &Request) -> Result<Simulation, Simula
                             ),
                             location: at,
                             depends_on: Vec::new(),
+ closest: None,
                         },
                     );
                 }
@@ -318,7 +324,7 @@ fn statement_of<'a>(
     Some((pp.policies[k].label.clone(), st))
 }
 
-fn principal_answer(m: &Model, p: usize, req: &Request) -> PrincipalAnswer {
+pub(crate) fn principal_answer(m: &Model, p: usize, req: &Request) -> PrincipalAnswer {
     let r = m.resource(p);
     let pp = m.principal_policies(p);
     let (set, index) = pp.set();
@@ -354,6 +360,7 @@ fn reasons(pp: &PrincipalPolicies, index: &[usize], sim: &Simulated, req: &Reque
                 Holds::Depends(k) => k.clone(),
                 _ => Vec::new(),
             },
+            closest: None,
         })
     };
     for m in &sim.denies {
@@ -382,6 +389,7 @@ fn reasons(pp: &PrincipalPolicies, index: &[usize], sim: &Simulated, req: &Reque
                 ),
                 location: label.1,
                 depends_on: Vec::new(),
+                closest: None,
             }),
             Holds::Depends(k) if b_allows.is_empty() => out.push(Reason {
                 kind: "boundary",
@@ -391,6 +399,7 @@ fn reasons(pp: &PrincipalPolicies, index: &[usize], sim: &Simulated, req: &Reque
                 ),
                 location: label.1,
                 depends_on: k.clone(),
+                closest: None,
             }),
             _ => {
                 for m in b_allows {
@@ -409,6 +418,7 @@ fn reasons(pp: &PrincipalPolicies, index: &[usize], sim: &Simulated, req: &Reque
                 ),
                 location: loc(&a.span),
                 depends_on: Vec::new(),
+                closest: None,
             });
         }
     }
@@ -435,6 +445,7 @@ fn reasons(pp: &PrincipalPolicies, index: &[usize], sim: &Simulated, req: &Reque
             ),
             location: String::new(),
             depends_on: Vec::new(),
+            closest: None,
         });
         out.extend(closest(pp, req));
     }
@@ -459,6 +470,11 @@ fn closest(pp: &PrincipalPolicies, req: &Request) -> Vec<Reason> {
             let location = loc(&st.node.span);
             if st.covers_action(req.action) == Tri::Yes {
                 let cond = condition::evaluate(st.condition(), req.context);
+                let kind = if cond == Holds::No {
+                    "condition"
+                } else {
+                    "resource"
+                };
                 let why = if cond == Holds::No {
                     "its condition does not hold".to_string()
                 } else {
@@ -479,6 +495,7 @@ fn closest(pp: &PrincipalPolicies, req: &Request) -> Vec<Reason> {
                     message: format!("{} allows {} but {why}", a.label, req.action),
                     location,
                     depends_on: Vec::new(),
+                    closest: Some(kind),
                 });
             } else if st.actions().iter().any(|n| {
                 n.as_str().is_some_and(|s| {
@@ -501,6 +518,7 @@ fn closest(pp: &PrincipalPolicies, req: &Request) -> Vec<Reason> {
                     ),
                     location,
                     depends_on: Vec::new(),
+                    closest: Some("service"),
                 });
             }
         }
@@ -734,8 +752,9 @@ fn item_names(m: &Model, key: &str, item: &Node, caller: &Caller) -> Tri {
             for r in item.refs() {
                 for t in m.graph.lookup_ref(&r.target) {
                     let res = m.resource(t);
-                    if let Some(n) = res
-                        .attr(&["name", "RoleName", "UserName"])
+                    if let Some(n) = ["name", "RoleName", "UserName"]
+                        .iter()
+                        .find_map(|a| res.attr(&[a]))
                         .and_then(Node::as_str)
                     {
                         return yes_no(c_name == Some(n));
@@ -832,7 +851,7 @@ pub fn assume(
     Ok(out)
 }
 
-fn assume_one(
+pub(crate) fn assume_one(
     m: &Model,
     i: usize,
     caller: &Caller,
@@ -853,6 +872,7 @@ fn assume_one(
                 message: format!("the trust policy of {} is not statically known", r.address),
                 location: at.clone(),
                 depends_on: Vec::new(),
+                closest: None,
             });
         }
         Some(doc) => {
@@ -867,6 +887,7 @@ fn assume_one(
                         ),
                         location: at.clone(),
                         depends_on: Vec::new(),
+ closest: None,
                     });
                 }
                 reasons.extend(rs);
@@ -928,6 +949,7 @@ fn trust_decides(
                 ),
                 location,
                 depends_on: keys,
+                closest: Some("condition"),
             }),
             (Some(true), _) => {
                 reasons.push(Reason {
@@ -935,6 +957,7 @@ fn trust_decides(
                     message: format!("the trust policy allows {action}{}", with_keys(&h)),
                     location,
                     depends_on: keys,
+                    closest: None,
                 });
                 allow = allow.or(h);
             }
@@ -945,6 +968,7 @@ fn trust_decides(
                     message: format!("the trust policy denies {action}{}", with_keys(&h)),
                     location,
                     depends_on: keys,
+                    closest: None,
                 });
                 deny = deny.or(h);
             }
