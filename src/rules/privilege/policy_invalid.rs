@@ -7,8 +7,10 @@
 //!   (IAM then compares the text literally);
 //! - an Allow statement whose every `Resource` ARN matches no resource type of any of its
 //!   actions (the statement grants nothing);
-//! - a service condition key (`s3:prefix`) that no action of the statement supports, for
-//!   keys of a service the statement's actions belong to (`aws:` keys are global).
+//! - a service condition key that no action of the statement supports and no action of its
+//!   service documents (`dynamodb:prefix`), for keys of a service the statement's actions
+//!   belong to (`aws:` keys are global; the dataset lists action keys, not resource-type
+//!   keys, so a key some action of the service has is not judged).
 //!
 //! Only literal values are judged: references, unknown parts and NotAction statements
 //! never fire. One finding per problem, at the entry that has it.
@@ -56,17 +58,29 @@ fn strings<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
     }
 }
 
-/// Does the action support condition key `key` (case-insensitive; `s3:ExistingObjectTag/<key>`
-/// covers every tag key)?
+/// Does the action document condition key `key` (case-insensitive; a key with a
+/// placeholder, `s3:ExistingObjectTag/<key>` or `kms:EncryptionContext:${EncryptionContextKey}`,
+/// covers every key with its prefix)?
 fn supports(a: &Action, key: &str) -> bool {
     let key = key.to_ascii_lowercase();
     a.condition_keys().any(|k| {
         let k = k.to_ascii_lowercase();
-        match k.split_once('/') {
-            Some((prefix, _)) => key.split_once('/').is_some_and(|(p, _)| p == prefix),
+        match k.find(['<', '$']) {
+            Some(i) => key.starts_with(&k[..i]) && key.len() > i,
             None => k == key,
         }
     })
+}
+
+/// Does any action of `service` document `key`? The dataset lists the keys of actions, not
+/// those of resource types (`ec2:ResourceTag/...` on an instance), so a key is judged
+/// against the whole service: only a key the service does not have at all (a typo, a key
+/// of another service) fires.
+fn service_knows(service: &str, key: &str) -> bool {
+    dataset::get()
+        .expand(&format!("{service}:*"))
+        .iter()
+        .any(|a| supports(a, key))
 }
 
 impl Rule for Priv009 {
@@ -132,7 +146,10 @@ impl Rule for Priv009 {
                 {
                     let items = res.items();
                     let lits = literals(st, "Resource");
-                    if !items.is_empty() && lits.len() == items.len() {
+                    // ARNs of AWS-owned resources (account `aws`: CloudFormation transforms,
+                    // managed policies) have no resource type in the dataset.
+                    let aws_owned = lits.iter().any(|(s, _)| s.split(':').nth(4) == Some("aws"));
+                    if !items.is_empty() && lits.len() == items.len() && !aws_owned {
                         let grants_nothing = lits.iter().all(|(s, _)| {
                             let pattern = without_variables(s);
                             !expanded.iter().any(|a| a.applies_to(&pattern))
@@ -165,17 +182,23 @@ impl Rule for Priv009 {
                             let Some((svc, _)) = key.split_once(':') else {
                                 continue;
                             };
-                            if !services.contains(&svc.to_ascii_lowercase()) {
+                            // Tag keys of resource types (`ec2:ResourceTag/...`) are not
+                            // in the action data.
+                            let tag_key = key.split_once(':').is_some_and(|(_, k)| {
+                                k.to_ascii_lowercase().starts_with("resourcetag/")
+                            });
+                            if !services.contains(&svc.to_ascii_lowercase()) || tag_key {
                                 continue;
                             }
-                            if expanded.iter().any(|a| supports(a, key)) {
+                            if expanded.iter().any(|a| supports(a, key)) || service_knows(svc, key)
+                            {
                                 continue;
                             }
                             out.push(finding(
                                 node,
                                 format!("condition/{index}/{}", key.to_ascii_lowercase()),
                                 format!(
-                                    "{which} tests the condition key {key}, which none of its actions supports: the condition never matches (with a positive operator the statement never applies)"
+                                    "{which} tests the condition key {key}, which no action of {svc} documents: the condition never matches (with a positive operator the statement never applies)"
                                 ),
                             ));
                         }
