@@ -35,7 +35,7 @@ pub const MAX_EVENT_FILE: u64 = 64 * 1024 * 1024;
 /// Why `diagnose` cannot run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum DiagnoseError {
-    #[error("--cloudtrail {}: {source}", path.display())]
+    #[error("{}: {source}", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -705,6 +705,333 @@ pub fn render_text(report: &DiagnoseReport) -> String {
         let _ = writeln!(s, "\nnot in the configuration:");
         for u in &report.unmatched {
             let _ = writeln!(s, "  {} {} by {}", u.event, u.action, u.principal);
+        }
+    }
+    for n in &report.notes {
+        let _ = writeln!(s, "note: {n}");
+    }
+    crate::secrets::guard_lines(&s)
+}
+
+/// One unused permission mapped onto the configuration.
+#[derive(Serialize, Debug)]
+pub struct UnusedGrant {
+    /// `FILE#N`: the finding's file and position.
+    pub finding: String,
+    /// `UnusedPermission` or `UnusedIAMRole`.
+    pub finding_type: String,
+    pub role: String,
+    pub role_location: String,
+    /// The statement that grants the unused actions (file:line), for an unused permission;
+    /// the role's location for an unused role.
+    pub location: String,
+    pub message: String,
+    /// The statement's Action list with the unused actions taken out (empty: the statement
+    /// can go).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrowed_actions: Option<Vec<String>>,
+}
+
+#[derive(Serialize, Debug, Default)]
+pub struct AnalyzerReport {
+    pub findings_read: usize,
+    pub mapped: Vec<UnusedGrant>,
+    /// Findings for roles not in the configuration, or of other types.
+    pub unmatched: Vec<Unmatched>,
+    pub notes: Vec<String>,
+}
+
+/// One Access Analyzer finding, as read: its type, the role ARN, and per service the
+/// unused actions (`None`: the whole service is unused).
+struct AaFinding {
+    source: String,
+    kind: String,
+    role_arn: String,
+    unused: Vec<(String, Option<Vec<String>>)>,
+}
+
+fn read_analyzer_file(path: &Path, report: &mut AnalyzerReport) -> Vec<AaFinding> {
+    let bytes = match crate::fsread::read(path, MAX_EVENT_FILE, crate::fsread::Links::Follow) {
+        Ok(b) => b,
+        Err(e) => {
+            report
+                .notes
+                .push(format!("{}: {}", path.display(), e.into_io()));
+            return Vec::new();
+        }
+    };
+    let v: J = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            report
+                .notes
+                .push(format!("{}: not Access Analyzer JSON: {e}", path.display()));
+            return Vec::new();
+        }
+    };
+    // `list-findings-v2` gives {"findings": [...]}; `get-finding-v2` one finding.
+    let list: Vec<J> = match v.get("findings").and_then(J::as_array) {
+        Some(l) => l.clone(),
+        None => vec![v],
+    };
+    report.findings_read += list.len();
+    let name = path.display().to_string();
+    let mut out = Vec::new();
+    for (i, f) in list.iter().enumerate() {
+        let kind = s(f, &["findingType"]).unwrap_or_default();
+        let role_arn = s(f, &["resource"]).unwrap_or_default();
+        let mut unused = Vec::new();
+        for d in f
+            .get("findingDetails")
+            .and_then(J::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(p) = d.get("unusedPermissionDetails") else {
+                continue;
+            };
+            let Some(svc) = s(p, &["serviceNamespace"]) else {
+                continue;
+            };
+            let actions = p.get("actions").and_then(J::as_array).map(|a| {
+                a.iter()
+                    .filter_map(|x| s(x, &["action"]))
+                    .map(|x| {
+                        if x.contains(':') {
+                            x
+                        } else {
+                            format!("{svc}:{x}")
+                        }
+                    })
+                    .collect()
+            });
+            unused.push((svc, actions));
+        }
+        out.push(AaFinding {
+            source: format!("{name}#{}", i + 1),
+            kind,
+            role_arn,
+            unused,
+        });
+    }
+    out
+}
+
+/// `rolegraph diagnose --access-analyzer`.
+pub fn access_analyzer(
+    opts: &ScanOptions,
+    files: &[PathBuf],
+) -> Result<AnalyzerReport, DiagnoseError> {
+    let mut report = AnalyzerReport::default();
+    let mut findings = Vec::new();
+    for f in files {
+        if !f.exists() {
+            return Err(DiagnoseError::Read {
+                path: f.clone(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            });
+        }
+        findings.extend(read_analyzer_file(f, &mut report));
+    }
+    let parsed = crate::parse_each(opts, &|_, _| {}, |p| {
+        let model = crate::build_model(p.doc.resources, &opts.account_ids);
+        findings
+            .iter()
+            .enumerate()
+            .filter_map(|(k, f)| {
+                let role = find_role(&model, &role_name_of(&f.role_arn)?)?;
+                Some((k, map_unused(&model, f, role)))
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut done = vec![false; findings.len()];
+    for (k, grants) in parsed.results.into_iter().flatten().flatten() {
+        if !done[k] {
+            done[k] = true;
+            report.mapped.extend(grants);
+        }
+    }
+    for (k, f) in findings.iter().enumerate() {
+        if !done[k] {
+            report.unmatched.push(Unmatched {
+                event: f.source.clone(),
+                action: f.kind.clone(),
+                principal: f.role_arn.clone(),
+            });
+        }
+    }
+    let s = crate::secrets::sanitize;
+    for g in &mut report.mapped {
+        for x in [
+            &mut g.finding,
+            &mut g.finding_type,
+            &mut g.role,
+            &mut g.role_location,
+            &mut g.location,
+            &mut g.message,
+        ] {
+            *x = s(x);
+        }
+        for a in g.narrowed_actions.iter_mut().flatten() {
+            *a = s(a);
+        }
+    }
+    for u in &mut report.unmatched {
+        u.event = s(&u.event);
+        u.action = s(&u.action);
+        u.principal = s(&u.principal);
+    }
+    report.notes.iter_mut().for_each(|n| *n = s(n));
+    Ok(report)
+}
+
+/// Is `action` unused according to the finding?
+fn is_unused(f: &AaFinding, action: &str) -> bool {
+    let svc = action.split(':').next().unwrap_or("");
+    f.unused.iter().any(|(s, actions)| {
+        s.eq_ignore_ascii_case(svc)
+            && actions
+                .as_ref()
+                .is_none_or(|list| list.iter().any(|a| a.eq_ignore_ascii_case(action)))
+    })
+}
+
+fn map_unused(m: &Model, f: &AaFinding, role: usize) -> Vec<UnusedGrant> {
+    let r = m.resource(role);
+    let base = |location: String, message: String, narrowed| UnusedGrant {
+        finding: f.source.clone(),
+        finding_type: f.kind.clone(),
+        role: r.address.clone(),
+        role_location: loc(&r.span),
+        location,
+        message,
+        narrowed_actions: narrowed,
+    };
+    if f.kind == "UnusedIAMRole" {
+        return vec![base(
+            loc(&r.span),
+            format!(
+                "{} is not used: remove the role (and what attaches to it)",
+                r.address
+            ),
+            None,
+        )];
+    }
+    let data = crate::iam::dataset::get();
+    let pp = m.principal_policies(role);
+    let mut out = Vec::new();
+    for (k, a) in pp.policies.iter().enumerate() {
+        let Some(doc) = pp.document(k) else { continue };
+        for st in doc.statements.iter().filter(|s| s.allows() == Some(true)) {
+            if st.not_actions().is_some() {
+                continue;
+            }
+            let entries: Vec<&str> = st.actions().iter().filter_map(|n| n.as_str()).collect();
+            let granted: Vec<&str> = entries
+                .iter()
+                .flat_map(|e| data.expand(e))
+                .map(|a| a.name)
+                .collect();
+            let unused: Vec<&str> = granted
+                .iter()
+                .copied()
+                .filter(|a| is_unused(f, a))
+                .collect();
+            if unused.is_empty() {
+                continue;
+            }
+            // Keep what is used: the entries none of whose actions is unused as written, the
+            // others expanded to their used actions.
+            let mut narrowed: Vec<String> = Vec::new();
+            for e in &entries {
+                let acts = data.expand(e);
+                if acts.iter().all(|a| !is_unused(f, a.name)) {
+                    narrowed.push(e.to_string());
+                } else {
+                    narrowed.extend(
+                        acts.iter()
+                            .filter(|a| !is_unused(f, a.name))
+                            .map(|a| a.name.to_string()),
+                    );
+                }
+            }
+            narrowed.sort();
+            narrowed.dedup();
+            let shown: Vec<&str> = unused.iter().copied().take(5).collect();
+            out.push(base(
+                loc(&st.node.span),
+                format!(
+                    "a statement of {} grants {} unused action{} ({}{})",
+                    a.label,
+                    unused.len(),
+                    if unused.len() == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    if unused.len() > shown.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
+                ),
+                Some(narrowed),
+            ));
+        }
+    }
+    if out.is_empty() {
+        out.push(base(
+            loc(&r.span),
+            format!(
+                "no statement written for {} grants the unused actions (an AWS managed policy or one not in the scan does)",
+                r.address
+            ),
+            None,
+        ));
+    }
+    out
+}
+
+/// The Access Analyzer mapping as text.
+pub fn render_analyzer_text(report: &AnalyzerReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} findings read: {} grants to remove or narrow, {} findings for roles not in the configuration",
+        report.findings_read,
+        report.mapped.len(),
+        report.unmatched.len()
+    );
+    for g in &report.mapped {
+        let _ = writeln!(
+            s,
+            "\n{} {} {} ({})",
+            g.finding, g.finding_type, g.role, g.role_location
+        );
+        let _ = writeln!(s, "  {}", g.message);
+        let _ = writeln!(s, "  change: {}", g.location);
+        match &g.narrowed_actions {
+            Some(a) if a.is_empty() => {
+                let _ = writeln!(
+                    s,
+                    "  proposal: remove the statement (nothing it grants is used)"
+                );
+            }
+            Some(a) => {
+                let _ = writeln!(
+                    s,
+                    "  proposal: Action = [{}]",
+                    a.iter()
+                        .map(|x| format!("\"{x}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            None => {}
+        }
+    }
+    if !report.unmatched.is_empty() {
+        let _ = writeln!(s, "\nnot in the configuration:");
+        for u in &report.unmatched {
+            let _ = writeln!(s, "  {} {} for {}", u.event, u.action, u.principal);
         }
     }
     for n in &report.notes {

@@ -170,12 +170,18 @@ enum Command {
     },
     /// Map CloudTrail AccessDenied events onto the configuration: the role, why it was
     /// denied (not granted, explicit Deny, boundary, resource not covered, condition not
-    /// met, trust policy) and the line to change.
+    /// met, trust policy) and the line to change; or map IAM Access Analyzer unused-access
+    /// findings onto the statements that grant what is unused.
     Diagnose {
         /// A CloudTrail file (`{"Records": [...]}`, gzipped or not, or one event, or
         /// `lookup-events` output); repeatable.
-        #[arg(long, value_name = "FILE", required = true)]
+        #[arg(long, value_name = "FILE", required_unless_present = "access_analyzer")]
         cloudtrail: Vec<PathBuf>,
+        /// An IAM Access Analyzer unused-access finding file (`get-finding-v2` or
+        /// `list-findings-v2` JSON); repeatable: maps each unused permission onto the
+        /// statements that grant it, with the narrowed Action list.
+        #[arg(long, value_name = "FILE", conflicts_with = "cloudtrail")]
+        access_analyzer: Vec<PathBuf>,
         #[command(flatten)]
         args: ScanArgs,
         #[arg(long, value_enum, default_value = "text")]
@@ -275,10 +281,25 @@ fn run(command: Command) -> Result<Outcome, Error> {
         } => simulate(args, assume, principal, &context, closed_context, format),
         Command::Diagnose {
             cloudtrail,
+            access_analyzer,
             args,
             format,
         } => {
             let settings = args.resolve()?;
+            if !access_analyzer.is_empty() {
+                let report =
+                    rolegraph::diagnose::access_analyzer(&settings.scan, &access_analyzer)?;
+                match format {
+                    ExplainFormat::Text => {
+                        print!("{}", rolegraph::diagnose::render_analyzer_text(&report))
+                    }
+                    ExplainFormat::Json => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).expect("serializable")
+                    ),
+                }
+                return Ok(Outcome::Pass);
+            }
             let report = rolegraph::diagnose::cloudtrail(&settings.scan, &cloudtrail)?;
             match format {
                 ExplainFormat::Text => print!("{}", rolegraph::diagnose::render_text(&report)),

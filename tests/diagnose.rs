@@ -159,3 +159,44 @@ fn a_missing_file_is_an_error() {
     assert_eq!(code, 2);
     assert!(err.contains("nope.json: no such file"), "{err}");
 }
+
+#[test]
+fn access_analyzer_unused_access_maps_to_statements() {
+    let args = [
+        "diagnose",
+        "--access-analyzer",
+        "testdata/cli/diagnose/unused-permission.json",
+        "--access-analyzer",
+        "testdata/cli/diagnose/list-findings.json",
+        TF,
+    ];
+    let (code, out, err) = run(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("proposal: Action = [\"s3:GetObject\"]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("proposal: remove the statement (nothing it grants is used)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "list-findings.json#2 UnusedIAMRole for arn:aws:iam::123456789012:role/legacy-batch"
+        ),
+        "{out}"
+    );
+    insta::assert_snapshot!("diagnose_access_analyzer_text", out);
+    let (code, out, err) = run(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["mapped"][0]["location"],
+        "testdata/cli/simulate/terraform/main.tf:27"
+    );
+    assert_eq!(
+        v["mapped"][0]["narrowed_actions"],
+        serde_json::json!(["s3:GetObject"])
+    );
+    insta::assert_snapshot!("diagnose_access_analyzer_json", out);
+}
