@@ -110,7 +110,7 @@ impl Rule for Trust005 {
                                     ts.role_address()
                                 ),
                             )
-                            .key(&format!("{}/{s}", key.to_ascii_lowercase())),
+                            .key(format!("{}/{s}", key.to_ascii_lowercase())),
                         );
                     }
                 }
