@@ -465,12 +465,9 @@ fn classify(m: &Model, e: &Event, role: usize, action: &str, a: PrincipalAnswer)
     } else if let Some(c) = closest("condition") {
         (
             "condition-not-met",
-            format!(
-                "{} (the event's context: source IP, region, MFA, time)",
-                c.message
-            ),
+            c.message.clone(),
             c.location.clone(),
-            String::new(),
+            "widen the condition to admit this request, if it is meant to succeed".to_string(),
         )
     } else if let Some(c) = closest("resource") {
         (

@@ -476,7 +476,10 @@ fn closest(pp: &PrincipalPolicies, req: &Request) -> Vec<Reason> {
                     "resource"
                 };
                 let why = if cond == Holds::No {
-                    "its condition does not hold".to_string()
+                    format!(
+                        "its condition does not hold: {}",
+                        condition::failing(st.condition(), req.context).join("; ")
+                    )
                 } else {
                     let names: Vec<String> = st
                         .node
@@ -945,7 +948,8 @@ fn trust_decides(
             (Some(true), Holds::No) => reasons.push(Reason {
                 kind: "closest",
                 message: format!(
-                    "a statement allows {action} to this principal but its condition does not hold"
+                    "a statement allows {action} to this principal but its condition does not hold: {}",
+                    condition::failing(st.condition(), ctx).join("; ")
                 ),
                 location,
                 depends_on: keys,

@@ -134,6 +134,39 @@ pub fn evaluate(condition: Option<&Node>, ctx: &Context) -> Holds {
     result
 }
 
+/// The tests of a condition block that do not hold for the context, each as
+/// `OPERATOR KEY VALUES (the request has VALUE)`, for messages.
+pub fn failing(condition: Option<&Node>, ctx: &Context) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(Value::Map(ops)) = condition.map(|c| &c.value) else {
+        return out;
+    };
+    for (op, keys) in ops {
+        let Value::Map(keys) = &keys.value else {
+            continue;
+        };
+        for (key, values) in keys {
+            if evaluate_one(op, key, values, ctx) != Holds::No {
+                continue;
+            }
+            let wanted: Vec<String> = values
+                .items()
+                .iter()
+                .filter_map(|v| value_text(v))
+                .collect();
+            let have = ctx
+                .get(key)
+                .map(|v| v.join(", "))
+                .unwrap_or_else(|| "none".to_string());
+            out.push(format!(
+                "{op} {key} {} (the request has {have})",
+                wanted.join(", ")
+            ));
+        }
+    }
+    out
+}
+
 /// The operator family, and whether it is negated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Family {
