@@ -58,8 +58,10 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
             }
             continue;
         }
-        // The walker's filter must own what it reads.
-        let exclude = exclude.cloned();
+        // The walker's filter must own what it reads. A path named on the command line is
+        // scanned even when a pattern excludes it; the patterns that exclude other things
+        // still apply below it.
+        let exclude = exclude.and_then(|x| x.below(&p));
         let walker = ignore::WalkBuilder::new(&p)
             .follow_links(false)
             .hidden(false)

@@ -126,6 +126,8 @@ pub struct Report {
     pub rules_run: Vec<&'static str>,
     /// Findings left out because a baseline (`--baseline`) records them.
     pub baselined: usize,
+    /// Findings not shown because of `--severity` (they still count for `--fail-on`).
+    pub hidden: usize,
 }
 
 impl Report {
@@ -142,6 +144,16 @@ impl Report {
     /// reads.
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+    /// The report with only the findings of these severities (all when empty): what
+    /// `scan --severity` shows.
+    pub fn showing(mut self, severities: &[Severity]) -> Report {
+        if !severities.is_empty() {
+            let before = self.active().count();
+            self.findings.retain(|f| severities.contains(&f.severity));
+            self.hidden += before - self.active().count();
+        }
+        self
     }
     /// Number of findings suppressed in source.
     pub(crate) fn suppressed(&self) -> usize {

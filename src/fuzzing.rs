@@ -89,6 +89,8 @@ fn report(name: &str, text: &str, doc: Document) -> String {
         rules: &metas,
         sources: &sources,
         link_base: Some("https://example.com/o/r/blob/0"),
+        sarif: Default::default(),
+        show_notes: false,
     };
     for format in [
         OutputFormat::Text,

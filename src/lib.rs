@@ -525,6 +525,7 @@ pub(crate) fn finish(
         files_scanned,
         rules_run: rules.iter().map(|r| r.id()).collect(),
         baselined: 0,
+        hidden: 0,
     }
 }
 

@@ -30,6 +30,7 @@ struct Summary {
     low: usize,
     suppressed: usize,
     baselined: usize,
+    hidden: usize,
     parse_errors: usize,
 }
 
@@ -38,6 +39,10 @@ struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: Option<&'a str>,
     title: Option<&'a str>,
+    /// The one-line fix, as the text report's `help:`.
+    help: Option<String>,
+    /// The rule's documentation page.
+    doc_url: Option<String>,
     severity: Severity,
     message: String,
     resource: String,
@@ -98,6 +103,8 @@ fn finding<'a>(f: &'a Finding, opts: &'a RenderOptions) -> JsonFinding<'a> {
         rule_id: f.rule_id,
         slug: meta.map(|m| m.slug.as_str()),
         title: meta.map(|m| m.title.as_str()),
+        help: meta.and_then(|m| super::text::short_help(m, f)),
+        doc_url: meta.map(|m| m.doc_url()),
         severity: f.severity,
         message: mask_secrets(&f.message),
         resource: mask_secrets(&f.resource),
@@ -141,6 +148,7 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             low: report.count(Severity::Low),
             suppressed: report.suppressed(),
             baselined: report.baselined,
+            hidden: report.hidden,
             parse_errors: unparsed_files(report),
         },
         findings: report.findings.iter().map(|f| finding(f, opts)).collect(),

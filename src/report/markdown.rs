@@ -175,6 +175,8 @@ mod tests {
                 rules: &rules,
                 sources: &source,
                 link_base,
+                sarif: Default::default(),
+                show_notes: false,
             },
         )
     }
