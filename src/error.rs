@@ -3,9 +3,11 @@
 //! the type ([`Error::exit_code`]).
 //!
 //! Each part keeps its own error beside it ([`ConfigError`] in `config.rs`,
-//! [`BaselineError`] in `baseline.rs`, [`ExplainError`] in `explain.rs`); [`Error`] is
+//! [`BaselineError`] in `baseline.rs`, [`ExplainError`] in `explain.rs`,
+//! [`SimulateError`] in `simulate.rs`, `DiagnoseError` in `diagnose.rs`); [`Error`] is
 //! what a command hands back to `main`. A scan that runs is not an error whatever it
-//! finds: its result is an [`Outcome`].
+//! finds: its result is an [`Outcome`] (for `simulate`, a denied request is
+//! [`Outcome::Denied`], exit 1).
 
 use crate::baseline::BaselineError;
 use crate::config::ConfigError;
