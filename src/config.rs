@@ -551,18 +551,14 @@ fn repository_root(paths: &[PathBuf]) -> PathBuf {
         return cwd;
     };
     let start = absolute(first);
-    let mut dir = if start.is_dir() {
+    let dir = if start.is_dir() {
         Some(start.as_path())
     } else {
         start.parent()
     };
-    while let Some(d) = dir {
-        if d.join(".git").exists() {
-            return d.to_path_buf();
-        }
-        dir = d.parent();
-    }
-    cwd
+    dir.and_then(crate::discover::git_root)
+        .map(Path::to_path_buf)
+        .unwrap_or(cwd)
 }
 
 impl ScanArgs {

@@ -75,7 +75,7 @@ fn report(name: &str, text: &str, doc: Document) -> String {
     if !is_plan {
         findings.extend(check_file(&rules, &file, text, &declared));
     }
-    let report = finish(findings, diagnostics, 1, &rules);
+    let report = finish(findings, diagnostics, 1, &rules, &[]);
     let metas: Vec<&meta::RuleMeta> = report
         .rules_run
         .iter()

@@ -244,6 +244,48 @@ fn one_scan_writes_every_output() {
     assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "infra-prod/");
 }
 
+/// The Action as a workflow uses it with no `with:` at all: paths "." in the repository
+/// root. Annotations and SARIF name files as the repository does (`infra/main.tf`, never
+/// `./infra/main.tf`, which GitHub does not attach to the diff).
+#[test]
+fn default_invocation_annotates_repository_relative_paths() {
+    let r = Runner::new("testdata/demo");
+    let step = r.run(
+        "scan",
+        &[
+            ("INPUT_PATHS", "."),
+            ("INPUT_WORKING_DIRECTORY", "."),
+            ("INPUT_SARIF_FILE", "rolegraph.sarif"),
+            ("INPUT_FORMAT", "text"),
+            ("INPUT_FAIL_ON", ""),
+        ],
+    );
+    assert_eq!(step.outputs["findings"], "6", "{}", step.stdout());
+    let log = step.stdout();
+    let annotations: Vec<&str> = log
+        .lines()
+        .filter(|l| {
+            l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")
+        })
+        .collect();
+    assert_eq!(annotations.len(), 6, "{log}");
+    for a in &annotations {
+        assert!(a.contains(" file=infra/main.tf,line="), "{a}");
+        assert!(!a.contains("./"), "{a}");
+    }
+    // The text report in the log names the same paths.
+    assert!(log.contains(" --> infra/main.tf:"), "{log}");
+    assert!(!log.contains("./infra"), "{log}");
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(r.workspace().join("rolegraph.sarif")).unwrap(),
+    )
+    .unwrap();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "infra/main.tf", "{result}");
+    }
+}
+
 #[test]
 fn fail_on_and_config_decide_the_exit_code() {
     let r = Runner::new("testdata/demo");

@@ -18,6 +18,8 @@ struct Output<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     diagnostics: Vec<JsonDiagnostic>,
+    /// Baseline entries that match no finding (empty without `--baseline`).
+    baseline_stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -31,6 +33,7 @@ struct Summary {
     suppressed: usize,
     baselined: usize,
     hidden: usize,
+    baseline_stale: usize,
     parse_errors: usize,
 }
 
@@ -149,10 +152,12 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             suppressed: report.suppressed(),
             baselined: report.baselined,
             hidden: report.hidden,
+            baseline_stale: report.baseline_stale.len(),
             parse_errors: unparsed_files(report),
         },
         findings: report.findings.iter().map(|f| finding(f, opts)).collect(),
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
+        baseline_stale: &report.baseline_stale,
     };
     let mut s = serde_json::to_string_pretty(&out).expect("the report serializes to JSON");
     s.push('\n');
@@ -185,5 +190,6 @@ mod tests {
         assert!(at("ruleset_version") < at("summary"));
         assert!(at("summary") < at("findings"));
         assert!(at("findings") < at("diagnostics"));
+        assert!(at("diagnostics") < at("baseline_stale"));
     }
 }

@@ -374,6 +374,7 @@ pub(crate) mod tests {
             rules_run: vec!["IMDS001", "IMDS002", "TRUST001"],
             baselined: 0,
             hidden: 0,
+            baseline_stale: Vec::new(),
         }
     }
 

@@ -192,6 +192,17 @@ struct ResultProperties {
 #[serde(rename_all = "camelCase")]
 struct Location {
     physical_location: PhysicalLocation,
+    /// The resource by its CDK construct path, when the template was synthesized by the CDK.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    logical_locations: Vec<LogicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation {
+    name: String,
+    fully_qualified_name: String,
+    kind: &'static str,
 }
 
 #[derive(Serialize)]
@@ -320,7 +331,10 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
                         message: Message::new(mask_secrets(&d.message)),
                         locations: uris
                             .physical_location(&d.span)
-                            .map(|physical_location| Location { physical_location })
+                            .map(|physical_location| Location {
+                                physical_location,
+                                logical_locations: Vec::new(),
+                            })
                             .into_iter()
                             .collect(),
                     })
@@ -393,7 +407,18 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions, uris: &Uris) -> SarifResult<
             .into_iter()
             .collect(),
         locations: location
-            .map(|physical_location| Location { physical_location })
+            .map(|physical_location| Location {
+                physical_location,
+                logical_locations: f
+                    .construct_path
+                    .iter()
+                    .map(|path| LogicalLocation {
+                        name: mask_secrets(&f.resource),
+                        fully_qualified_name: mask_secrets(path),
+                        kind: "resource",
+                    })
+                    .collect(),
+            })
             .into_iter()
             .collect(),
         related_locations: related,
@@ -406,7 +431,10 @@ fn result<'a>(f: &'a Finding, opts: &RenderOptions, uris: &Uris) -> SarifResult<
                 justification: mask_secrets(&s.justification()),
                 location: uris
                     .physical_location(&s.span)
-                    .map(|physical_location| Location { physical_location }),
+                    .map(|physical_location| Location {
+                        physical_location,
+                        logical_locations: Vec::new(),
+                    }),
             })
             .collect(),
         properties: ResultProperties {

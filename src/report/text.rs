@@ -120,6 +120,17 @@ pub(super) fn summary(report: &Report) -> String {
     if report.hidden > 0 {
         let _ = write!(s, "; {} not shown (--severity)", report.hidden);
     }
+    if !report.baseline_stale.is_empty() {
+        let _ = write!(
+            s,
+            "; {} matching nothing",
+            plural(
+                report.baseline_stale.len(),
+                "baseline entry",
+                "baseline entries"
+            )
+        );
+    }
     let uninstalled = super::uninstalled_modules(report);
     if uninstalled > 0 {
         let _ = write!(
