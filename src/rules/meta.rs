@@ -717,6 +717,8 @@ mod tests {
             ("PATH001", "path-to-admin", Severity::Critical),
             ("PATH002", "path-to-data-read", Severity::High),
             ("PATH003", "path-to-service-write", Severity::High),
+            ("PRIV009", "policy-invalid", Severity::Low),
+            ("TRUST005", "trust-principal-malformed", Severity::Low),
         ];
         for (id, slug, severity) in shipped {
             let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));

@@ -104,6 +104,8 @@ pub fn all() -> Vec<AnyRule> {
         &path::path_to_admin::Path001,
         &path::path_to_data_read::Path002,
         &path::path_to_service_write::Path003,
+        &privilege::policy_invalid::Priv009,
+        &trust::trust_principal_malformed::Trust005,
     ];
     let mut v: Vec<AnyRule> = files
         .into_iter()
