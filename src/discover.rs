@@ -19,6 +19,9 @@ pub(crate) struct Inputs {
     pub(crate) template_candidates: Vec<PathBuf>,
     /// Paths that could not be read or do not exist.
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// For each module directory, how many of `terraform_roots` reach it (itself or
+    /// through local module calls): the module definitions parsed once and shared.
+    pub(crate) module_uses: HashMap<PathBuf, usize>,
 }
 
 fn skip_dir(name: &str) -> bool {
@@ -160,6 +163,14 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
         .filter(|(d, _)| roots.contains(d))
         .cloned()
         .collect();
+    for (r, _) in &inputs.terraform_roots {
+        // (`reach` marks the root itself too.)
+        let mut seen: HashSet<&PathBuf> = HashSet::new();
+        reach(&calls, r, &mut seen);
+        for d in seen {
+            *inputs.module_uses.entry(d.clone()).or_default() += 1;
+        }
+    }
     inputs
 }
 
