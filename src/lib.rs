@@ -144,7 +144,10 @@ pub(crate) fn parse_each<T: Send>(
                             dir,
                             root,
                             &opts.vars,
-                            Some(shared.clone()),
+                            Some((
+                                shared.clone(),
+                                inputs.reach.get(*dir).cloned().unwrap_or_default(),
+                            )),
                         );
                         Some(Parsed { doc, files })
                     }
@@ -160,6 +163,8 @@ pub(crate) fn parse_each<T: Send>(
                 parsed.map(&each)
             })
             .collect();
+    // Every root module gave back what discovery counted it for.
+    debug_assert_eq!(shared.held(), 0);
     ParsedAll {
         results,
         diagnostics: inputs.diagnostics,

@@ -93,8 +93,10 @@ pub struct Workspace {
     /// Module definitions parsed once per run and shared by the root modules that use
     /// them (see [`SharedDefs`]); `None`: every module is parsed for this root module.
     shared: Option<Arc<SharedDefs>>,
-    /// The directories this root module took from `shared` (released when it is done).
-    taken: RefCell<Vec<PathBuf>>,
+    /// The directories discovery counted this root module among the users of (released
+    /// when it is done, whether it took them or not: a call under `count = 0` or an empty
+    /// `for_each` never instantiates what it calls).
+    counted: Vec<PathBuf>,
     diags: RefCell<Vec<Diagnostic>>,
     noted: RefCell<BTreeSet<String>>,
     /// `.terraform/modules/modules.json`: module key -> directory.
@@ -214,7 +216,7 @@ impl Workspace {
             scan_root,
             defs: RefCell::new(HashMap::new()),
             shared: None,
-            taken: RefCell::new(Vec::new()),
+            counted: Vec::new(),
             diags: RefCell::new(diags),
             noted: RefCell::new(BTreeSet::new()),
             installed,
@@ -282,7 +284,6 @@ impl Workspace {
         }
         let shared = self.shared.as_ref().and_then(|s| {
             let loaded = s.get(&dir)?;
-            self.taken.borrow_mut().push(dir.clone());
             // The shared parse counts against this root module's source budget like its
             // own would; when it does not fit, the directory is parsed here within what is
             // left (with the errors that budget gives).
@@ -308,11 +309,12 @@ impl Workspace {
         def
     }
 
-    /// Give back the shared definitions this root module took: one use fewer of each.
+    /// Give back the shared definitions this root module was counted for: one use fewer
+    /// of each.
     fn release(&self) {
         if let Some(s) = &self.shared {
-            for d in self.taken.borrow_mut().drain(..) {
-                s.release(&d);
+            for d in &self.counted {
+                s.release(d);
             }
         }
     }
@@ -947,16 +949,20 @@ pub fn scan_root_module(
 }
 
 /// [`scan_root_module`], taking the module definitions that other root modules of the run
-/// use too from `shared` (parsed once per run).
+/// use too from `shared` (parsed once per run), with the directories discovery counted
+/// this root module for (given back when it is done).
 pub fn scan_root_module_shared(
     dir: &Path,
     scan_root: &Path,
     inputs: &VarInputs,
-    shared: Option<Arc<SharedDefs>>,
+    shared: Option<(Arc<SharedDefs>, Vec<PathBuf>)>,
 ) -> (Document, BTreeSet<Arc<str>>) {
     let dir = normalize(dir);
     let mut ws = Workspace::new(dir.clone(), normalize(scan_root));
-    ws.shared = shared;
+    if let Some((shared, counted)) = shared {
+        ws.shared = Some(shared);
+        ws.counted = counted;
+    }
     let def = ws.module_def(&dir);
 
     let mut given: HashMap<String, Node> = HashMap::new();
