@@ -106,6 +106,26 @@ install() {
   output bin "$bin"
 }
 
+# `terraform get` in every directory under the given paths whose .tf files call a module
+# (never inside .terraform): modules only, no providers, no credentials. A failure is a
+# warning; the scan then notes the modules that are still not installed.
+terraform_get() {
+  local root dir
+  for root in "$@"; do
+    [ -d "$root" ] || continue
+    find "$root" -name .terraform -prune -o -type f -name '*.tf' -print 2>/dev/null |
+      while read -r f; do
+        if grep -qE '^[[:space:]]*module[[:space:]]+"' "$f"; then dirname "$f"; fi
+      done |
+      sort -u |
+      while read -r dir; do
+        echo "rolegraph: terraform get in $dir"
+        (cd "$dir" && TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 terraform get -no-color >&2) ||
+          echo "::warning title=rolegraph action::terraform get failed in $dir; its modules that are not installed are not scanned"
+      done
+  done
+}
+
 scan() {
   local bin="${ROLEGRAPH_BIN:?ROLEGRAPH_BIN is not set (run install first)}"
   local ws="${GITHUB_WORKSPACE:?GITHUB_WORKSPACE is not set}"
@@ -142,6 +162,13 @@ scan() {
       paths=()
     fi
     common+=(--plan "$(at "$INPUT_PLAN")")
+  fi
+  if [ "${INPUT_TERRAFORM_GET:-false}" = true ]; then
+    if command -v terraform >/dev/null 2>&1; then
+      terraform_get ${paths[@]+"${paths[@]}"}
+    else
+      echo "::warning title=rolegraph action::terraform-get is set but terraform is not on the runner; modules that are not installed are not scanned"
+    fi
   fi
   if [ -n "${INPUT_CONFIG:-}" ]; then
     common+=(--config "$(at "$INPUT_CONFIG")")

@@ -29,6 +29,10 @@ pub struct Explanation {
     /// For a principal: the workloads that run as it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) used_by: Vec<Step>,
+    /// Who the workload hands its role to, when not itself (an EKS Pod Identity
+    /// association: the pods of one service account in one cluster).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) gives_role_to: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -193,6 +197,7 @@ fn explain_one(m: &Model, i: usize) -> Explanation {
         location: loc(&r.span),
         principals,
         used_by,
+        gives_role_to: m.workload_subject(i),
     }
 }
 
@@ -327,6 +332,9 @@ pub fn render_text(list: &[Explanation]) -> String {
                 s,
                 "  no role: it is not a workload rolegraph links to a role, nor a role, user or group"
             );
+        }
+        if let Some(to) = &e.gives_role_to {
+            let _ = writeln!(s, "  gives its role to {to}");
         }
         for u in &e.used_by {
             let _ = writeln!(

@@ -148,3 +148,64 @@ impl Report {
         self.findings.len() - self.active().count()
     }
 }
+
+/// Findings of one rule at one location (sorted next to each other): the same module used
+/// by several scanned configurations gives exact copies, kept once; count / for_each
+/// instances of one block give one finding per instance. Instances that agree (the same
+/// message once the instance's own address is set aside) are one finding naming the other
+/// instances as related locations (resources of other calls of one module count as
+/// instances, with the module address set aside too); instances that differ (another role, another value)
+/// are each reported.
+pub fn fold_instances(findings: Vec<Finding>) -> Vec<Finding> {
+    let same_place =
+        |a: &Finding, b: &Finding| a.rule_id == b.rule_id && a.span == b.span && a.key == b.key;
+    let shape = |f: &Finding| {
+        let mut m = f.message.replace(f.resource.as_str(), "\u{0}");
+        if let Some(p) = module_prefix(&f.resource) {
+            m = m.replace(p, "\u{1}");
+        }
+        (f.severity, m)
+    };
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    // Where the current location's findings start in `out`.
+    let mut group_start = 0;
+    for f in findings {
+        if out.last().is_none_or(|last| !same_place(last, &f)) {
+            group_start = out.len();
+            out.push(f);
+            continue;
+        }
+        if let Some(kept) = out[group_start..]
+            .iter_mut()
+            .find(|k| shape(k) == shape(&f))
+        {
+            let also = format!("also {}", f.resource);
+            if f.resource != kept.resource && !kept.related.iter().any(|r| r.message == also) {
+                kept.related.push(Related {
+                    span: f.span.clone(),
+                    message: also,
+                });
+            }
+            continue;
+        }
+        out.push(f);
+    }
+    out
+}
+
+/// `module.a["k"].module.b.` of `module.a["k"].module.b.aws_iam_role.r[0]`: the calls of the
+/// module a resource is declared in; `Workers/` of a nested stack's `Workers/LaunchTemplate`.
+fn module_prefix(address: &str) -> Option<&str> {
+    // A CloudFormation nested stack's resource: `Workers/LaunchTemplate`.
+    if !address.starts_with("module.") {
+        let end = address.find(['[', '"']).unwrap_or(address.len());
+        return address[..end].rfind('/').map(|i| &address[..=i]);
+    }
+    let base = match address.strip_suffix(']') {
+        Some(_) => &address[..address.rfind('[')?],
+        None => address,
+    };
+    let name_dot = base.rfind('.')?;
+    let type_dot = base[..name_dot].rfind('.')?;
+    Some(&address[..=type_dot])
+}

@@ -23,6 +23,10 @@ pub enum EdgeKind {
     ExecutionRole,
     TaskRole,
     NodeRole,
+    /// An EKS Pod Identity association's role (pods of one service account get it).
+    PodIdentityRole,
+    /// The EKS cluster a Pod Identity association belongs to.
+    InCluster,
     AttachedPolicy,
     InlinePolicy,
     PermissionsBoundary,
@@ -40,6 +44,8 @@ impl EdgeKind {
             EdgeKind::ExecutionRole => "execution role",
             EdgeKind::TaskRole => "task role",
             EdgeKind::NodeRole => "node role",
+            EdgeKind::PodIdentityRole => "Pod Identity role",
+            EdgeKind::InCluster => "cluster",
             EdgeKind::AttachedPolicy => "attached policy",
             EdgeKind::InlinePolicy => "inline policy",
             EdgeKind::PermissionsBoundary => "permissions boundary",
@@ -84,6 +90,7 @@ const LC: &[&str] = &[
     "AWS::AutoScaling::LaunchConfiguration",
 ];
 const POLICY: &[&str] = &["aws_iam_policy", "AWS::IAM::ManagedPolicy"];
+const CLUSTER: &[&str] = &["aws_eks_cluster", "AWS::EKS::Cluster"];
 /// Where an image ID comes from: an AMI registered or looked up (`aws_ami`, `data.aws_ami`),
 /// or a Parameter Store parameter holding one (`data.aws_ssm_parameter`).
 const AMI: &[&str] = &["aws_ami", "aws_ssm_parameter"];
@@ -107,6 +114,7 @@ fn name_attr(rtype: &str) -> &'static str {
         "AWS::IAM::ManagedPolicy" => "ManagedPolicyName",
         "AWS::IAM::User" => "UserName",
         "AWS::IAM::Group" => "GroupName",
+        "AWS::EKS::Cluster" => "Name",
         _ => "name",
     }
 }
@@ -313,6 +321,85 @@ pub static LINKS: &[Link] = &[
         ["service_role"],
         ServiceRole,
         ROLE,
+        NameOrArn
+    ),
+    link!(
+        "aws_batch_compute_environment",
+        ["compute_resources", "instance_role"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn
+    ),
+    // Batch job definitions: the job role and execution role inside the container
+    // properties (a JSON document in Terraform), like an ECS task's.
+    link!(
+        "aws_batch_job_definition",
+        ["container_properties", "jobRoleArn"],
+        TaskRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "aws_batch_job_definition",
+        ["container_properties", "executionRoleArn"],
+        ExecutionRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "aws_eks_pod_identity_association",
+        ["role_arn"],
+        PodIdentityRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "aws_eks_pod_identity_association",
+        ["cluster_name"],
+        InCluster,
+        CLUSTER,
+        NameOrArn
+    ),
+    link!(
+        "AWS::Batch::ComputeEnvironment",
+        ["ServiceRole"],
+        ServiceRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::Batch::ComputeEnvironment",
+        ["ComputeResources", "InstanceRole"],
+        UsesInstanceProfile,
+        PROFILE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::Batch::JobDefinition",
+        ["ContainerProperties", "JobRoleArn"],
+        TaskRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::Batch::JobDefinition",
+        ["ContainerProperties", "ExecutionRoleArn"],
+        ExecutionRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EKS::PodIdentityAssociation",
+        ["RoleArn"],
+        PodIdentityRole,
+        ROLE,
+        NameOrArn
+    ),
+    link!(
+        "AWS::EKS::PodIdentityAssociation",
+        ["ClusterName"],
+        InCluster,
+        CLUSTER,
         NameOrArn
     ),
     link!(

@@ -511,6 +511,7 @@ pub(crate) fn finish(
             a.span.line,
             a.span.col,
             a.rule_id,
+            &a.key,
             &a.resource,
             &a.message,
         )
@@ -519,12 +520,12 @@ pub(crate) fn finish(
                 b.span.line,
                 b.span.col,
                 b.rule_id,
+                &b.key,
                 &b.resource,
                 &b.message,
             ))
     });
-    // A module used by several scanned configurations: one finding per rule and location.
-    findings.dedup_by(|b, a| a.rule_id == b.rule_id && a.span == b.span && a.key == b.key);
+    let findings = finding::fold_instances(findings);
     diagnostics.sort();
     diagnostics.dedup();
     Report {

@@ -313,6 +313,7 @@ fn action_yml_matches_the_script() {
             "upload-sarif",
             "category",
             "working-directory",
+            "terraform-get",
             "version"
         ]
     );
@@ -649,4 +650,83 @@ fn install_builds_from_source_on_a_branch_ref_without_asking_for_a_release() {
     assert_eq!(step.out.status.code(), Some(0), "{:?}", step.out);
     assert_eq!(step.stdout(), "rolegraph (built from source)\n");
     assert!(server.requests.lock().unwrap().is_empty());
+}
+
+/// `terraform-get: true` installs a git module (a repository on the local file system) with
+/// `terraform get` before the scan, so the finding inside the module is reported; without
+/// it the summary line says the module is not installed. Skipped when terraform is not on
+/// the PATH (the other tests never need it).
+#[test]
+fn terraform_get_installs_git_modules_before_the_scan() {
+    if std::process::Command::new("terraform")
+        .arg("version")
+        .output()
+        .is_err()
+    {
+        eprintln!("terraform is not on the PATH: skipped");
+        return;
+    }
+    let runner = Runner::new("testdata/cli/terraform-get");
+    // The module: a git repository next to the workspace.
+    let repo = runner.dir.path().join("module-repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::write(
+        repo.join("main.tf"),
+        "resource \"aws_instance\" \"in_module\" {\n  ami           = \"ami-0123456789abcdef0\"\n  instance_type = \"t3.micro\"\n}\n",
+    )
+    .unwrap();
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&repo)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "main.tf"]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-qm",
+        "module",
+    ]);
+    let root = runner.workspace().join("infra");
+    std::fs::write(
+        root.join("main.tf"),
+        format!(
+            "module \"remote\" {{\n  source = \"git::file://{}\"\n}}\n",
+            repo.display()
+        ),
+    )
+    .unwrap();
+
+    let without = runner.run(
+        "scan",
+        &[("INPUT_PATHS", "infra"), ("INPUT_UPLOAD_SARIF", "false")],
+    );
+    assert_eq!(without.outputs["findings"], "0", "{}", without.stdout());
+    assert!(
+        without
+            .stdout()
+            .contains("1 module not installed: run `terraform get`"),
+        "{}",
+        without.stdout()
+    );
+
+    let with = runner.run(
+        "scan",
+        &[("INPUT_PATHS", "infra"), ("INPUT_TERRAFORM_GET", "true")],
+    );
+    assert_eq!(with.outputs["findings"], "1", "{}", with.stdout());
+    assert!(
+        with.stdout()
+            .contains("module.remote.aws_instance.in_module"),
+        "{}",
+        with.stdout()
+    );
 }

@@ -461,7 +461,7 @@ fn unresolved_modules_and_deep_nesting_are_diagnostics() {
         .collect();
     assert!(
         msgs.iter()
-            .any(|m| m.starts_with("Note 1:1 module \"vpc\"") && m.contains("not resolved")),
+            .any(|m| m.starts_with("Note 1:1 module \"vpc\"") && m.contains("not installed")),
         "{msgs:?}"
     );
     assert!(
@@ -494,4 +494,78 @@ fn symlinks_out_of_the_module_are_not_read() {
     let (doc, _) = scan_root_module(dir.path(), dir.path(), &VarInputs::default());
     let addrs: Vec<&str> = doc.resources.iter().map(|r| r.address.as_str()).collect();
     assert_eq!(addrs, ["aws_instance.inside"]);
+}
+
+#[test]
+fn for_each_over_resources_data_sources_and_modules() {
+    let rs = eval(
+        &[
+            (
+                "main.tf",
+                r#"
+resource "aws_iam_role" "fn" {
+  for_each = toset(["a", "b"])
+  name     = "fn-${each.key}"
+}
+data "aws_iam_role" "ext" {
+  for_each = { x = "ext-x" }
+  name     = each.value
+}
+module "roles" {
+  source   = "./roles"
+  for_each = toset(["m"])
+  name     = each.key
+}
+resource "aws_iam_role_policy_attachment" "r" {
+  for_each = aws_iam_role.fn
+  role     = each.value.name
+}
+resource "aws_iam_role_policy_attachment" "d" {
+  for_each = data.aws_iam_role.ext
+  role     = each.value.name
+}
+resource "aws_iam_role_policy_attachment" "m" {
+  for_each = module.roles
+  role     = each.value.role_name
+}
+resource "aws_iam_role_policy_attachment" "one" {
+  for_each = module.roles["m"]
+  role     = each.value
+}
+"#,
+            ),
+            (
+                "roles/main.tf",
+                r#"
+variable "name" {}
+output "role_name" { value = "role-${var.name}" }
+"#,
+            ),
+        ],
+        &[],
+    );
+    assert_eq!(
+        attr(&rs, r#"aws_iam_role_policy_attachment.r["a"]"#, &["role"]),
+        r#"${aws_iam_role.fn["a"].name}"#
+    );
+    assert_eq!(
+        attr(&rs, r#"aws_iam_role_policy_attachment.r["b"]"#, &["role"]),
+        r#"${aws_iam_role.fn["b"].name}"#
+    );
+    assert_eq!(
+        attr(&rs, r#"aws_iam_role_policy_attachment.d["x"]"#, &["role"]),
+        r#"${data.aws_iam_role.ext["x"].name}"#
+    );
+    assert_eq!(
+        attr(&rs, r#"aws_iam_role_policy_attachment.m["m"]"#, &["role"]),
+        r#""role-m""#
+    );
+    assert_eq!(
+        attr(
+            &rs,
+            r#"aws_iam_role_policy_attachment.one["role_name"]"#,
+            &["role"]
+        ),
+        r#""role-m""#
+    );
 }

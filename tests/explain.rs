@@ -122,3 +122,14 @@ fn permissions_per_resource_follow_the_resource_types() {
     assert!(!out.contains("ListAllMyBuckets"), "{out}");
     insta::assert_snapshot!("explain_resource_types", out);
 }
+
+#[test]
+fn a_pod_identity_association_names_its_cluster_and_service_account() {
+    let (code, out, _) = run(&[
+        "explain",
+        "aws_eks_pod_identity_association.app",
+        "testdata/WL001/terraform/fail_pod_identity",
+    ]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("explain_pod_identity", out);
+}

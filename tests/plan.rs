@@ -31,7 +31,7 @@ fn scan_plan(plan: &str, tf_dir: Option<&str>, changed_only: bool) -> Report {
 fn plan_fixtures_match_snapshots() {
     for (name, plan, tf_dir, changed_only) in [
         // Nested modules, count and for_each, ARNs known after apply; the configuration is
-        // beside the plan.
+        // beside the plan (made by scripts/make-plans with Terraform 1.11.4).
         ("modules", "testdata/plan/modules/plan.json", None, false),
         // The same plan without its configuration: references link the graph, findings
         // point into the plan JSON.
@@ -98,6 +98,12 @@ fn a_configuration_and_its_plan_give_the_same_findings() {
             "testdata/plan/modules/main.tf",
             "testdata/plan/modules/plan.json",
             "testdata/plan/modules",
+        ),
+        // Made by scripts/make-plans with Terraform 1.11.4: for_each over a resource.
+        (
+            "testdata/plan/for-each/main.tf",
+            "testdata/plan/for-each/plan.json",
+            "testdata/plan/for-each",
         ),
     ] {
         let from_hcl = common::scan(&[hcl], &[]);

@@ -59,6 +59,13 @@ const KINDS: &[(&str, ResourceKind)] = &[
         ResourceKind::PolicyAttachment,
     ),
     ("aws_iam_policy_attachment", ResourceKind::PolicyAttachment),
+    // An IAM Identity Center permission set's AWS managed policy: the people assigned the
+    // permission set hold it in every account they are assigned to.
+    (
+        "aws_ssoadmin_managed_policy_attachment",
+        ResourceKind::PolicyAttachment,
+    ),
+    ("AWS::SSO::PermissionSet", ResourceKind::PolicyAttachment),
     ("aws_lambda_function", ResourceKind::LambdaFunction),
     ("AWS::Lambda::Function", ResourceKind::LambdaFunction),
     ("aws_lambda_permission", ResourceKind::LambdaPermission),

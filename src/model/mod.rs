@@ -87,6 +87,18 @@ pub struct RoleUse {
     pub path: Vec<(usize, Span)>,
     /// The service principal that must be able to assume the role.
     pub service: &'static str,
+    /// The actions its trust policy must allow that principal (see [`assume_actions`]).
+    pub actions: &'static [&'static str],
+}
+
+/// What a service calls on the role it runs as: `sts:AssumeRole`, and for EKS Pod Identity
+/// also `sts:TagSession` (the agent tags the session with the cluster, namespace and
+/// service account).
+pub fn assume_actions(service: &str) -> &'static [&'static str] {
+    match service {
+        "pods.eks.amazonaws.com" => &["sts:AssumeRole", "sts:TagSession"],
+        _ => &["sts:AssumeRole"],
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -119,6 +131,16 @@ pub struct IdentityPolicy {
     pub label: String,
 }
 
+/// Account-level instance metadata defaults: each option that is set (`None`: no
+/// preference, the AMI's default applies).
+#[derive(Clone, Debug)]
+pub struct AccountMetadata {
+    pub res: usize,
+    pub tokens: Option<Node>,
+    pub endpoint: Option<Node>,
+    pub hop_limit: Option<Node>,
+}
+
 pub struct Model {
     pub graph: Graph,
     /// The kind of each resource, by index (see [`Model::kind`]).
@@ -128,8 +150,10 @@ pub struct Model {
     pub task_definitions: Vec<TaskDefinition>,
     /// Identity policy documents written in the scan, in resource order.
     pub identity_policies: Vec<IdentityPolicy>,
-    /// `aws_ec2_instance_metadata_defaults` requiring tokens for the account.
-    pub account_requires_tokens: Option<Span>,
+    /// The account's instance metadata defaults (`aws_ec2_instance_metadata_defaults`).
+    /// EC2 decides each option in this order: the instance (or its launch template), then
+    /// this account default, then the AMI's default.
+    pub account_metadata: Option<AccountMetadata>,
     /// The user's own AWS account IDs (`--account-id`, the config file): AWS principals in
     /// them are not another account's.
     pub own_accounts: Vec<String>,
@@ -142,7 +166,7 @@ impl Model {
             workloads: Vec::new(),
             task_definitions: Vec::new(),
             identity_policies: Vec::new(),
-            account_requires_tokens: None,
+            account_metadata: None,
             own_accounts: Vec::new(),
             kinds: graph
                 .resources
@@ -180,11 +204,21 @@ impl Model {
                     },
                 });
             }
-            if r.rtype == "aws_ec2_instance_metadata_defaults"
-                && let Some(t) = r.attr(&["http_tokens"])
-                && t.as_str() == Some("required")
-            {
-                m.account_requires_tokens = Some(t.span.clone());
+            if r.rtype == "aws_ec2_instance_metadata_defaults" {
+                // `no-preference` (the provider's default) and -1 leave the choice to the AMI.
+                let set = |k: &str| {
+                    r.attr(&[k]).filter(|n| {
+                        !n.is_null()
+                            && n.as_str() != Some("no-preference")
+                            && n.as_f64() != Some(-1.0)
+                    })
+                };
+                m.account_metadata = Some(AccountMetadata {
+                    res: i,
+                    tokens: set("http_tokens").cloned(),
+                    endpoint: set("http_endpoint").cloned(),
+                    hop_limit: set("http_put_response_hop_limit").cloned(),
+                });
             }
             if matches!(
                 r.rtype.as_str(),
@@ -206,6 +240,32 @@ impl Model {
 
     pub fn resource(&self, i: usize) -> &Resource {
         &self.graph.resources[i]
+    }
+
+    /// Who a workload hands its role to, when that is not the resource itself: the pods of
+    /// one service account for an EKS Pod Identity association
+    /// (`pods of service account jobs/worker in cluster aws_eks_cluster.main`).
+    pub fn workload_subject(&self, i: usize) -> Option<String> {
+        let r = self.resource(i);
+        let (ns, sa, cluster) = match r.rtype.as_str() {
+            "aws_eks_pod_identity_association" => ("namespace", "service_account", "cluster_name"),
+            "AWS::EKS::PodIdentityAssociation" => ("Namespace", "ServiceAccount", "ClusterName"),
+            _ => return None,
+        };
+        let text = |k: &str| {
+            r.attr(&[k])
+                .and_then(|n| n.display_text())
+                .unwrap_or_else(|| "(not known)".into())
+        };
+        let cluster = match self.graph.out(i, EdgeKind::InCluster).first() {
+            Some((c, _)) => self.resource(*c).address.clone(),
+            None => text(cluster),
+        };
+        Some(format!(
+            "pods of service account {}/{} in cluster {cluster}",
+            text(ns),
+            text(sa)
+        ))
     }
 }
 
@@ -329,8 +389,15 @@ fn workload_services(rtype: &str) -> &'static [(EdgeKind, &'static str)] {
         "aws_sfn_state_machine" | "AWS::StepFunctions::StateMachine" => {
             &[(EdgeKind::ServiceRole, "states.amazonaws.com")]
         }
-        "aws_batch_compute_environment" | "AWS::Batch::ComputeEnvironment" => {
-            &[(EdgeKind::ServiceRole, "batch.amazonaws.com")]
+        // The service role, and the instance profile of the container instances.
+        "aws_batch_compute_environment" | "AWS::Batch::ComputeEnvironment" => &[
+            (EdgeKind::ServiceRole, "batch.amazonaws.com"),
+            (EdgeKind::UsesInstanceProfile, "ec2.amazonaws.com"),
+        ],
+        // A Batch job runs as an ECS task: job role and execution role.
+        "aws_batch_job_definition" | "AWS::Batch::JobDefinition" => ECS,
+        "aws_eks_pod_identity_association" | "AWS::EKS::PodIdentityAssociation" => {
+            &[(EdgeKind::PodIdentityRole, "pods.eks.amazonaws.com")]
         }
         _ => &[],
     }
@@ -353,6 +420,7 @@ fn workloads(g: &Graph) -> Vec<Workload> {
                             role,
                             path: vec![(i, e.span.clone()), (p, e2.span.clone())],
                             service,
+                            actions: assume_actions(service),
                         });
                     }
                 }
@@ -363,6 +431,7 @@ fn workloads(g: &Graph) -> Vec<Workload> {
                         role,
                         path: vec![(i, e.span.clone())],
                         service,
+                        actions: assume_actions(service),
                     });
                 }
             }
@@ -417,6 +486,25 @@ const IDENTITY_POLICIES: &[(&str, Option<&str>, &str, &str)] = &[
 ];
 
 fn identity_policies(i: usize, r: &Resource) -> Vec<IdentityPolicy> {
+    // An IAM Identity Center permission set: policies of the people assigned to it (PRIV
+    // rules read them; no workload runs as a permission set). Its AWS managed policies are
+    // attachments (see `views::policy_attachment`).
+    let sso_inline = match r.rtype.as_str() {
+        "aws_ssoadmin_permission_set_inline_policy" => Some("inline_policy"),
+        "AWS::SSO::PermissionSet" => Some("InlinePolicy"),
+        _ => None,
+    };
+    if let Some(attr) = sso_inline {
+        return match r.attr(&[attr]).filter(|n| !n.is_null()) {
+            Some(d) => vec![IdentityPolicy {
+                res: i,
+                doc_node: d.clone(),
+                span: r.attr_span(attr),
+                label: format!("the inline policy of permission set {}", r.address),
+            }],
+            None => Vec::new(),
+        };
+    }
     let Some((_, list, doc, name)) = IDENTITY_POLICIES.iter().find(|row| row.0 == r.rtype) else {
         return Vec::new();
     };

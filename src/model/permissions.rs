@@ -385,6 +385,32 @@ impl Model {
         {
             self.arn_list(p, v, &counted, &mut policies);
         }
+        // A policy or attachment resource whose principal could not be resolved (a name
+        // from an unknown value) may attach to this principal too: what reaches it is then
+        // not fully known, so no rule may say "every policy of the role is known".
+        if let Some(kind) = PrincipalKind::of(&r.rtype) {
+            let linked: BTreeSet<usize> = [EdgeKind::AttachedPolicy, EdgeKind::InlinePolicy]
+                .iter()
+                .flat_map(|k| self.graph.out(p, *k))
+                .map(|(t, _)| t)
+                .collect();
+            for (i, other) in self.graph.resources.iter().enumerate() {
+                if other.format != r.format || linked.contains(&i) {
+                    continue;
+                }
+                let Some(v) = names_attr(&other.rtype, kind).and_then(|a| other.attr(&[a])) else {
+                    continue;
+                };
+                if let Some(item) = v.items().into_iter().find(|n| n.has_unknown()) {
+                    policies.push(Attached {
+                        origin: Origin::Unknown,
+                        label: format!("{} (its principal could not be resolved)", other.address),
+                        span: item.span.clone(),
+                        via: i,
+                    });
+                }
+            }
+        }
         let mut boundary = None;
         if let Some(attr) = boundary_attr(&r.rtype)
             && let Some(v) = r.attr(&[attr]).filter(|v| !v.is_null())

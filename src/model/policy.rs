@@ -175,10 +175,23 @@ impl PolicyDocument {
 
     /// Can `service` (`ec2.amazonaws.com`) assume a role with this trust policy?
     pub fn trusts_service(&self, service: &str) -> Tri {
+        self.trusts_service_for(service, "sts:AssumeRole")
+    }
+
+    /// Does this trust policy allow `service` every one of `actions` (`sts:AssumeRole`,
+    /// `sts:TagSession`)?
+    pub fn trusts_service_with(&self, service: &str, actions: &[&str]) -> Tri {
+        actions.iter().fold(Tri::Yes, |acc, a| {
+            acc.and(self.trusts_service_for(service, a))
+        })
+    }
+
+    /// Does this trust policy allow `service` to call `action` on the role?
+    fn trusts_service_for(&self, service: &str, action: &str) -> Tri {
         let mut result = if self.partial { Tri::Unknown } else { Tri::No };
         let mut denied = false;
         for st in &self.statements {
-            let covers = st.covers_action("sts:AssumeRole");
+            let covers = st.covers_action(action);
             let principal = match (st.principal(), st.not_principal()) {
                 (_, Some(_)) => Tri::Unknown,
                 (Some(p), None) => principal_is_service(p, service),

@@ -247,8 +247,37 @@ fn lambda_function(i: usize, r: &Resource) -> LambdaFunction {
     }
 }
 
-fn policy_attachment(i: usize, r: &Resource) -> PolicyAttachment {
-    PolicyAttachment {
+fn policy_attachment(i: usize, r: &Resource) -> Vec<PolicyAttachment> {
+    // A CloudFormation permission set lists its AWS managed policies: one attachment each,
+    // to the permission set itself.
+    if r.rtype == "AWS::SSO::PermissionSet" {
+        return r
+            .attr(&["ManagedPolicies"])
+            .map(|v| v.items())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|arn| PolicyAttachment {
+                res: i,
+                policy_arn: Some(arn.clone()),
+                principals: vec![format!("permission set {}", r.address)],
+            })
+            .collect();
+    }
+    if r.rtype == "aws_ssoadmin_managed_policy_attachment" {
+        let set = r.attr(&["permission_set_arn"]);
+        let who = match set.map(|n| &n.value) {
+            Some(crate::value::Value::Ref(rf)) => rf.target.clone(),
+            _ => set
+                .and_then(|n| n.display_text())
+                .unwrap_or_else(|| "(not known)".into()),
+        };
+        return vec![PolicyAttachment {
+            res: i,
+            policy_arn: r.attr(&["managed_policy_arn"]).cloned(),
+            principals: vec![format!("permission set {who}")],
+        }];
+    }
+    vec![PolicyAttachment {
         res: i,
         policy_arn: r.attr(&["policy_arn"]).cloned(),
         principals: ["role", "user", "group", "roles", "users", "groups"]
@@ -257,7 +286,7 @@ fn policy_attachment(i: usize, r: &Resource) -> PolicyAttachment {
             .flat_map(|n| n.items())
             .filter_map(|n| n.display_text())
             .collect(),
-    }
+    }]
 }
 
 impl Model {
@@ -332,7 +361,7 @@ impl Model {
     /// The standalone managed-policy attachments in the scan, in resource order.
     pub fn policy_attachments(&self) -> Vec<PolicyAttachment> {
         self.of_kind(ResourceKind::PolicyAttachment)
-            .map(|(i, r)| policy_attachment(i, r))
+            .flat_map(|(i, r)| policy_attachment(i, r))
             .collect()
     }
 

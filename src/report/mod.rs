@@ -124,6 +124,19 @@ pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<
 
 /// Number of files that could not be read or parsed: the distinct files named by an
 /// error-level diagnostic (an error not tied to any file counts on its own).
+/// How many module calls were not followed because the module is not installed (the
+/// Terraform parser's note, [`crate::parse::hcl::module::NOT_INSTALLED`]).
+pub(crate) fn uninstalled_modules(report: &Report) -> usize {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.message.starts_with("module \"")
+                && d.message.contains(crate::parse::hcl::module::NOT_INSTALLED)
+        })
+        .count()
+}
+
 pub(crate) fn unparsed_files(report: &Report) -> usize {
     let mut files = BTreeSet::new();
     let mut unnamed = 0;

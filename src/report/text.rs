@@ -85,6 +85,14 @@ pub(super) fn summary(report: &Report) -> String {
     if report.baselined > 0 {
         let _ = write!(s, "; {} in the baseline", report.baselined);
     }
+    let uninstalled = super::uninstalled_modules(report);
+    if uninstalled > 0 {
+        let _ = write!(
+            s,
+            "; {} not installed: run `terraform get`",
+            plural(uninstalled, "module", "modules")
+        );
+    }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
         let _ = write!(

@@ -487,13 +487,14 @@ fn table_cell(s: &str) -> String {
     s.replace('|', "\\|")
 }
 
-/// The rule table of README.md (between `<!-- rules:start -->` and `<!-- rules:end -->`).
-pub fn rule_table_markdown() -> String {
+/// A Markdown table of every rule, each ID linking to `link(ID)`.
+fn rule_table(link: impl Fn(&str) -> String) -> String {
     let mut out = String::from("| ID | Slug | Severity | Title |\n|---|---|---|---|\n");
     for m in all() {
         out.push_str(&format!(
-            "| [{id}]({DOCS_DIR}/{id}.md) | {slug} | {severity} | {title} |\n",
+            "| [{id}]({link}) | {slug} | {severity} | {title} |\n",
             id = m.id,
+            link = link(&m.id),
             slug = table_cell(&m.slug),
             severity = m.severity,
             title = table_cell(&m.title),
@@ -502,22 +503,18 @@ pub fn rule_table_markdown() -> String {
     out
 }
 
+/// The rule table of README.md (between `<!-- rules:start -->` and `<!-- rules:end -->`).
+pub fn rule_table_markdown() -> String {
+    rule_table(|id| format!("{DOCS_DIR}/{id}.md"))
+}
+
 /// The index page `docs/rules/README.md`: every rule, linking to its page.
 pub fn rule_index_markdown() -> String {
     let mut out = String::from(
         "<!-- Generated from policies/*.yaml: run `UPDATE_DOCS=1 cargo test --lib rule_docs`. -->\n\n\
          # Rules\n\n",
     );
-    out.push_str("| ID | Slug | Severity | Title |\n|---|---|---|---|\n");
-    for m in all() {
-        out.push_str(&format!(
-            "| [{id}]({id}.md) | {slug} | {severity} | {title} |\n",
-            id = m.id,
-            slug = table_cell(&m.slug),
-            severity = m.severity,
-            title = table_cell(&m.title),
-        ));
-    }
+    out.push_str(&rule_table(|id| format!("{id}.md")));
     out
 }
 

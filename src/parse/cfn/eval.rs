@@ -69,6 +69,9 @@ pub struct Evaluator<'a> {
     cond_visiting: HashSet<String>,
     depth: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Parameter values given from outside (a parent stack's `Parameters` for a nested
+    /// stack): they replace the defaults.
+    pub overrides: HashMap<String, Node>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -121,6 +124,7 @@ impl<'a> Evaluator<'a> {
             cond_visiting: HashSet::new(),
             depth: 0,
             diagnostics: Vec::new(),
+            overrides: HashMap::new(),
         }
     }
 
@@ -246,6 +250,13 @@ impl<'a> Evaluator<'a> {
         }
         if target == "AWS::NotificationARNs" {
             return Some(Node::unknown(span.clone()));
+        }
+        if self.params.contains_key(target)
+            && let Some(v) = self.overrides.get(target)
+        {
+            let mut v = v.clone();
+            v.span = span.clone();
+            return Some(v);
         }
         if let Some(p) = self.params.get(target) {
             return Some(match (&p.default, p.kind) {

@@ -15,6 +15,7 @@ pub mod detect;
 pub mod eval;
 pub mod foreach;
 pub mod jsonsrc;
+pub mod nested;
 pub mod raw;
 pub mod sam;
 pub mod sam_policies;
@@ -58,11 +59,24 @@ pub fn read_template(path: &Path, file: Arc<str>, text: &str) -> Option<Document
         Ok((root, _)) => detect::is_template_tree(root),
         Err(_) => detect::names_format_version(text),
     };
-    is.then(|| document(loaded))
+    is.then(|| {
+        let mut doc = document(loaded);
+        nested::expand(path, &mut doc);
+        doc
+    })
 }
 
 /// The document of a loaded template (or the diagnostic of one that could not be read).
 pub fn document(loaded: Result<(Raw, Vec<Diagnostic>), Diagnostic>) -> Document {
+    document_with(loaded, std::collections::HashMap::new())
+}
+
+/// The document of a loaded template whose parameters `overrides` are given (a nested
+/// stack's, from its parent).
+pub fn document_with(
+    loaded: Result<(Raw, Vec<Diagnostic>), Diagnostic>,
+    overrides: std::collections::HashMap<String, Node>,
+) -> Document {
     let (root, warnings) = match loaded {
         Ok(r) => r,
         Err(d) => {
@@ -84,6 +98,7 @@ pub fn document(loaded: Result<(Raw, Vec<Diagnostic>), Diagnostic>) -> Document 
         return doc;
     }
     let mut ev = eval::Evaluator::new(&root);
+    ev.overrides = overrides;
     let mut entries: Vec<Entry> = match root.get("Resources") {
         None => Vec::new(),
         Some(r) if r.is_map() => r.entries().to_vec(),

@@ -411,8 +411,11 @@ impl Converter<'_> {
                         let key = match k {
                             ObjectKey::Ident(i) => ObjKey::Ident(i.as_str().to_string()),
                             ObjectKey::Expression(e) => match e {
-                                // `"key" = value` is a literal key, not an expression.
-                                Expression::String(s) => ObjKey::Ident(s.value().clone()),
+                                // `"key" = value` is a literal key, not an expression (a
+                                // repeated key was renamed, see `dupkeys`).
+                                Expression::String(s) => ObjKey::Ident(
+                                    super::dupkeys::original_key(s.value()).to_string(),
+                                ),
                                 Expression::Variable(v) => ObjKey::Ident(v.as_str().to_string()),
                                 other => ObjKey::Expr(self.expr(other)),
                             },
@@ -527,6 +530,46 @@ impl Converter<'_> {
 
 /// Parse a native-syntax `.tf` (or `.tfvars`) file.
 pub fn parse_hcl(file: Arc<str>, text: &str) -> Result<Body, (Span, String)> {
+    parse_hcl_with_warnings(file, text).map(|(b, _)| b)
+}
+
+/// A warning about a file that was still parsed: where, and what.
+pub type Warning = (Span, String);
+
+/// Parse a native-syntax file; object keys written twice are accepted as Terraform does
+/// (the last value wins), each with a warning.
+pub fn parse_hcl_with_warnings(
+    file: Arc<str>,
+    text: &str,
+) -> Result<(Body, Vec<Warning>), (Span, String)> {
+    let mut warnings = Vec::new();
+    let mut owned: Option<String> = None;
+    loop {
+        let current = owned.as_deref().unwrap_or(text);
+        match parse_hcl_once(file.clone(), current) {
+            Ok(b) => return Ok((b, warnings)),
+            Err((span, msg, true)) if warnings.len() < super::dupkeys::MAX_RENAMES => {
+                let Some((next, key)) = super::dupkeys::rename(
+                    current,
+                    span.line as usize,
+                    span.col as usize,
+                    warnings.len(),
+                ) else {
+                    return Err((span, msg));
+                };
+                warnings.push((
+                    span,
+                    format!("object key \"{key}\" is written twice: the last value is used, as Terraform does"),
+                ));
+                owned = Some(next);
+            }
+            Err((span, msg, _)) => return Err((span, msg)),
+        }
+    }
+}
+
+/// One parse; the flag says the error is a repeated object key.
+fn parse_hcl_once(file: Arc<str>, text: &str) -> Result<Body, (Span, String, bool)> {
     let idx = LineIndex::new(file.clone(), Arc::from(text));
     // Terraform accepts a UTF-8 byte order mark at the start of a file; hcl-edit does not.
     // Three spaces in its place keep every byte offset (and so every position) as it is.
@@ -549,7 +592,8 @@ pub fn parse_hcl(file: Arc<str>, text: &str) -> Result<Body, (Span, String)> {
                 loc.line() as u32,
                 loc.column() as u32 + 1,
             );
-            Err((span, format!("HCL syntax error: {}", e.message())))
+            let repeated = e.message().contains("redefined object key");
+            Err((span, format!("HCL syntax error: {}", e.message()), repeated))
         }
     }
 }

@@ -201,6 +201,11 @@ pub fn expand(
                 keys
             }
             Value::Null => vec![],
+            // `for_each = aws_iam_role.fn`: the instances of that resource, each.value being
+            // one instance (a reference, so `each.value.name` links to it).
+            Value::Ref(r) if r.attr.is_empty() => inst
+                .resource_instances(&r.target)
+                .unwrap_or_else(|| vec![InstanceKey::UnknownEach]),
             _ => vec![InstanceKey::UnknownEach],
         };
         if keys.len() > MAX_INSTANCES {
@@ -314,6 +319,26 @@ impl<'w> Instance<'w> {
                         let b = self.eval(f, scope);
                         match (a, b) {
                             (Ok(a), Ok(b)) if same_value(&a, &b) => Ok(a),
+                            // A root variable with no value decides: both branches are
+                            // checked, like a CloudFormation `Fn::If` over a parameter
+                            // without a default (see `crate::conditions`).
+                            (Ok(a), Ok(b))
+                                if self.prefix.is_empty()
+                                    && !a.has_unknown()
+                                    && !b.has_unknown() =>
+                            {
+                                match c.static_path() {
+                                    Some(p) if p.len() == 2 && p[0] == "var" => Ok(Node::new(
+                                        Value::Cond {
+                                            condition: p.join("."),
+                                            then: Some(Box::new(a)),
+                                            otherwise: Some(Box::new(b)),
+                                        },
+                                        span.clone(),
+                                    )),
+                                    _ => Ok(Node::unknown(span.clone())),
+                                }
+                            }
                             _ => Ok(Node::unknown(span.clone())),
                         }
                     }
@@ -736,12 +761,24 @@ impl<'w> Instance<'w> {
                     None => return Err(EvalError(format!("module.{m}[{key}] does not exist"))),
                 }
             }
+            // `module.roles` as a whole (`for_each = module.roles`): an object of instances,
+            // each the object of its outputs.
+            (Child::Many(map), None) => {
+                let m = map
+                    .iter()
+                    .map(|(k, i)| (k.clone(), i.outputs_object(span)))
+                    .collect();
+                return Ok(Node::new(Value::Map(m), span.clone()));
+            }
             _ => (None, &[]),
         };
         let Some(inst) = inst else {
             return Ok(Node::unknown(span.clone()));
         };
         let Some(Op::Attr(out)) = rest.first() else {
+            if rest.is_empty() {
+                return Ok(inst.outputs_object(span));
+            }
             return Ok(Node::unknown(span.clone()));
         };
         let v = inst.output(out)?;
@@ -773,6 +810,22 @@ impl<'w> Instance<'w> {
             }
         }
         Ok(v)
+    }
+
+    /// All outputs of this instance as one object (`module.x` without an output name).
+    fn outputs_object(&self, span: &Span) -> Node {
+        let mut names: Vec<&String> = self.def.outputs.keys().collect();
+        names.sort();
+        let m = names
+            .into_iter()
+            .map(|n| {
+                let v = self
+                    .output(n)
+                    .unwrap_or_else(|_| Node::unknown(span.clone()));
+                (n.clone(), v)
+            })
+            .collect();
+        Node::new(Value::Map(m), span.clone())
     }
 
     /// A local value, evaluated once, with cycle detection.
@@ -906,6 +959,48 @@ impl<'w> Instance<'w> {
             self.policy_docs.borrow_mut().insert(cache_key, v.clone());
         }
         v
+    }
+
+    /// The instances of a resource or data source of this module, by the address a
+    /// reference to it carries (`aws_iam_role.fn`, `data.aws_iam_role.x`): each key with a
+    /// reference to that instance as its value. `None` when the resource is not declared
+    /// here, has no for_each (a single object or a count tuple is not a valid for_each) or
+    /// its instances are unknown.
+    fn resource_instances(&self, target: &str) -> Option<Vec<InstanceKey>> {
+        let local = target.strip_prefix(self.prefix.as_str())?;
+        let (is_data, rest) = match local.strip_prefix("data.") {
+            Some(r) => (true, r),
+            None => (false, local),
+        };
+        let (rtype, name) = rest.split_once('.')?;
+        let def = self
+            .def
+            .resources
+            .iter()
+            .find(|r| r.is_data == is_data && r.rtype == rtype && r.name == name)?;
+        let fe = def.for_each.as_ref()?;
+        let guard = format!("each.{target}");
+        if !self.in_progress.borrow_mut().insert(guard.clone()) {
+            return None;
+        }
+        let keys = expand(self, None, Some(fe), &Scope::default());
+        self.in_progress.borrow_mut().remove(&guard);
+        let keys = keys.ok()?;
+        let mut out = Vec::with_capacity(keys.len());
+        for k in keys {
+            let InstanceKey::Key(key, _) = k else {
+                return None;
+            };
+            let r = Ref {
+                target: format!("{target}[{}]", quote(&key)),
+                attr: String::new(),
+            };
+            out.push(InstanceKey::Key(
+                key,
+                Node::new(Value::Ref(r), def.span.clone()),
+            ));
+        }
+        Some(out)
     }
 
     /// Evaluate a block body into a map: attributes by name, nested blocks as lists of maps,

@@ -2,6 +2,7 @@
 
 pub mod ast;
 pub mod depth;
+pub mod dupkeys;
 pub mod eval;
 pub mod functions;
 pub mod module;

@@ -29,6 +29,10 @@ pub struct VarDef {
     pub span: Span,
 }
 
+/// What the note about a registry or git module without `.terraform/modules` says; the
+/// summary line counts these notes.
+pub const NOT_INSTALLED: &str = "is not installed";
+
 pub struct ResDef {
     pub is_data: bool,
     pub rtype: String,
@@ -344,7 +348,7 @@ impl Workspace {
             self.note_once(
                 &call.span,
                 &format!(
-                    "module \"{name}\" (source \"{source}\") is not resolved: run `terraform init` so .terraform/modules/modules.json lists it; its resources are not scanned"
+                    "module \"{name}\" (source \"{source}\") {NOT_INSTALLED}: run `terraform get` (or `terraform init`) so .terraform/modules/modules.json lists it; its resources are not scanned"
                 ),
             );
             return Child::Opaque;
@@ -755,7 +759,12 @@ fn parse_text(file: &Arc<str>, text: &str, diags: &mut Vec<Diagnostic>) -> Optio
             ));
             return None;
         }
-        ast::parse_hcl(file.clone(), text)
+        ast::parse_hcl_with_warnings(file.clone(), text).map(|(b, warnings)| {
+            for (span, msg) in warnings {
+                diags.push(Diagnostic::warning(span, msg));
+            }
+            b
+        })
     };
     match parsed {
         Ok(b) => Some(b),

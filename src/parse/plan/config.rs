@@ -64,7 +64,8 @@ pub struct ExpressionIndex<'a> {
 }
 
 impl<'a> ExpressionIndex<'a> {
-    pub fn get(
+    /// A resource's configuration block in a module.
+    pub fn resource(
         &mut self,
         module: Option<&'a Node>,
         data: bool,
@@ -98,10 +99,76 @@ impl<'a> ExpressionIndex<'a> {
                 m
             });
         let r = index.get(&(data, rtype, name))?;
-        Some(match r.get("expressions") {
-            Some(e) => e,
-            None => empty_block(),
+        Some(r)
+    }
+
+    /// The `expressions` block of a resource's configuration (empty when it has none).
+    pub fn get(
+        &mut self,
+        module: Option<&'a Node>,
+        data: bool,
+        rtype: &str,
+        name: &str,
+    ) -> Option<&'a Node> {
+        self.resource(module, data, rtype, name)
+            .map(|r| r.get("expressions").unwrap_or_else(|| empty_block()))
+    }
+}
+
+/// What `each.value` stands for in one instance of a resource whose `for_each` iterates
+/// over another resource (`for_each = aws_iam_role.fn`): that resource's instance with the
+/// same key (`aws_iam_role.fn["ingest"]`), as in the HCL scan.
+pub struct EachOver {
+    /// The resources the `for_each` expression names (`aws_iam_role.fn`).
+    pub over: Vec<String>,
+    /// This instance's key as written in its address (`["ingest"]`).
+    pub key: String,
+}
+
+impl EachOver {
+    /// For a resource configuration and the address suffix of one of its instances.
+    pub fn of(resource: &Node, key: &str) -> Option<EachOver> {
+        let refs = references(resource.get("for_each_expression")?);
+        let over: Vec<String> = refs
+            .iter()
+            .filter(|r| {
+                address::steps(r).is_some_and(|st| {
+                    // A whole resource (`aws_iam_role.fn`, `data.x.y`), not an attribute of it.
+                    address::resource_ref(&st)
+                        .is_some_and(|rr| rr.key.is_empty() && rr.attr.is_empty())
+                })
+            })
+            .map(|r| r.to_string())
+            .collect();
+        (!over.is_empty() && key.starts_with('[')).then(|| EachOver {
+            over,
+            key: key.to_string(),
         })
+    }
+
+    /// `refs` with `each.value` / `each.value.ATTR` replaced by the instance it stands for.
+    pub fn substitute<'r>(&self, refs: &[&'r str]) -> Vec<std::borrow::Cow<'r, str>> {
+        let mut out = Vec::new();
+        for r in refs {
+            let rest = if *r == "each.value" {
+                Some("")
+            } else {
+                r.strip_prefix("each.value.")
+            };
+            match rest {
+                Some(rest) => {
+                    for o in &self.over {
+                        let dot = if rest.is_empty() { "" } else { "." };
+                        out.push(std::borrow::Cow::Owned(format!(
+                            "{o}{}{dot}{rest}",
+                            self.key
+                        )));
+                    }
+                }
+                None => out.push(std::borrow::Cow::Borrowed(*r)),
+            }
+        }
+        out
     }
 }
 

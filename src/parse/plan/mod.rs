@@ -118,9 +118,18 @@ pub fn parse_plan(path: &Path, text: &str, root: &Node, locations: &Locations) -
                 .map_or(config::Cfg::Unavailable, config::Cfg::Block),
             None => config::Cfg::Unavailable,
         };
+        // `each.value` of a resource whose for_each is another resource.
+        let each = frames.last().and_then(|f| {
+            let r = expressions.resource(f.module, e.data, &e.rtype, &e.name)?;
+            let kind = if e.data { "data." } else { "" };
+            let base = format!("{kind}{}.{}", e.rtype, e.name);
+            let key = e.address.rsplit_once(&base).map(|(_, k)| k)?;
+            config::EachOver::of(r, key)
+        });
         let ctx = values::Ctx {
             frames: &frames,
             source: Some(&source),
+            each: each.as_ref(),
         };
         let mut attrs = values::build(e.values, e.unknown, cfg, &ctx, &e.span);
         if let (Value::Map(m), config::Cfg::Block(_)) = (&mut attrs.value, cfg) {

@@ -17,6 +17,19 @@ pub struct Ctx<'a> {
     pub frames: &'a [Frame<'a>],
     /// The plan's text, to place what is parsed out of its strings.
     pub source: Option<&'a Source<'a>>,
+    /// What `each.value` stands for, when the resource's `for_each` is another resource.
+    pub each: Option<&'a config::EachOver>,
+}
+
+impl Ctx<'_> {
+    /// The references of an expression, `each.value` replaced by what it stands for.
+    fn references<'e>(&self, e: &'e Node) -> Vec<std::borrow::Cow<'e, str>> {
+        let refs = config::references(e);
+        match self.each {
+            Some(each) => each.substitute(&refs),
+            None => refs.into_iter().map(std::borrow::Cow::Borrowed).collect(),
+        }
+    }
 }
 
 /// The text of a plan file by line.
@@ -50,7 +63,13 @@ pub fn build(
         return match cfg {
             Cfg::NotWritten => Node::null(span),
             Cfg::Expr(e) => Node::new(
-                config::value_of(config::resolve(&config::references(e), ctx.frames)),
+                config::value_of(config::resolve(
+                    &ctx.references(e)
+                        .iter()
+                        .map(|r| r.as_ref())
+                        .collect::<Vec<_>>(),
+                    ctx.frames,
+                )),
                 span,
             ),
             Cfg::Block(_) | Cfg::Unavailable => Node::unknown(span),
@@ -285,6 +304,7 @@ mod tests {
             &Ctx {
                 frames: &frames,
                 source: None,
+                each: None,
             },
             &Span::none(),
         );
@@ -305,6 +325,7 @@ mod tests {
             &Ctx {
                 frames: &[],
                 source: None,
+                each: None,
             },
             &Span::none(),
         );
@@ -319,6 +340,7 @@ mod tests {
         let ctx = Ctx {
             frames: &[],
             source: None,
+            each: None,
         };
         let n = build(Some(&after), None, Cfg::Unavailable, &ctx, &Span::none());
         assert_eq!(
@@ -343,6 +365,7 @@ mod placement_tests {
         let ctx = Ctx {
             frames: &[],
             source: Some(&src),
+            each: None,
         };
         let n = build(Some(&root), None, Cfg::Unavailable, &ctx, &Span::none());
         let Value::Json(inner) = &n.get("policy").unwrap().value else {

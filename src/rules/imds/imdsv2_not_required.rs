@@ -7,7 +7,7 @@
 //! Its documentation (what it finds, why it matters, how to fix it) has one source,
 //! `policies/IMDS001.yaml`; `docs/rules/IMDS001.md` and `rolegraph rules IMDS001` render it.
 
-use super::{endpoint_disabled, with_path};
+use super::{launch_endpoint_disabled, with_path};
 use crate::finding::Finding;
 use crate::model::policy::Tri;
 use crate::model::{Image, Metadata, Model};
@@ -26,7 +26,7 @@ impl Rule for Imds001 {
         let mut out = Vec::new();
         for l in &m.ec2 {
             let r = m.resource(l.res);
-            if endpoint_disabled(&l.metadata) != Tri::No {
+            if launch_endpoint_disabled(m, l) != Tri::No {
                 continue;
             }
             let finding = match &l.metadata {
@@ -53,17 +53,39 @@ impl Rule for Imds001 {
                     if !l.launch_templates.is_empty() || l.launch_template_unresolved {
                         continue;
                     }
-                    match image_requires_v2(m, l) {
-                        Tri::Yes | Tri::Unknown => continue,
-                        Tri::No => {}
-                    }
-                    if m.account_requires_tokens.is_some() {
-                        continue;
-                    }
                     let span = match &l.metadata {
                         Metadata::Known { span, .. } => span.first_line(),
                         _ => r.span.first_line(),
                     };
+                    // The account default comes before the AMI's.
+                    if let Some(a) = &m.account_metadata
+                        && let Some(t) = &a.tokens
+                    {
+                        match t.as_str() {
+                            Some("optional") => {
+                                let acct = m.resource(a.res);
+                                let f = Finding::new(
+                                    ID,
+                                    severity(ID),
+                                    span,
+                                    &r.address,
+                                    format!(
+                                        "{} accepts IMDSv1: {} does not set {}, so the account default of {} applies, \"optional\" (it overrides the AMI's own default), and a plain GET to the metadata service returns the instance role's credentials",
+                                        r.address, l.names.options, l.names.tokens, acct.address,
+                                    ),
+                                )
+                                .related(t.span.clone(), format!("the account default in {}", acct.address));
+                                out.push(with_path(m, l, f.key("http_tokens")));
+                                continue;
+                            }
+                            // "required", or not known.
+                            _ => continue,
+                        }
+                    }
+                    match image_requires_v2(m, l) {
+                        Tri::Yes | Tri::Unknown => continue,
+                        Tri::No => {}
+                    }
                     Finding::new(
                         ID,
                         severity(ID),

@@ -23,6 +23,34 @@ pub fn endpoint_disabled(md: &Metadata) -> Tri {
     }
 }
 
+/// Is the metadata endpoint of this launch switched off, by its own options or, when it
+/// sets none and uses no launch template, by the account default?
+pub fn launch_endpoint_disabled(m: &Model, l: &Ec2Launch) -> Tri {
+    let own = endpoint_disabled(&l.metadata);
+    let sets_own = matches!(
+        &l.metadata,
+        Metadata::Known {
+            endpoint: Some(_),
+            ..
+        }
+    );
+    if sets_own || own != Tri::No || !l.launch_templates.is_empty() {
+        return own;
+    }
+    match m
+        .account_metadata
+        .as_ref()
+        .and_then(|a| a.endpoint.as_ref())
+    {
+        Some(e) => match e.as_str() {
+            Some("disabled") => Tri::Yes,
+            Some(_) => Tri::No,
+            None => Tri::Unknown,
+        },
+        None => Tri::No,
+    }
+}
+
 /// Add the graph path to a finding about an EC2 launch: the roles whose credentials IMDS
 /// hands out, and for a launch template the resources that launch from it.
 pub fn with_path(model: &Model, l: &Ec2Launch, mut f: Finding) -> Finding {

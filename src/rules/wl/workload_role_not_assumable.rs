@@ -25,17 +25,19 @@ impl Rule for Wl001 {
         // (role, service) -> the uses that need it.
         type Uses<'a> = Vec<(usize, &'a crate::model::RoleUse)>;
         let mut broken: BTreeMap<(usize, &'static str), (Uses, Vec<String>)> = BTreeMap::new();
+        let mut actions_of: BTreeMap<&'static str, &'static [&'static str]> = BTreeMap::new();
         for w in &m.workloads {
             for ru in &w.roles {
                 let role = m.resource(ru.role);
                 let Some(doc) = trust_policy(role).and_then(PolicyDocument::parse) else {
                     continue;
                 };
-                if doc.trusts_service(ru.service) == Tri::No {
+                if doc.trusts_service_with(ru.service, ru.actions) == Tri::No {
                     let e = broken
                         .entry((ru.role, ru.service))
                         .or_insert_with(|| (Vec::new(), doc.principals()));
                     e.0.push((w.res, ru));
+                    actions_of.insert(ru.service, ru.actions);
                 }
             }
         }
@@ -51,13 +53,29 @@ impl Rule for Wl001 {
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
+            // Pod Identity also tags the session: both actions must be allowed.
+            let actions = actions_of.get(service).copied().unwrap_or(&[]);
+            let (assume, denied, add) = if actions.len() > 1 {
+                let all = actions.join(" and ");
+                (
+                    format!("assume it with {all}"),
+                    actions.join(" or "),
+                    format!("with {all}"),
+                )
+            } else {
+                (
+                    "assume it".to_string(),
+                    "sts:AssumeRole".to_string(),
+                    "as a Service principal".to_string(),
+                )
+            };
             let mut f = Finding::new(
                 ID,
                 severity(ID),
                 trust_attr_span(role),
                 &role.address,
                 format!(
-                    "{} is the {} but its trust policy does not allow {service} to assume it (it trusts {}): the workload gets no credentials (AccessDenied on sts:AssumeRole); add {service} as a Service principal",
+                    "{} is the {} but its trust policy does not allow {service} to {assume} (it trusts {}): the workload gets no credentials (AccessDenied on {denied}); add {service} {add}",
                     role.address,
                     users.join(", "),
                     if principals.is_empty() {

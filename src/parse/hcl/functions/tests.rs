@@ -1591,3 +1591,40 @@ fn csvdecode_rows() {
     assert!(t("csvdecode", vec![s("")]).contains("missing header"));
     assert_eq!(t("csvdecode", vec![r("x", "y")]), "?");
 }
+
+/// README's "Terraform functions evaluated" is the dispatcher's list: read from the code
+/// (every name with an arm in `call`), never typed twice.
+#[test]
+fn readme_lists_exactly_the_evaluated_functions() {
+    fn names_in_dispatcher(src: &str) -> std::collections::BTreeSet<String> {
+        let start = src.find("pub(crate) fn call(").expect("call in mod.rs");
+        let body = &src[start..];
+        let body = &body[..body.find("\n}\n").expect("end of call")];
+        let mut out = std::collections::BTreeSet::new();
+        for line in body.lines() {
+            let Some((pattern, _)) = line.trim().split_once("=>") else {
+                continue;
+            };
+            let alts: Vec<&str> = pattern.split('|').map(str::trim).collect();
+            if alts
+                .iter()
+                .all(|a| a.len() > 2 && a.starts_with('"') && a.ends_with('"'))
+            {
+                out.extend(alts.iter().map(|a| a.trim_matches('"').to_string()));
+            }
+        }
+        out
+    }
+    let readme = include_str!("../../../../README.md");
+    let start = readme
+        .find("**Terraform functions evaluated**:")
+        .expect("README lists the functions");
+    let list = &readme[start + "**Terraform functions evaluated**:".len()..];
+    let list = &list[..list.find('.').expect("the list ends with a period")];
+    let documented: std::collections::BTreeSet<String> = list
+        .split(',')
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    assert_eq!(documented, names_in_dispatcher(include_str!("mod.rs")));
+}
