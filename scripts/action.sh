@@ -180,50 +180,65 @@ scan() {
   sarif="$(at "${INPUT_SARIF_FILE:-rolegraph.sarif}")"
   mkdir -p "$(dirname "$sarif")"
 
-  # The SARIF report, and the verdict.
+  if [ -n "${INPUT_CATEGORY:-}" ]; then
+    common+=(--sarif-category "$INPUT_CATEGORY")
+  fi
+
+  # One scan writes every output: the SARIF report, the annotations, the report for the
+  # job log, the text report (its summary line counts the findings) and the Markdown
+  # step summary; its exit code is the verdict.
+  local out format="${INPUT_FORMAT:-text}"
+  out="$(mktemp -d "${RUNNER_TEMP:-/tmp}/rolegraph.XXXXXX")"
+  local -a outputs=(--format "sarif=$sarif" --format "github=$out/annotations" --format "text=$out/text")
+  if [ "$format" != github ] && [ "$format" != text ]; then
+    outputs+=(--format "$format=$out/report")
+  fi
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+    outputs+=(--format "markdown=$out/summary.md")
+  fi
   local rc=0
-  "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} ${gate[@]+"${gate[@]}"} --quiet --format sarif --output "$sarif" || rc=$?
+  "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} ${gate[@]+"${gate[@]}"} --quiet "${outputs[@]}" 2>"$out/stderr" || rc=$?
+  cat "$out/stderr" >&2
 
   # Annotations on the pull request diff.
-  "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format github --fail-on none 2>/dev/null || true
+  [ -f "$out/annotations" ] && cat "$out/annotations"
 
   # The report in the job log.
-  local format="${INPUT_FORMAT:-text}"
   if [ "$format" != github ]; then
     echo "::group::rolegraph report ($format)"
-    "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format "$format" --fail-on none || true
+    if [ "$format" = text ]; then
+      [ -f "$out/text" ] && cat "$out/text"
+    else
+      [ -f "$out/report" ] && cat "$out/report"
+    fi
     echo "::endgroup::"
   fi
 
-  # The step summary: the Markdown format where this rolegraph has it, else the text
-  # report's summary line and the report itself.
-  local text summary_line findings
-  text="$("$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format text --fail-on none 2>&1 || true)"
-  summary_line="$(printf '%s\n' "$text" | tail -n 1)"
+  # The step summary (rolegraph's Markdown format) and the number of findings (the text
+  # report's summary line).
+  local summary_line="" findings
+  if [ -f "$out/text" ]; then
+    summary_line="$(tail -n 1 "$out/text")"
+  fi
   findings="$(printf '%s\n' "$summary_line" | sed -nE 's/^Found ([0-9]+) finding.*/\1/p')"
   findings="${findings:-0}"
   if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
-    if "$bin" scan --help | grep -q 'markdown'; then
-      "$bin" scan ${paths[@]+"${paths[@]}"} ${common[@]+"${common[@]}"} --quiet --format markdown --fail-on none \
-        >>"$GITHUB_STEP_SUMMARY" 2>/dev/null || true
+    if [ -f "$out/summary.md" ]; then
+      cat "$out/summary.md" >>"$GITHUB_STEP_SUMMARY"
     else
+      # A usage error: no report was written; say why.
       {
         echo "## rolegraph"
         echo
-        echo "$summary_line"
+        echo "The scan failed (exit code $rc):"
         echo
-        if [ "$findings" != 0 ] || [ "$rc" = 2 ]; then
-          echo "<details><summary>Report</summary>"
-          echo
-          echo '```text'
-          printf '%s\n' "$text" | head -n 1000
-          echo '```'
-          echo
-          echo "</details>"
-        fi
+        echo '```text'
+        head -n 100 "$out/stderr"
+        echo '```'
       } >>"$GITHUB_STEP_SUMMARY"
     fi
   fi
+  rm -rf "$out"
 
   output findings "$findings"
   if [ -s "$sarif" ]; then

@@ -3,9 +3,12 @@
 //! findings; `rolegraph scan --baseline FILE` leaves those findings out of the report.
 //!
 //! A finding matches by its fingerprint ([`crate::finding::Finding::fingerprint`]: rule,
-//! file, resource address and the rule's key), never by line, so a baseline survives edits
-//! that move code around. The other fields of an entry are there for the people who review
-//! the file; they are masked ([`crate::secrets::mask_secrets`]) like every output.
+//! file relative to the repository root, resource address and the rule's key), never by
+//! line or by how the scan root is spelled, so a baseline survives edits that move code
+//! around and scans from another directory. The other fields of an entry are there for the
+//! people who review the file; they are masked ([`crate::secrets::mask_secrets`]) like
+//! every output. Entries that match nothing are reported
+//! ([`crate::finding::Report::baseline_stale`]): a stale baseline is visible.
 
 use crate::finding::Report;
 use serde::{Deserialize, Serialize};
@@ -20,12 +23,14 @@ struct File {
     findings: Vec<Entry>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Entry {
-    fingerprint: String,
-    rule_id: String,
-    resource: String,
-    file: String,
+/// One recorded finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule_id: String,
+    pub resource: String,
+    /// Relative to the repository root ([`crate::finding::Finding::repo_file`]).
+    pub file: String,
 }
 
 /// Why a text is not a baseline rolegraph can use.
@@ -40,7 +45,7 @@ pub enum BaselineError {
 /// A loaded baseline.
 #[derive(Clone, Debug, Default)]
 pub struct Baseline {
-    fingerprints: BTreeSet<String>,
+    entries: Vec<Entry>,
 }
 
 impl Baseline {
@@ -51,17 +56,41 @@ impl Baseline {
             return Err(BaselineError::Version(f.rolegraph_baseline));
         }
         Ok(Baseline {
-            fingerprints: f.findings.into_iter().map(|e| e.fingerprint).collect(),
+            entries: f.findings,
         })
     }
 
-    /// Leave out of the report the findings the baseline records; count them.
+    /// Leave out of the report the findings the baseline records; count them, and list
+    /// the entries that match no finding.
     pub fn apply(&self, report: &mut Report) {
+        let recorded: BTreeSet<&str> = self.entries.iter().map(|e| &*e.fingerprint).collect();
+        let found: BTreeSet<String> = report
+            .findings
+            .iter()
+            .map(|f| f.fingerprint.clone())
+            .collect();
         let before = report.findings.len();
         report
             .findings
-            .retain(|f| !self.fingerprints.contains(&f.fingerprint));
+            .retain(|f| !recorded.contains(&*f.fingerprint));
         report.baselined += before - report.findings.len();
+        report.baseline_stale.extend(
+            self.entries
+                .iter()
+                .filter(|e| !found.contains(&e.fingerprint))
+                .cloned(),
+        );
+        let stale = report.baseline_stale.len();
+        if stale > 0 {
+            report.diagnostics.push(crate::document::Diagnostic::note(
+                crate::value::Span::none(),
+                format!(
+                    "{stale} baseline {} no finding: fixed since, or recorded from other files; record the baseline again to drop {}",
+                    if stale == 1 { "entry matches" } else { "entries match" },
+                    if stale == 1 { "it" } else { "them" },
+                ),
+            ));
+        }
     }
 }
 
@@ -77,7 +106,11 @@ pub fn render(report: &Report) -> String {
             rule_id: f.rule_id.to_string(),
             // For the people who review the file; matching uses the fingerprint only.
             resource: crate::secrets::mask_secrets(&f.resource),
-            file: crate::secrets::mask_secrets(&f.span.file),
+            file: crate::secrets::mask_secrets(if f.repo_file.is_empty() {
+                &f.span.file
+            } else {
+                &f.repo_file
+            }),
         })
         .collect();
     let file = File {
@@ -126,6 +159,24 @@ mod tests {
         assert_eq!(r.baselined, 1);
         assert_eq!(r.findings.len(), 1);
         assert_eq!(r.findings[0].fingerprint, "bb");
+        assert!(r.baseline_stale.is_empty());
+    }
+
+    #[test]
+    fn entries_that_match_nothing_are_listed() {
+        let mut r = Report {
+            findings: vec![finding("aa")],
+            ..Default::default()
+        };
+        let text = render(&Report {
+            findings: vec![finding("aa"), finding("cc")],
+            ..Default::default()
+        });
+        Baseline::parse(&text).unwrap().apply(&mut r);
+        assert_eq!(r.baselined, 1);
+        assert!(r.findings.is_empty());
+        let stale: Vec<&str> = r.baseline_stale.iter().map(|e| &*e.fingerprint).collect();
+        assert_eq!(stale, ["cc"]);
     }
 
     #[test]

@@ -268,6 +268,7 @@ mod tests {
             span: at(1),
             attr_spans: Default::default(),
             suppressions: vec![],
+            construct_path: None,
         }
     }
 

@@ -30,7 +30,8 @@ use crate::ScanOptions;
 use crate::error::UsageError;
 use crate::finding::Severity;
 use crate::parse::hcl::module::VarInputs;
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use crate::report::OutputFormat;
+use globset::GlobBuilder;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,8 +69,6 @@ pub(crate) enum ExcludeError {
         pattern: String,
         source: globset::Error,
     },
-    #[error(transparent)]
-    Set(globset::Error),
 }
 
 /// The file name looked for.
@@ -167,20 +166,49 @@ impl Loaded {
     }
 }
 
-/// Path globs not to scan, matched against paths relative to a base directory.
-#[derive(Clone, Debug)]
+/// Path globs not to scan, each matched against paths relative to its base directory
+/// (the configuration file's directory for `exclude`, the current directory for
+/// `--exclude`).
+#[derive(Clone, Debug, Default)]
 pub struct Exclude {
+    globs: Vec<ExcludeGlob>,
+}
+
+#[derive(Clone, Debug)]
+struct ExcludeGlob {
     base: PathBuf,
-    set: GlobSet,
+    matcher: globset::GlobMatcher,
+}
+
+impl ExcludeGlob {
+    /// Whether the path, or a directory it is in below the base, matches; `skip` leading
+    /// components (of the base-relative path) are not tried on their own.
+    fn matches(&self, abs: &Path, skip: usize) -> bool {
+        let Ok(rel) = abs.strip_prefix(&self.base) else {
+            return false;
+        };
+        let mut cur = PathBuf::new();
+        for (i, c) in rel.components().enumerate() {
+            cur.push(c);
+            if i >= skip && self.matcher.is_match(&cur) {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 impl Exclude {
     /// `None` when there are no patterns.
     pub(crate) fn new(base: &Path, patterns: &[String]) -> Result<Option<Exclude>, ExcludeError> {
-        if patterns.is_empty() {
-            return Ok(None);
-        }
-        let mut b = GlobSetBuilder::new();
+        let mut x = Exclude::default();
+        x.add(base, patterns)?;
+        Ok((!x.globs.is_empty()).then_some(x))
+    }
+
+    /// Add patterns relative to `base`.
+    fn add(&mut self, base: &Path, patterns: &[String]) -> Result<(), ExcludeError> {
+        let base = absolute(base);
         for p in patterns {
             let pattern = p.trim_start_matches("./").trim_end_matches('/');
             let glob = GlobBuilder::new(pattern)
@@ -190,30 +218,36 @@ impl Exclude {
                     pattern: p.clone(),
                     source,
                 })?;
-            b.add(glob);
+            self.globs.push(ExcludeGlob {
+                base: base.clone(),
+                matcher: glob.compile_matcher(),
+            });
         }
-        let set = b.build().map_err(ExcludeError::Set)?;
-        Ok(Some(Exclude {
-            base: absolute(base),
-            set,
-        }))
+        Ok(())
     }
 
     /// Whether a path (relative to the current directory, or absolute) is excluded: it, or
     /// any directory it is in below the base, matches a pattern.
     pub(crate) fn matches(&self, path: &Path) -> bool {
         let abs = absolute(path);
-        let Ok(rel) = abs.strip_prefix(&self.base) else {
-            return false;
-        };
-        let mut cur = PathBuf::new();
-        for c in rel.components() {
-            cur.push(c);
-            if self.set.is_match(&cur) {
-                return true;
-            }
-        }
-        false
+        self.globs.iter().any(|g| g.matches(&abs, 0))
+    }
+
+    /// The patterns that apply below a path named on the command line: a named path is
+    /// always scanned, so a pattern that excludes it (it, a directory it is in, or all
+    /// it holds, like `legacy/**` for `legacy`) does not apply inside it; the others do.
+    /// `None` when none is left.
+    pub(crate) fn below(&self, root: &Path) -> Option<Exclude> {
+        let abs = absolute(root);
+        // Any entry of the root stands for "all it holds".
+        let probe = abs.join("rolegraph-probe");
+        let globs: Vec<ExcludeGlob> = self
+            .globs
+            .iter()
+            .filter(|g| !g.matches(&abs, 0) && !g.matches(&probe, 0))
+            .cloned()
+            .collect();
+        (!globs.is_empty()).then_some(Exclude { globs })
     }
 }
 
@@ -312,11 +346,9 @@ pub(crate) fn parse(text: &str) -> Result<Config, SyntaxError> {
 
 /// serde's message, in the terms of a configuration file, without its own position.
 fn describe(msg: &str) -> String {
-    // serde_yaml_ng appends " at line L column C"; the position is given in front instead.
-    let msg = match msg.rfind(" at line ") {
-        Some(i) => &msg[..i],
-        None => msg,
-    };
+    // serde_yaml_ng puts " at line L column C" in the message; the position is given in
+    // front instead.
+    let msg = strip_position(msg);
     if let Some(rest) = msg.strip_prefix("unknown field ") {
         let (key, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
         let expected = expected
@@ -328,7 +360,67 @@ fn describe(msg: &str) -> String {
             format!("unknown key {key} (the keys are {expected})")
         };
     }
-    msg.to_string()
+    // `key: invalid type: sequence, expected ...`: say what was expected, in YAML terms.
+    if let Some(i) = msg.find("invalid type: ") {
+        let (key, rest) = msg.split_at(i);
+        let rest = &rest["invalid type: ".len()..];
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let expected = if expected.contains("YAML tag") {
+            // An enum given something that is not a word (a list, a mapping).
+            if key.starts_with("fail-on") {
+                "one of critical, high, medium, low, none".to_string()
+            } else if key.starts_with("severity") {
+                "one of critical, high, medium, low".to_string()
+            } else {
+                "a single word".to_string()
+            }
+        } else {
+            yaml_kind(expected)
+        };
+        return format!("{key}expected {expected}, not {}", yaml_kind(found));
+    }
+    if msg.contains("while parsing a flow sequence") {
+        return "a list opened with `[` is not closed with `]` (or an item lacks its `,`)"
+            .to_string();
+    }
+    if msg.contains("while parsing a flow mapping") {
+        return "a mapping opened with `{` is not closed with `}` (or an entry lacks its `,`)"
+            .to_string();
+    }
+    if msg.contains("found character that cannot start any token") {
+        return format!("{msg} (indent with spaces: YAML does not allow tabs)");
+    }
+    msg
+}
+
+/// `serde`'s name of a kind of value, as YAML calls it.
+fn yaml_kind(s: &str) -> String {
+    match s {
+        "sequence" => "a list".into(),
+        "a sequence" => "a list, like [IMDS, WL001]".into(),
+        "map" => "a mapping (key: value)".into(),
+        "a map" => "a mapping (key: value)".into(),
+        "unit value" => "an empty value".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The message without the " at line L column C" serde_yaml_ng writes into it.
+fn strip_position(msg: &str) -> String {
+    let Some(i) = msg.find(" at line ") else {
+        return msg.to_string();
+    };
+    let digits = |s: &str| s.len() - s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &msg[i + " at line ".len()..];
+    let n = digits(rest);
+    if n == 0 {
+        return msg.to_string();
+    }
+    let tail = match rest[n..].strip_prefix(" column ") {
+        Some(r) => &r[digits(r)..],
+        None => &rest[n..],
+    };
+    format!("{}{tail}", &msg[..i])
 }
 
 /// Values serde cannot check: rule IDs, account IDs.
@@ -422,6 +514,11 @@ pub struct ScanArgs {
     /// One of your own AWS account IDs (repeatable): trust in it is not cross-account.
     #[arg(long = "account-id", value_name = "ID", value_parser = parse_account_id)]
     pub account_ids: Vec<String>,
+    /// Do not scan paths that match this glob, relative to the current directory
+    /// (repeatable; added to `exclude` of the configuration). A path named on the command
+    /// line is scanned even when a pattern excludes it.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub exclude: Vec<String>,
     /// Read this configuration file instead of looking for `.rolegraph.yaml` from the
     /// scan root up.
     #[arg(long, value_name = "FILE")]
@@ -441,6 +538,27 @@ pub struct Settings {
     /// `baseline` of the configuration file (relative to the current directory).
     pub baseline: Option<PathBuf>,
     pub quiet: bool,
+    /// The repository root: the nearest directory with a `.git` from the first path
+    /// scanned up, else the current directory (absolute). SARIF URIs are relative to it.
+    pub root: PathBuf,
+}
+
+/// The nearest directory holding `.git` from the first path up, else the current
+/// directory.
+fn repository_root(paths: &[PathBuf]) -> PathBuf {
+    let cwd = absolute(Path::new("."));
+    let Some(first) = paths.first() else {
+        return cwd;
+    };
+    let start = absolute(first);
+    let dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    dir.and_then(crate::discover::git_root)
+        .map(Path::to_path_buf)
+        .unwrap_or(cwd)
 }
 
 impl ScanArgs {
@@ -477,10 +595,22 @@ impl ScanArgs {
         };
         let mut var_files = loaded.as_ref().map(|l| l.var_files()).unwrap_or_default();
         var_files.extend(self.var_files);
-        let exclude = match &loaded {
+        let mut exclude = match &loaded {
             Some(l) => l.exclude()?,
             None => None,
         };
+        if !self.exclude.is_empty() {
+            let mut x = exclude.unwrap_or_default();
+            x.add(Path::new("."), &self.exclude)
+                .map_err(|e| UsageError::Exclude(e.to_string()))?;
+            exclude = Some(x);
+        }
+        // A path that is not there is an error, not an empty scan.
+        for p in &paths {
+            if std::fs::symlink_metadata(p).is_err() {
+                return Err(UsageError::NoSuchPath(p.clone()).into());
+            }
+        }
         let vars = parse_vars(self.vars)?;
         for f in &var_files {
             if !f.is_file() {
@@ -516,6 +646,11 @@ impl ScanArgs {
         }
         let mut account_ids = cfg.account_ids.clone();
         account_ids.extend(self.account_ids);
+        let root = repository_root(if paths.is_empty() {
+            &self.plans
+        } else {
+            &paths
+        });
         Ok(Settings {
             scan: ScanOptions {
                 paths,
@@ -534,7 +669,126 @@ impl ScanArgs {
             fail_on: cfg.fail_on,
             baseline: loaded.as_ref().and_then(|l| l.baseline()),
             quiet: self.quiet,
+            root,
         })
+    }
+}
+
+/// The flags of `scan` that choose what is shown and where it goes (the low-level layer of
+/// the report, as [`ScanArgs`] is of the scan).
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct ReportArgs {
+    /// Output format: text, json, sarif, github, junit or markdown [default: text].
+    /// Repeat it for several outputs of one scan, and write one to a file with
+    /// FORMAT=FILE: --format text --format sarif=rolegraph.sarif --format github.
+    #[arg(long = "format", value_name = "FORMAT[=FILE]")]
+    pub formats: Vec<String>,
+    /// Write the report to this file instead of standard output (the one format that
+    /// has no `=FILE`).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Show only findings of these severities (comma-separated: high,critical); a
+    /// display filter: --fail-on still counts every finding.
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITIES", value_parser = parse_severity)]
+    pub severity: Vec<Severity>,
+    /// List every note (unresolved modules and the like) instead of counting them in the
+    /// summary line.
+    #[arg(long)]
+    pub show_notes: bool,
+    /// Verbose: list notes too (as --show-notes).
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// SARIF: write `%SRCROOT%` as this directory's file:// URI (originalUriBaseIds) and
+    /// make paths relative to it, so an IDE SARIF viewer opens files without asking
+    /// [default: no base URI, paths relative to the repository root].
+    #[arg(long, value_name = "DIR")]
+    pub sarif_srcroot: Option<PathBuf>,
+    /// SARIF: the code scanning category (`automationDetails.id`), which tells several
+    /// uploads for one commit apart.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+}
+
+/// One output of a scan: a format and the file it goes to (`None`: standard output).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub format: OutputFormat,
+    pub file: Option<PathBuf>,
+}
+
+/// What `scan` shows and where: [`ReportArgs`] resolved.
+#[derive(Clone, Debug)]
+pub struct ReportSettings {
+    pub outputs: Vec<Output>,
+    /// Empty: every severity.
+    pub severities: Vec<Severity>,
+    pub show_notes: bool,
+    /// `--sarif-srcroot`, absolute.
+    pub sarif_srcroot: Option<PathBuf>,
+    pub sarif_category: Option<String>,
+}
+
+impl ReportArgs {
+    /// Check the formats and pair each with its file.
+    pub fn resolve(self) -> Result<ReportSettings, UsageError> {
+        let mut outputs = Vec::new();
+        for f in &self.formats {
+            let (name, file) = match f.split_once('=') {
+                Some((n, file)) if !file.is_empty() => (n, Some(PathBuf::from(file))),
+                Some((n, _)) => (n, None),
+                None => (f.as_str(), None),
+            };
+            let format =
+                <OutputFormat as clap::ValueEnum>::from_str(name.trim(), true).map_err(|_| {
+                    UsageError::Format(
+                        f.clone(),
+                        "the formats are text, json, sarif, github, junit, markdown".into(),
+                    )
+                })?;
+            outputs.push(Output { format, file });
+        }
+        if outputs.is_empty() {
+            outputs.push(Output {
+                format: OutputFormat::Text,
+                file: None,
+            });
+        }
+        if let Some(o) = self.output {
+            let mut to_stdout = outputs.iter_mut().filter(|o| o.file.is_none());
+            match (to_stdout.next(), to_stdout.next()) {
+                (Some(first), None) => first.file = Some(o),
+                (None, _) => {}
+                (Some(_), Some(_)) => return Err(UsageError::OutputWithSeveralFormats),
+            }
+        }
+        if let Some(d) = &self.sarif_srcroot
+            && !d.is_dir()
+        {
+            return Err(UsageError::NoSuchDirectory {
+                flag: "--sarif-srcroot",
+                path: d.clone(),
+            });
+        }
+        Ok(ReportSettings {
+            outputs,
+            severities: self.severity,
+            show_notes: self.show_notes || self.verbose,
+            sarif_srcroot: self.sarif_srcroot.map(|d| absolute(&d)),
+            sarif_category: self.sarif_category,
+        })
+    }
+}
+
+/// `--severity`'s value parser.
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "critical" => Ok(Severity::Critical),
+        "high" => Ok(Severity::High),
+        "medium" => Ok(Severity::Medium),
+        "low" => Ok(Severity::Low),
+        _ => Err(format!(
+            "{s:?} is not a severity (critical, high, medium, low)"
+        )),
     }
 }
 
@@ -592,6 +846,27 @@ mod tests {
         );
         let e = parse("severity:\n  PRIV002: severe\n").unwrap_err();
         assert_eq!((e.line, e.column), (2, 12), "{e}");
+        // In YAML's terms, not serde's.
+        for (text, want) in [
+            (
+                "fail-on: [\n",
+                "1:10: fail-on: expected one of critical, high, medium, low, none, not a list",
+            ),
+            (
+                "select: IMDS\n",
+                "1:9: select: expected a list, like [IMDS, WL001], not string \"IMDS\"",
+            ),
+            (
+                "select: [IMDS\n",
+                "2:1: a list opened with `[` is not closed with `]` (or an item lacks its `,`)",
+            ),
+            (
+                "severity: [PRIV002]\n",
+                "1:11: severity: expected a mapping (key: value), not a list",
+            ),
+        ] {
+            assert_eq!(parse(text).unwrap_err().to_string(), want, "{text}");
+        }
     }
 
     #[test]
@@ -610,6 +885,11 @@ mod tests {
         assert!(!x.matches(Path::new("/repo/templates/app.json")));
         assert!(!x.matches(Path::new("/repo/main.tf")));
         assert!(!x.matches(Path::new("/elsewhere/legacy/main.tf")));
+        // Named on the command line: `legacy` (and all it holds) is scanned, the other
+        // patterns still apply inside it.
+        let below = x.below(Path::new("/repo/legacy")).unwrap();
+        assert!(!below.matches(Path::new("/repo/legacy/main.tf")));
+        assert!(below.matches(Path::new("/repo/legacy/examples/a/main.tf")));
         assert!(Exclude::new(&base, &["a[".into()]).is_err());
         assert!(Exclude::new(&base, &[]).unwrap().is_none());
     }

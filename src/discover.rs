@@ -45,7 +45,7 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
             Ok(m) => m,
             Err(e) => {
                 inputs.diagnostics.push(Diagnostic::error(
-                    Span::new(Arc::from(p.to_string_lossy().as_ref()), 0, 0, 0, 0),
+                    Span::new(Arc::from(display(&p).as_str()), 0, 0, 0, 0),
                     format!("cannot read {}: {e}", p.display()),
                 ));
                 continue;
@@ -64,8 +64,10 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
             }
             continue;
         }
-        // The walker's filter must own what it reads.
-        let exclude = exclude.cloned();
+        // The walker's filter must own what it reads. A path named on the command line is
+        // scanned even when a pattern excludes it; the patterns that exclude other things
+        // still apply below it.
+        let exclude = exclude.and_then(|x| x.below(&p));
         let walker = ignore::WalkBuilder::new(&p)
             .follow_links(false)
             .hidden(false)
@@ -101,8 +103,8 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
                 }
                 Err(err) => {
                     let path = match &err {
-                        ignore::Error::WithPath { path, .. } => path.to_string_lossy().to_string(),
-                        _ => p.to_string_lossy().to_string(),
+                        ignore::Error::WithPath { path, .. } => display(path),
+                        _ => display(&p),
                     };
                     inputs.diagnostics.push(Diagnostic::error(
                         Span::new(Arc::from(path.as_str()), 0, 0, 0, 0),
@@ -223,15 +225,17 @@ fn is_template_candidate(p: &Path) -> bool {
     )
 }
 
-/// The display form of a path in findings: as given. On Windows a backslash separates
-/// directories and becomes `/`; elsewhere it is an ordinary character of a file name
-/// (`back\slash/main.tf` is not `back/slash/main.tf`) and is kept.
+/// The display form of a path in findings and every output: as given, without `.`
+/// components (`./main.tf` is `main.tf`: GitHub attaches annotations only to clean
+/// repository paths; the same file reads the same from the current directory). On Windows
+/// a backslash separates directories and becomes `/`; elsewhere it is an ordinary
+/// character of a file name (`back\slash/main.tf` is not `back/slash/main.tf`) and is kept.
 pub(crate) fn display(p: &Path) -> String {
-    let s = p.to_string_lossy();
+    let s = normalize(p).to_string_lossy().into_owned();
     if cfg!(windows) {
         s.replace('\\', "/")
     } else {
-        s.into_owned()
+        s
     }
 }
 
@@ -294,4 +298,11 @@ pub fn is_input(output: &Path, paths: &[PathBuf], files: &[PathBuf]) -> bool {
                         || head.contains("\"format_version\"")
                 })
     })
+}
+
+/// The repository a directory belongs to: the nearest directory from `dir` up that holds
+/// `.git` (only its existence is looked at). One definition for baseline fingerprints and
+/// SARIF URIs, so both name files relative to the same root.
+pub(crate) fn git_root(dir: &Path) -> Option<&Path> {
+    dir.ancestors().find(|d| d.join(".git").exists())
 }

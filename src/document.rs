@@ -43,6 +43,10 @@ pub struct Resource {
     /// `Metadata.rolegraph.ignore`). Each parser fills this from its own syntax; the pipeline
     /// marks matching findings (see [`crate::suppress`]).
     pub suppressions: Vec<Suppression>,
+    /// The CDK construct path of a synthesized resource (`Metadata` `aws:cdk:path`, without
+    /// the trailing `/Resource`): what a CDK user knows the resource by, shown beside its
+    /// logical ID.
+    pub construct_path: Option<String>,
 }
 
 /// The syntax a suppression is written in: rolegraph's own, or that of another scanner
@@ -229,6 +233,10 @@ pub struct Document {
     /// Other files the document was read with (the configuration a plan was made from):
     /// they count as scanned, and are searched for credentials like the rest.
     pub other_files: std::collections::BTreeSet<std::sync::Arc<str>>,
+    /// Files whose text became a value (`file("policy.json")`, `templatefile("init.sh",
+    /// ...)`), each with the first call that read it: a finding in such a file is reported
+    /// where the text is, with the call as a related location.
+    pub loaded: std::collections::BTreeMap<std::sync::Arc<str>, Span>,
 }
 
 /// What a plan changes.

@@ -47,7 +47,7 @@ pub enum Error {
     )]
     IncompleteBaseline { path: PathBuf },
     /// `rolegraph rules NAME` with a name that is no rule.
-    #[error("no rule {0}; `rolegraph rules` lists them")]
+    #[error("no rule or family {0}; `rolegraph rules` lists them")]
     NoSuchRule(String),
     #[error(transparent)]
     Explain(#[from] ExplainError),
@@ -75,6 +75,20 @@ pub enum UsageError {
     UnknownRule(String),
     #[error("{0:?} is not an AWS account ID (12 digits)")]
     AccountId(String),
+    /// A path to scan is not there.
+    #[error("{}: no such file or directory", .0.display())]
+    NoSuchPath(PathBuf),
+    /// An `--exclude` pattern that is not a glob.
+    #[error("--exclude {0}")]
+    Exclude(String),
+    /// `--format` given a name that is not a format.
+    #[error("--format {0:?}: {1}")]
+    Format(String, String),
+    /// `--output` with several formats that have no file of their own.
+    #[error(
+        "--output goes with one format; give each other format its file: --format sarif=rolegraph.sarif"
+    )]
+    OutputWithSeveralFormats,
     /// `-o FILE` names a file the scan reads: the report must not overwrite its input.
     #[error("-o {}: that file is one of the inputs of this scan; not overwritten", path.display())]
     OutputIsInput { path: PathBuf },

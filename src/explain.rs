@@ -29,10 +29,23 @@ pub struct Explanation {
     /// For a principal: the workloads that run as it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) used_by: Vec<Step>,
+    /// The findings of the scan about this resource and its credential chain (the
+    /// resources on the path, the principals, their policies), as `rolegraph scan` reports
+    /// them (suppressed ones left out).
+    pub(crate) findings: Vec<FindingView>,
     /// Who the workload hands its role to, when not itself (an EKS Pod Identity
     /// association: the pods of one service account in one cluster).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) gives_role_to: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FindingView {
+    pub(crate) rule_id: &'static str,
+    pub(crate) severity: crate::finding::Severity,
+    pub(crate) resource: String,
+    pub(crate) location: String,
+    pub(crate) message: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -108,10 +121,17 @@ pub fn explain(opts: &ScanOptions, target: &str) -> Result<Vec<Explanation>, Exp
         if !p.doc.resources.iter().any(|r| matches(r, target)) {
             return Vec::new();
         }
+        // The findings of this input, as `scan` makes them (the model rules: what is
+        // about the chain).
+        let (findings, _) = crate::check(p.doc.clone(), &opts.rules(), &opts.account_ids);
         let model = crate::build_model(p.doc.resources, &opts.account_ids);
         (0..model.graph.resources.len())
             .filter(|&i| matches(model.resource(i), target))
-            .map(|i| explain_one(&model, i))
+            .map(|i| {
+                let mut e = explain_one(&model, i);
+                e.findings = findings_of(&e, &findings);
+                e
+            })
             .collect()
     });
     let mut out: Vec<Explanation> = parsed.results.into_iter().flatten().flatten().collect();
@@ -142,6 +162,11 @@ fn clean(e: &mut Explanation) {
     s(&mut e.resource_type);
     s(&mut e.location);
     e.used_by.iter_mut().for_each(step);
+    for f in &mut e.findings {
+        s(&mut f.resource);
+        s(&mut f.location);
+        s(&mut f.message);
+    }
     for p in &mut e.principals {
         s(&mut p.address);
         s(&mut p.location);
@@ -156,12 +181,62 @@ fn clean(e: &mut Explanation) {
     }
 }
 
-fn explain_one(m: &Model, i: usize) -> Explanation {
-    let r = m.resource(i);
-    let mut principals = Vec::new();
-    let mut used_by = Vec::new();
-    if let Some(w) = m.workloads.iter().find(|w| w.res == i) {
-        for ru in &w.roles {
+/// The findings about an explained resource: those whose resource is it, a step of its
+/// chain or one of its principals, or that point at one of their policies.
+fn findings_of(e: &Explanation, findings: &[crate::finding::Finding]) -> Vec<FindingView> {
+    let mut addresses: BTreeSet<&str> = BTreeSet::new();
+    let mut places: BTreeSet<&str> = BTreeSet::new();
+    addresses.insert(&e.address);
+    for p in &e.principals {
+        addresses.insert(&p.address);
+        addresses.extend(p.path.iter().map(|s| s.address.as_str()));
+        places.extend(
+            p.policies
+                .iter()
+                .chain(&p.boundary)
+                .map(|pol| pol.location.as_str())
+                .filter(|l| !l.is_empty()),
+        );
+    }
+    addresses.extend(e.used_by.iter().map(|s| s.address.as_str()));
+    let mut out: Vec<FindingView> = findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .filter(|f| {
+            addresses.contains(f.resource.as_str()) || places.contains(loc(&f.span).as_str())
+        })
+        .map(|f| FindingView {
+            rule_id: f.rule_id,
+            severity: f.severity,
+            resource: f.resource.clone(),
+            location: if f.span.is_none() {
+                String::new()
+            } else {
+                f.span.to_string()
+            },
+            message: f.message.clone(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (b.severity, a.rule_id, &a.location, &a.message).cmp(&(
+            a.severity,
+            b.rule_id,
+            &b.location,
+            &b.message,
+        ))
+    });
+    out.dedup_by(|a, b| {
+        a.rule_id == b.rule_id && a.location == b.location && a.message == b.message
+    });
+    out
+}
+
+/// The steps from a workload to each of its roles (workload first), as the model links
+/// them: the same links the rules follow.
+fn role_paths(m: &Model, w: &crate::model::Workload) -> Vec<(usize, Vec<Step>)> {
+    w.roles
+        .iter()
+        .map(|ru| {
             let mut path: Vec<Step> = ru
                 .path
                 .iter()
@@ -177,7 +252,51 @@ fn explain_one(m: &Model, i: usize) -> Explanation {
                 })
                 .collect();
             path.dedup_by(|a, b| a.address == b.address && a.link == b.link);
-            principals.push(principal_view(m, ru.role, path));
+            (ru.role, path)
+        })
+        .collect()
+}
+
+fn explain_one(m: &Model, i: usize) -> Explanation {
+    let r = m.resource(i);
+    let mut principals = Vec::new();
+    let mut used_by = Vec::new();
+    // An instance (or group) that launches from a launch template or configuration runs
+    // with the profile that one names: the rules follow that link, and so does explain.
+    let launched_from: Vec<(usize, Span, EdgeKind)> = [
+        EdgeKind::UsesLaunchTemplate,
+        EdgeKind::UsesLaunchConfiguration,
+    ]
+    .into_iter()
+    .flat_map(|k| {
+        m.graph
+            .out(i, k)
+            .into_iter()
+            .map(move |(t, e)| (t, e.span.clone(), k))
+    })
+    .collect();
+    let own = m
+        .workloads
+        .iter()
+        .find(|w| w.res == i && !w.roles.is_empty());
+    if let Some(w) = own {
+        for (role, path) in role_paths(m, w) {
+            principals.push(principal_view(m, role, path));
+        }
+    } else if let Some((w, span, kind)) = launched_from.iter().find_map(|(t, span, k)| {
+        m.workloads
+            .iter()
+            .find(|w| w.res == *t && !w.roles.is_empty())
+            .map(|w| (w, span, k))
+    }) {
+        for (role, rest) in role_paths(m, w) {
+            let mut path = vec![Step {
+                address: r.address.clone(),
+                link: kind.describe().to_string(),
+                location: loc(span),
+            }];
+            path.extend(rest);
+            principals.push(principal_view(m, role, path));
         }
     } else if is_principal(&r.rtype) {
         principals.push(principal_view(m, i, Vec::new()));
@@ -197,6 +316,7 @@ fn explain_one(m: &Model, i: usize) -> Explanation {
         location: loc(&r.span),
         principals,
         used_by,
+        findings: Vec::new(),
         gives_role_to: m.workload_subject(i),
     }
 }
@@ -384,6 +504,10 @@ pub fn render_text(list: &[Explanation]) -> String {
             if p.permissions.is_empty() {
                 let _ = writeln!(s, "      none");
             }
+            if let Some(line) = every_action(p) {
+                let _ = writeln!(s, "      {line}");
+                continue;
+            }
             const MAX_SERVICES: usize = 40;
             for (svc, by_name) in p.permissions.iter().take(MAX_SERVICES) {
                 // List, Read, Write, Permissions management, Tagging.
@@ -428,8 +552,48 @@ pub fn render_text(list: &[Explanation]) -> String {
                 );
             }
         }
+        if e.findings.is_empty() {
+            let _ = writeln!(s, "  findings: none");
+        } else {
+            let _ = writeln!(s, "  findings:");
+            for f in &e.findings {
+                let _ = writeln!(
+                    s,
+                    "    {}[{}] at {}: {}",
+                    f.severity, f.rule_id, f.location, f.message
+                );
+            }
+        }
     }
     crate::secrets::guard_lines(&s)
+}
+
+/// One line for a principal that may call every action of every service (`"Action": "*"`,
+/// AdministratorAccess) instead of a block per service: `None` when some action is not
+/// granted.
+fn every_action(p: &PrincipalView) -> Option<String> {
+    let data = dataset::get();
+    let services: BTreeSet<&str> = data.actions().iter().map(|a| a.service()).collect();
+    if p.permissions.len() != services.len() {
+        return None;
+    }
+    let mut resources: BTreeSet<&str> = BTreeSet::new();
+    let mut conditional = false;
+    for (svc, by_level) in &p.permissions {
+        let n: usize = by_level.values().map(|g| g.actions.len()).sum();
+        if n != data.expand(&format!("{svc}:*")).len() {
+            return None;
+        }
+        for g in by_level.values() {
+            resources.extend(g.resources.iter().map(String::as_str));
+            conditional |= g.conditional;
+        }
+    }
+    Some(format!(
+        "every action of every service (*) on {}{}",
+        resources.into_iter().collect::<Vec<_>>().join(", "),
+        if conditional { " (conditional)" } else { "" }
+    ))
 }
 
 fn next_name<'a>(p: &'a PrincipalView, step: &Step) -> &'a str {

@@ -64,11 +64,21 @@ pub struct Finding {
     pub span: Span,
     /// Address of the resource the finding is about.
     pub resource: String,
+    /// The CDK construct path of that resource, when the template was synthesized by the
+    /// CDK (`Metadata` `aws:cdk:path`): shown beside the logical ID, and as the SARIF
+    /// logical location.
+    pub construct_path: Option<String>,
     /// The rest of the graph path, in order (workload first).
     pub related: Vec<Related>,
-    /// Stable identity that does not depend on line numbers: rule, file, resource address and
-    /// a rule-chosen key (attribute path, role address ...). Filled in by the pipeline.
+    /// Stable identity that does not depend on line numbers: rule, file (relative to the
+    /// repository root, see [`Finding::repo_file`]), resource address and a rule-chosen key
+    /// (attribute path, role address ...). Filled in by the pipeline.
     pub fingerprint: String,
+    /// The finding's file relative to the repository root (the nearest directory upward
+    /// with a `.git`, else the scan root it was found under), with `/` separators: the same
+    /// whether the scan ran as `scan demo`, `cd demo && scan .`, `scan /abs/demo` or
+    /// `scan demo/.`. Filled in by the pipeline; fingerprints and baselines use it.
+    pub repo_file: String,
     /// Rule-chosen part of the fingerprint.
     pub key: String,
     /// Set when the resource suppresses this rule in source: the finding stays in the
@@ -91,8 +101,10 @@ impl Finding {
             message: message.into(),
             span,
             resource: resource.into(),
+            construct_path: None,
             related: Vec::new(),
             fingerprint: String::new(),
+            repo_file: String::new(),
             key: String::new(),
             suppressed: None,
         }
@@ -126,6 +138,11 @@ pub struct Report {
     pub rules_run: Vec<&'static str>,
     /// Findings left out because a baseline (`--baseline`) records them.
     pub baselined: usize,
+    /// Findings not shown because of `--severity` (they still count for `--fail-on`).
+    pub hidden: usize,
+    /// Entries of the baseline that match no finding of this scan: fixed, or recorded
+    /// elsewhere (a stale baseline hides nothing and should be re-recorded).
+    pub baseline_stale: Vec<crate::baseline::Entry>,
 }
 
 impl Report {
@@ -142,6 +159,16 @@ impl Report {
     /// reads.
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+    /// The report with only the findings of these severities (all when empty): what
+    /// `scan --severity` shows.
+    pub fn showing(mut self, severities: &[Severity]) -> Report {
+        if !severities.is_empty() {
+            let before = self.active().count();
+            self.findings.retain(|f| severities.contains(&f.severity));
+            self.hidden += before - self.active().count();
+        }
+        self
     }
     /// Number of findings suppressed in source.
     pub(crate) fn suppressed(&self) -> usize {

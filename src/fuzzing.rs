@@ -75,7 +75,7 @@ fn report(name: &str, text: &str, doc: Document) -> String {
     if !is_plan {
         findings.extend(check_file(&rules, &file, text, &declared));
     }
-    let report = finish(findings, diagnostics, 1, &rules);
+    let report = finish(findings, diagnostics, 1, &rules, &[]);
     let metas: Vec<&meta::RuleMeta> = report
         .rules_run
         .iter()
@@ -89,6 +89,8 @@ fn report(name: &str, text: &str, doc: Document) -> String {
         rules: &metas,
         sources: &sources,
         link_base: Some("https://example.com/o/r/blob/0"),
+        sarif: Default::default(),
+        show_notes: false,
     };
     for format in [
         OutputFormat::Text,

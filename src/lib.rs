@@ -279,7 +279,35 @@ pub(crate) fn check(
     };
     let (mut findings, resources) = conditions::check(doc.resources, &run, &mut diagnostics);
     diagnostics.extend(suppress::apply(&mut findings, &resources));
+    name_constructs(&mut findings, &resources);
     (findings, diagnostics)
+}
+
+/// A finding about a CDK-synthesized resource names its construct path beside the logical
+/// ID (`Lt (AsgOptionalTokens/Lt)`): CDK users know their resources by construct, not by
+/// the generated logical ID.
+fn name_constructs(findings: &mut [Finding], resources: &[document::Resource]) {
+    for f in findings {
+        let Some(path) = resources
+            .iter()
+            .find(|r| r.address == f.resource)
+            .and_then(|r| r.construct_path.as_ref())
+        else {
+            continue;
+        };
+        f.construct_path = Some(path.clone());
+        // The first mention of the logical ID as a whole word.
+        let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let at = f.message.match_indices(f.resource.as_str()).find(|(i, _)| {
+            let before = f.message[..*i].chars().next_back();
+            let after = f.message[i + f.resource.len()..].chars().next();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        });
+        if let Some((i, _)) = at {
+            f.message
+                .insert_str(i + f.resource.len(), &format!(" ({path})"));
+        }
+    }
 }
 
 /// Run the file rules among `rules` over one file's text. `resources` are the lines and
@@ -349,6 +377,7 @@ pub(crate) fn scan_keeping<T: Send>(
         };
         let kept = keep(&doc);
         let changes = doc.changes.clone();
+        let loaded = doc.loaded.clone();
         let (mut findings, diagnostics) = check(doc, &rules, &opts.account_ids);
         if opts.changed_only
             && let Some(c) = &changes
@@ -365,6 +394,7 @@ pub(crate) fn scan_keeping<T: Send>(
                 is_plan: changes.is_some(),
                 files,
                 declared,
+                loaded,
                 suppressions,
             },
             kept,
@@ -377,10 +407,15 @@ pub(crate) fn scan_keeping<T: Send>(
         kept.push(k);
     }
     let mut files = BTreeSet::new();
+    // The files whose text became a value, with the call that read each.
+    let mut loaded: BTreeMap<Arc<str>, value::Span> = BTreeMap::new();
     // Each file's resources by line, for naming the one a finding of a file rule is in.
     let mut declared: std::collections::HashMap<&str, Vec<(u32, String)>> = Default::default();
     for c in &checked {
         files.extend(c.files.iter().cloned());
+        for (file, call) in &c.loaded {
+            loaded.entry(file.clone()).or_insert_with(|| call.clone());
+        }
         for (file, line, address) in &c.declared {
             declared
                 .entry(&**file)
@@ -458,6 +493,18 @@ pub(crate) fn scan_keeping<T: Send>(
         ));
     }
     for f in &mut findings {
+        // A finding in a file read by `file()` / `templatefile()`: the call is part of its
+        // path (the line someone may change instead).
+        if let Some(call) = loaded.get(&f.span.file)
+            && !call.is_none()
+            && !f.related.iter().any(|r| r.span == *call)
+        {
+            let name = f.span.file.rsplit('/').next().unwrap_or(&f.span.file);
+            f.related.push(finding::Related {
+                span: call.clone(),
+                message: format!("{name} is read by the call"),
+            });
+        }
         if let Some(s) = opts
             .severity
             .iter()
@@ -466,7 +513,11 @@ pub(crate) fn scan_keeping<T: Send>(
             f.severity = *s.1;
         }
     }
-    (finish(findings, diagnostics, files_scanned, &rules), kept)
+    let roots: Vec<PathBuf> = opts.paths.iter().chain(&opts.plans).cloned().collect();
+    (
+        finish(findings, diagnostics, files_scanned, &rules, &roots),
+        kept,
+    )
 }
 
 /// What the task of one input hands back.
@@ -480,21 +531,82 @@ struct Checked {
     /// Its resources: file, line, address (for naming the resource a finding of a file
     /// rule is in).
     declared: Vec<(Arc<str>, u32, String)>,
+    /// The files whose text became a value, with the call that read each
+    /// ([`Document::loaded`]).
+    loaded: BTreeMap<Arc<str>, value::Span>,
     /// The suppressions of its resources that have some, by address.
     suppressions: Vec<(String, Vec<document::Suppression>)>,
 }
 
-/// Sort, de-duplicate and fingerprint findings; sort diagnostics.
+/// Where the repository of `file` (a path as shown in findings) starts: the nearest
+/// directory upward with a `.git` (a directory, or a file in a worktree), else the deepest
+/// of the scan `roots` the file is under. `None` when neither is known (a file that no
+/// longer exists).
+fn repo_root(
+    file: &std::path::Path,
+    roots: &[PathBuf],
+    cache: &mut std::collections::HashMap<PathBuf, Option<PathBuf>>,
+) -> Option<PathBuf> {
+    let file = std::fs::canonicalize(file).ok()?;
+    let dir = file.parent()?.to_path_buf();
+    if let Some(hit) = cache.get(&dir) {
+        return hit.clone();
+    }
+    // Only metadata is looked at above the scan root: whether a `.git` exists.
+    let found = discover::git_root(&dir)
+        .map(std::path::Path::to_path_buf)
+        .or_else(|| {
+            roots
+                .iter()
+                .filter_map(|r| std::fs::canonicalize(r).ok())
+                .map(|r| {
+                    if r.is_file() {
+                        r.parent().map(|p| p.to_path_buf()).unwrap_or(r)
+                    } else {
+                        r
+                    }
+                })
+                .filter(|r| file.starts_with(r))
+                .max_by_key(|r| r.components().count())
+        });
+    cache.insert(dir, found.clone());
+    found
+}
+
+/// `file` relative to its repository root ([`repo_root`]), with `/` separators; the file
+/// as shown when no root is known.
+fn repo_file(
+    file: &str,
+    roots: &[PathBuf],
+    cache: &mut std::collections::HashMap<PathBuf, Option<PathBuf>>,
+) -> String {
+    let path = std::path::Path::new(file);
+    repo_root(path, roots, cache)
+        .and_then(|root| {
+            let abs = std::fs::canonicalize(path).ok()?;
+            Some(discover::display(abs.strip_prefix(root).ok()?))
+        })
+        .unwrap_or_else(|| file.to_string())
+}
+
+/// Sort, de-duplicate and fingerprint findings; sort diagnostics. `roots` are the scanned
+/// paths: fingerprints name files relative to the repository root, so they do not depend
+/// on the current directory or on how a root is spelled.
 pub(crate) fn finish(
     mut findings: Vec<Finding>,
     mut diagnostics: Vec<Diagnostic>,
     files_scanned: usize,
     rules: &[rules::AnyRule],
+    roots: &[PathBuf],
 ) -> Report {
+    let mut cache = std::collections::HashMap::new();
     for f in &mut findings {
         f.related.dedup();
+        if !f.span.is_none() || !f.span.file.is_empty() {
+            f.repo_file = repo_file(&f.span.file, roots, &mut cache);
+        }
         let mut h = Sha256::new();
-        for part in [f.rule_id, &f.span.file, &f.resource, &f.key] {
+        for part in [f.rule_id, &f.repo_file, &f.resource, &f.key] {
             h.update(part.as_bytes());
             h.update([0]);
         }
@@ -534,6 +646,8 @@ pub(crate) fn finish(
         files_scanned,
         rules_run: rules.iter().map(|r| r.id()).collect(),
         baselined: 0,
+        hidden: 0,
+        baseline_stale: Vec::new(),
     }
 }
 

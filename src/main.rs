@@ -6,9 +6,9 @@
 mod cli_extras;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use rolegraph::config::{FailOn, ScanArgs, Settings};
+use rolegraph::config::{FailOn, ReportArgs, ReportSettings, ScanArgs, Settings};
 use rolegraph::error::{Error, Outcome, UsageError};
-use rolegraph::report::{OutputFormat, RenderOptions};
+use rolegraph::report::{OutputFormat, RenderOptions, SarifOptions};
 use rolegraph::rules::meta;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -77,14 +77,11 @@ enum Command {
     Scan {
         #[command(flatten)]
         args: ScanArgs,
+        #[command(flatten)]
+        report: ReportArgs,
         /// Do not fail (exit 2) when a file cannot be parsed; report it and go on.
         #[arg(long)]
         allow_parse_errors: bool,
-        #[arg(long, value_enum, default_value = "text")]
-        format: OutputFormat,
-        /// Write the report to this file instead of standard output.
-        #[arg(long, short)]
-        output: Option<PathBuf>,
         /// Exit 1 when a finding has this severity or higher (findings suppressed in
         /// source never count) [default: high, or `fail-on` of the configuration].
         #[arg(long, value_enum)]
@@ -112,7 +109,11 @@ enum Command {
     Rules {
         /// Rule ID (IMDS001) or slug (imdsv2-not-required): print its documentation, with
         /// Terraform and CloudFormation examples and the equivalent checks of other tools.
+        /// A family (IMDS): list its rules.
         rule: Option<String>,
+        /// text, or json: the rules with all their metadata, for tooling.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
     },
     /// Draw the credential graph: workloads -> launch templates and instance profiles ->
     /// roles -> policies, with the resources that have findings marked.
@@ -175,13 +176,13 @@ fn run(command: Command) -> Result<Outcome, Error> {
         Command::Completions { .. } | Command::Man { .. } => Ok(Outcome::Pass),
         Command::Scan {
             args,
+            report,
             allow_parse_errors,
-            format,
-            output,
             fail_on,
             changed_only,
             baseline,
         } => {
+            let report = report.resolve()?;
             let mut settings = args.resolve()?;
             settings.scan.changed_only = changed_only;
             let fail_on = fail_on.or(settings.fail_on).unwrap_or(FailOn::High);
@@ -189,9 +190,8 @@ fn run(command: Command) -> Result<Outcome, Error> {
             let baseline = baseline.or(settings.baseline.clone());
             scan(
                 &settings,
+                &report,
                 allow_parse_errors,
-                format,
-                output.as_deref(),
                 fail_on,
                 baseline.as_deref(),
             )
@@ -201,17 +201,26 @@ fn run(command: Command) -> Result<Outcome, Error> {
             allow_parse_errors,
             output,
         } => record_baseline(&args.resolve()?, allow_parse_errors, &output),
-        Command::Rules { rule: None } => {
-            print!("{}", meta::rules_text());
+        Command::Rules { rule, format } => {
+            // One rule, a family, or all.
+            let (one, rules): (bool, Vec<&meta::RuleMeta>) = match &rule {
+                None => (false, meta::all().iter().collect()),
+                Some(r) => match meta::find(r) {
+                    Some(m) => (true, vec![m]),
+                    None => (false, meta::family(r)),
+                },
+            };
+            if rules.is_empty() {
+                return Err(Error::NoSuchRule(rule.unwrap_or_default()));
+            }
+            let text = match format {
+                ExplainFormat::Json => meta::rules_json(&rules),
+                ExplainFormat::Text if one => meta::explain_text(rules[0]),
+                ExplainFormat::Text => meta::rules_text_of(&rules),
+            };
+            write_out(None, &text, "standard output")?;
             Ok(Outcome::Pass)
         }
-        Command::Rules { rule: Some(rule) } => match meta::find(&rule) {
-            Some(m) => {
-                print!("{}", meta::explain_text(m));
-                Ok(Outcome::Pass)
-            }
-            None => Err(Error::NoSuchRule(rule)),
-        },
         Command::Graph {
             args,
             allow_parse_errors,
@@ -255,14 +264,13 @@ fn run(command: Command) -> Result<Outcome, Error> {
 /// `rolegraph scan`.
 fn scan(
     settings: &Settings,
+    shown: &ReportSettings,
     allow_parse_errors: bool,
-    format: OutputFormat,
-    output: Option<&Path>,
     fail_on: FailOn,
     baseline: Option<&Path>,
 ) -> Result<Outcome, Error> {
-    // The report must not overwrite what it is about.
-    if let Some(out) = output {
+    // No report may overwrite what it is about.
+    for out in shown.outputs.iter().filter_map(|o| o.file.as_deref()) {
         refuse_input_as_output(settings, out, baseline)?;
     }
     let baseline = match baseline {
@@ -292,13 +300,19 @@ fn scan(
     if let Some(b) = &baseline {
         b.apply(&mut report);
     }
+    warn_if_empty(&report);
+    // The gate counts every finding; `--severity` only filters what is shown.
+    let gate = match fail_on.threshold() {
+        // A finding suppressed in source never fails the gate.
+        Some(t) if report.active().any(|f| f.severity >= t) => Outcome::Findings,
+        _ => Outcome::Pass,
+    };
+    let report = report.showing(&shown.severities);
     let metas: Vec<&meta::RuleMeta> = report
         .rules_run
         .iter()
         .filter_map(|id| meta::get(id))
         .collect();
-    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
-    let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let sources = |f: &str| {
         rolegraph::fsread::read_string(
             Path::new(f),
@@ -308,30 +322,54 @@ fn scan(
         .ok()
     };
     let link_base = github_link_base();
-    let text = rolegraph::report::render(
-        &report,
-        format,
-        &RenderOptions {
-            color,
-            tool_version: env!("CARGO_PKG_VERSION"),
-            ruleset_version: meta::RULESET_VERSION,
-            rules: &metas,
-            sources: &sources,
-            link_base: link_base.as_deref(),
-        },
-    );
-    write_out(output, &text, "standard output")?;
-    if output.is_some() || format != OutputFormat::Text {
+    let mut errors_shown = false;
+    for out in &shown.outputs {
+        let to_terminal = out.file.is_none() && std::io::stdout().is_terminal();
+        let text = rolegraph::report::render(
+            &report,
+            out.format,
+            &RenderOptions {
+                color: to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+                tool_version: env!("CARGO_PKG_VERSION"),
+                ruleset_version: meta::RULESET_VERSION,
+                rules: &metas,
+                sources: &sources,
+                link_base: link_base.as_deref(),
+                sarif: SarifOptions {
+                    root: Some(
+                        shown
+                            .sarif_srcroot
+                            .clone()
+                            .unwrap_or_else(|| settings.root.clone()),
+                    ),
+                    cwd: std::env::current_dir().ok(),
+                    write_srcroot: shown.sarif_srcroot.is_some(),
+                    category: shown.sarif_category.clone(),
+                },
+                show_notes: shown.show_notes,
+            },
+        );
+        write_out(out.file.as_deref(), &text, "standard output")?;
+        errors_shown |= out.file.is_none() && out.format == OutputFormat::Text;
+    }
+    // The text report on standard output already shows them.
+    if !errors_shown {
         print_errors(&report);
     }
     if report.has_parse_errors() && !allow_parse_errors {
         return Ok(Outcome::Unreadable);
     }
-    Ok(match fail_on.threshold() {
-        // A finding suppressed in source never fails the gate.
-        Some(t) if report.active().any(|f| f.severity >= t) => Outcome::Findings,
-        _ => Outcome::Pass,
-    })
+    Ok(gate)
+}
+
+/// "0 files scanned" on standard error: an empty scan is not a silent pass.
+fn warn_if_empty(report: &rolegraph::finding::Report) {
+    if report.files_scanned == 0 {
+        eprintln!(
+            "warning: 0 files scanned: no Terraform or CloudFormation file found (empty, \
+             ignored or excluded)"
+        );
+    }
 }
 
 /// `rolegraph baseline`.
@@ -345,6 +383,7 @@ fn record_baseline(
         rolegraph::scan_with_progress(&settings.scan, progress)
     });
     print_errors(&report);
+    warn_if_empty(&report);
     if report.has_parse_errors() && !allow_parse_errors {
         return Err(Error::IncompleteBaseline {
             path: output.to_path_buf(),
@@ -391,6 +430,7 @@ fn graph(
         rolegraph::report::graph::view(&settings.scan, progress)
     });
     print_errors(&report);
+    warn_if_empty(&report);
     let text = match format {
         GraphFormat::Dot => rolegraph::report::graph::dot(&view),
         GraphFormat::Mermaid => rolegraph::report::graph::mermaid(&view),
@@ -409,7 +449,11 @@ fn graph(
 fn write_out(output: Option<&Path>, text: &str, stdout_name: &str) -> Result<(), Error> {
     let written = match output {
         Some(path) => rolegraph::report::write_atomic(path, text.as_bytes()),
-        None => std::io::stdout().lock().write_all(text.as_bytes()),
+        // A reader that stopped early (`| head`) is not an error.
+        None => match std::io::stdout().lock().write_all(text.as_bytes()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other,
+        },
     };
     written.map_err(|source| Error::Write {
         target: output

@@ -289,6 +289,7 @@ mod tests {
             span: at(1),
             attr_spans: Default::default(),
             suppressions,
+            construct_path: None,
         }
     }
 

@@ -193,6 +193,99 @@ fn scan_with_findings_sets_outputs_summary_annotations_and_fails_the_gate() {
     );
 }
 
+/// The scan step runs rolegraph once (several `--format`s), not once per output, and
+/// passes the category into the SARIF.
+#[test]
+fn one_scan_writes_every_output() {
+    let r = Runner::new("testdata/demo");
+    let log = r.dir.path().join("calls");
+    let wrapper = r.dir.path().join("rolegraph-wrapper");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/usr/bin/env bash\necho \"$*\" >>'{}'\nexec '{}' \"$@\"\n",
+            log.display(),
+            env!("CARGO_BIN_EXE_rolegraph")
+        ),
+    )
+    .unwrap();
+    let mut perms = std::fs::metadata(&wrapper).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(&wrapper, perms).unwrap();
+    let step = r.run(
+        "scan",
+        &[
+            ("ROLEGRAPH_BIN", wrapper.to_str().unwrap()),
+            ("INPUT_WORKING_DIRECTORY", "infra"),
+            ("INPUT_FORMAT", "json"),
+            ("INPUT_CATEGORY", "infra-prod"),
+        ],
+    );
+    assert_eq!(step.outputs["exit-code"], "1", "{}", step.stdout());
+    assert_eq!(step.outputs["findings"], "6");
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(calls.lines().count(), 1, "{calls}");
+    assert!(calls.starts_with("scan "), "{calls}");
+    // Annotations, then the JSON report in its group, and the summary.
+    let out = step.stdout();
+    assert!(out.starts_with("::"), "{out}");
+    let json = out
+        .split_once("::group::rolegraph report (json)\n")
+        .and_then(|(_, r)| r.split_once("::endgroup::"))
+        .map(|(j, _)| j)
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v["summary"]["findings"], 6);
+    assert!(step.summary.contains("IMDS001"), "{}", step.summary);
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(r.workspace().join("infra/rolegraph.sarif")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "infra-prod/");
+}
+
+/// The Action as a workflow uses it with no `with:` at all: paths "." in the repository
+/// root. Annotations and SARIF name files as the repository does (`infra/main.tf`, never
+/// `./infra/main.tf`, which GitHub does not attach to the diff).
+#[test]
+fn default_invocation_annotates_repository_relative_paths() {
+    let r = Runner::new("testdata/demo");
+    let step = r.run(
+        "scan",
+        &[
+            ("INPUT_PATHS", "."),
+            ("INPUT_WORKING_DIRECTORY", "."),
+            ("INPUT_SARIF_FILE", "rolegraph.sarif"),
+            ("INPUT_FORMAT", "text"),
+            ("INPUT_FAIL_ON", ""),
+        ],
+    );
+    assert_eq!(step.outputs["findings"], "6", "{}", step.stdout());
+    let log = step.stdout();
+    let annotations: Vec<&str> = log
+        .lines()
+        .filter(|l| {
+            l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")
+        })
+        .collect();
+    assert_eq!(annotations.len(), 6, "{log}");
+    for a in &annotations {
+        assert!(a.contains(" file=infra/main.tf,line="), "{a}");
+        assert!(!a.contains("./"), "{a}");
+    }
+    // The text report in the log names the same paths.
+    assert!(log.contains(" --> infra/main.tf:"), "{log}");
+    assert!(!log.contains("./infra"), "{log}");
+    let sarif: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(r.workspace().join("rolegraph.sarif")).unwrap(),
+    )
+    .unwrap();
+    for result in sarif["runs"][0]["results"].as_array().unwrap() {
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert_eq!(uri, "infra/main.tf", "{result}");
+    }
+}
+
 #[test]
 fn fail_on_and_config_decide_the_exit_code() {
     let r = Runner::new("testdata/demo");
@@ -216,6 +309,12 @@ fn fail_on_and_config_decide_the_exit_code() {
     let step = run(&[("INPUT_FAIL_ON", "sometimes")]);
     assert_eq!(step.out.status.code(), Some(0));
     assert_eq!(step.outputs["exit-code"], "2");
+    assert!(
+        step.summary.contains("The scan failed (exit code 2)")
+            && step.summary.contains("sometimes"),
+        "{}",
+        step.summary
+    );
     let gate = r.run("gate", &[("EXIT_CODE", "2")]);
     assert_eq!(gate.out.status.code(), Some(2));
     let gate = r.run("gate", &[("EXIT_CODE", "0")]);
@@ -330,7 +429,12 @@ fn action_yml_matches_the_script() {
         let used_in_with = text.contains(&format!("inputs.{input}"));
         match input.as_str() {
             // Used by the workflow steps themselves (cache, upload).
-            "upload-sarif" | "category" => assert!(used_in_with, "{input}"),
+            "upload-sarif" => assert!(used_in_with, "{input}"),
+            // Used by the upload, and written into the SARIF (automationDetails).
+            "category" => {
+                assert!(used_in_with, "{input}");
+                assert!(used_by_step && script.contains(&var), "{input}");
+            }
             _ => {
                 assert!(used_by_step, "{input} is not passed as {var}");
                 assert!(script.contains(&var), "the script does not read {var}");

@@ -418,7 +418,7 @@ fn rules_id_prints_the_full_documentation() {
     assert_eq!(stdout(&lower), text);
     let out = rolegraph().args(["rules", "NOPE999"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule NOPE999"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule or family NOPE999"));
 }
 
 /// `(rule, severity)` of the findings of a JSON scan.
@@ -665,4 +665,406 @@ fn the_config_file_names_a_baseline() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     assert!(stdout(&out).contains("in the baseline"), "{}", stdout(&out));
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// A repository in a temporary directory: `.git`, and these files.
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const DEMO: &str = include_str!("../testdata/demo/main.tf");
+/// One IMDS001 finding (medium: the instance has no profile).
+const IMDSV1: &str = "resource \"aws_instance\" \"a\" {\n  ami = \"ami-1\"\n  metadata_options {\n    http_tokens = \"optional\"\n  }\n}\n";
+
+#[test]
+fn several_outputs_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("rolegraph.sarif");
+    let json = dir.path().join("out/report.json");
+    std::fs::create_dir_all(json.parent().unwrap()).unwrap();
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--format", "text"])
+        .arg("--format")
+        .arg(format!("sarif={}", sarif.display()))
+        .args(["--format", "github", "--format"])
+        .arg(format!("json={}", json.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    // Text, then the annotations, on standard output, in the order given.
+    let text = stdout(&out);
+    let (report, annotations) = text.split_once("::").unwrap();
+    assert!(report.starts_with("low[WL002]"), "{text}");
+    assert!(report.contains("\nFound 6 findings"), "{text}");
+    assert!(annotations.starts_with("notice file=") || annotations.starts_with("error file="));
+    let sarif: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 6);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(json["summary"]["findings"], 6);
+
+    // `-o` is the file of the one format without its own.
+    let md = dir.path().join("summary.md");
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--format", "markdown", "-o"])
+        .arg(&md)
+        .arg("--format")
+        .arg(format!("sarif={}", dir.path().join("b.sarif").display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    assert!(std::fs::read_to_string(&md).unwrap().contains("IMDS001"));
+    assert!(dir.path().join("b.sarif").is_file());
+
+    // Usage errors: an unknown format, `-o` with two formats on standard output.
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--format", "yaml=x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--format \"yaml=x\""),
+        "{}",
+        stderr(&out)
+    );
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/demo",
+            "--format",
+            "text",
+            "--format",
+            "json",
+            "-o",
+        ])
+        .arg(dir.path().join("x"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--output goes with one format"));
+    // No output may overwrite an input, whichever flag names it.
+    let before = std::fs::read_to_string("testdata/demo/main.tf").unwrap();
+    let out = rolegraph()
+        .args([
+            "scan",
+            "testdata/demo",
+            "--format",
+            "text",
+            "--format",
+            "sarif=testdata/demo/main.tf",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("one of the inputs"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    assert_eq!(
+        std::fs::read_to_string("testdata/demo/main.tf").unwrap(),
+        before
+    );
+}
+
+#[test]
+fn exclude_on_the_command_line_and_named_paths_beat_excludes() {
+    let dir = repo(&[
+        (".rolegraph.yaml", "exclude: [legacy/**]\n"),
+        ("legacy/main.tf", DEMO),
+        ("app/main.tf", IMDSV1),
+        ("app/examples/main.tf", IMDSV1),
+    ]);
+    let run = |args: &[&str]| {
+        let out = rolegraph()
+            .current_dir(dir.path())
+            .arg("scan")
+            .args(args)
+            .args(["--format", "json", "--fail-on", "none"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut files: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["location"]["file"].as_str().unwrap().to_string())
+            .collect();
+        files.dedup();
+        files
+    };
+    // The configuration excludes legacy/ from a scan of the repository ...
+    assert_eq!(run(&["app", "legacy"]).len(), 3);
+    assert!(run(&["."]).iter().all(|f| !f.contains("legacy")));
+    // ... but legacy/ named on the command line is scanned (not "No findings in 0 files").
+    let legacy = run(&["legacy"]);
+    assert_eq!(legacy, ["legacy/main.tf"]);
+    // --exclude adds to the configuration's patterns.
+    let files = run(&[".", "--exclude", "**/examples/**"]);
+    assert_eq!(files, ["app/main.tf"], "{files:?}");
+    let files = run(&["app", "--exclude", "app/examples"]);
+    assert_eq!(files, ["app/main.tf"], "{files:?}");
+    // A pattern that is not a glob is a usage error.
+    let out = rolegraph()
+        .current_dir(dir.path())
+        .args(["scan", ".", "--exclude", "a["])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: --exclude "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn severity_filters_what_is_shown_not_the_gate() {
+    let shown = |args: &[&str]| {
+        let out = rolegraph()
+            .args(["scan", "testdata/demo", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let severities: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["severity"].as_str().unwrap().to_string())
+            .collect();
+        (out.status.code(), severities)
+    };
+    let (code, all) = shown(&[]);
+    assert_eq!((code, all.len()), (Some(1), 6));
+    let (code, high) = shown(&["--severity", "high,critical"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(high, ["high", "high", "high"]);
+    // Only the low finding is shown; the high ones still fail the gate.
+    let (code, low) = shown(&["--severity", "low"]);
+    assert_eq!((code, low), (Some(1), vec!["low".to_string()]));
+    // The summary says what the filter hides.
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--severity", "low"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).ends_with(
+            "Found 1 finding (0 critical, 0 high, 0 medium, 1 low) in 1 file; 5 not shown \
+             (--severity).\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let (code, _) = shown(&["--severity", "low", "--fail-on", "none"]);
+    assert_eq!(code, Some(0));
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--severity", "severe"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn notes_are_counted_and_folded() {
+    // A module that is not installed: a note, counted on its own in the summary line
+    // (other notes are counted as notes: the plan snapshots show one).
+    let module = "module \"iam\" {\n  source = \"terraform-aws-modules/iam/aws\"\n}\n";
+    let dir = repo(&[("main.tf", &format!("{IMDSV1}{module}"))]);
+    let run = |extra: &[&str]| {
+        let out = rolegraph()
+            .current_dir(dir.path())
+            .args(["scan", "."])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        stdout(&out)
+    };
+    let folded = run(&[]);
+    assert!(!folded.contains("is not installed"), "{folded}");
+    assert!(
+        folded.ends_with(
+            "Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 1 file; 1 module not \
+             installed: run `terraform get` (--show-notes lists them).\n"
+        ),
+        "{folded}"
+    );
+    for flag in ["--show-notes", "-v"] {
+        let shown = run(&[flag]);
+        assert!(
+            shown.contains(
+                "note: module \"iam\" (source \"terraform-aws-modules/iam/aws\") is not installed"
+            ),
+            "{shown}"
+        );
+        assert!(
+            shown.ends_with("in 1 file; 1 module not installed: run `terraform get`.\n"),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
+fn nothing_to_scan_warns_and_a_missing_path_is_an_error() {
+    let dir = repo(&[
+        ("README.md", "# nothing here\n"),
+        (".rolegraph.yaml", "exclude: [legacy]\n"),
+        ("legacy/main.tf", IMDSV1),
+    ]);
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for args in [
+        vec!["scan", "empty"],
+        vec!["scan", "."],
+        vec!["graph", "empty"],
+    ] {
+        let out = rolegraph()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            stderr(&out).starts_with("warning: 0 files scanned"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    for args in [
+        vec!["scan", "nonexistent"],
+        vec!["graph", "nonexistent"],
+        vec!["explain", "aws_instance.a", "nonexistent"],
+        vec!["baseline", "nonexistent", "-o", "b.json"],
+    ] {
+        let out = rolegraph()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            stderr(&out),
+            "error: nonexistent: no such file or directory\n",
+            "{args:?}"
+        );
+        assert!(stdout(&out).is_empty(), "{args:?}: {}", stdout(&out));
+    }
+}
+
+#[test]
+fn rules_of_a_family_and_as_json() {
+    let out = rolegraph().args(["rules", "IMDS"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let ids: Vec<String> = stdout(&out)
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["IMDS001", "IMDS002"]);
+    assert_eq!(
+        stdout(&rolegraph().args(["rules", "imds"]).output().unwrap()),
+        stdout(&out)
+    );
+
+    let out = rolegraph()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = v["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), rolegraph::rules::meta::all().len());
+    let imds = rules.iter().find(|r| r["id"] == "IMDS001").unwrap();
+    assert_eq!(imds["slug"], "imdsv2-not-required");
+    assert_eq!(imds["severity"], "high");
+    assert!(
+        imds["remediation"]["terraform"]
+            .as_str()
+            .unwrap()
+            .contains("http_tokens")
+    );
+    assert!(!imds["references"].as_array().unwrap().is_empty());
+    let v: serde_json::Value = serde_json::from_slice(
+        &rolegraph()
+            .args(["rules", "IMDS", "--format", "json"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(v["rules"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn json_findings_carry_help_and_the_rule_page() {
+    let out = rolegraph()
+        .args(["scan", "testdata/demo", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in v["findings"].as_array().unwrap() {
+        let id = f["rule_id"].as_str().unwrap();
+        let url = f["doc_url"].as_str().unwrap();
+        let page = url
+            .strip_prefix("https://github.com/rolegraph/rolegraph/blob/main/")
+            .unwrap();
+        assert_eq!(page, format!("docs/rules/{id}.md"));
+        assert!(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(page)
+                .is_file(),
+            "{page}"
+        );
+        assert!(!f["help"].as_str().unwrap().is_empty(), "{id}");
+    }
+    let imds = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "IMDS001")
+        .unwrap();
+    assert_eq!(
+        imds["help"],
+        "Require session tokens in the `metadata_options` block of the instance, launch \
+         template or launch configuration."
+    );
+}
+
+#[test]
+fn config_errors_read_well() {
+    for (text, want) in [
+        (
+            "fail-on: [\n",
+            ".rolegraph.yaml:1:10: fail-on: expected one of critical, high, medium, low, none, not a list",
+        ),
+        (
+            "select: IMDS\n",
+            ".rolegraph.yaml:1:9: select: expected a list, like [IMDS, WL001], not string \"IMDS\"",
+        ),
+    ] {
+        let dir = repo(&[(".rolegraph.yaml", text), ("main.tf", IMDSV1)]);
+        let out = rolegraph()
+            .current_dir(dir.path())
+            .args(["scan", "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(stderr(&out), format!("error: {want}\n"));
+    }
 }

@@ -39,6 +39,8 @@ pub fn render(report: &Report, format: OutputFormat) -> String {
             rules: &metas,
             sources: &sources,
             link_base: None,
+            sarif: Default::default(),
+            show_notes: false,
         },
     )
 }

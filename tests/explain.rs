@@ -107,6 +107,46 @@ fn version_names_both_embedded_datasets() {
     );
 }
 
+/// An instance that gets its profile from a launch template is explained through it, as the
+/// rules follow it (Terraform and CloudFormation), with the findings about its chain and a
+/// full wildcard summarised in one line.
+#[test]
+fn instance_through_its_launch_template() {
+    for (target, name) in [
+        ("aws_instance.web", "explain_launch_template_terraform"),
+        ("Web", "explain_launch_template_cloudformation"),
+    ] {
+        let (code, out, err) = run(&["explain", target, "testdata/explain/launch-template"]);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("no role"), "{out}");
+        assert!(
+            out.contains("      every action of every service (*) on *\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("  findings:\n    critical[WL003] at "),
+            "{out}"
+        );
+        insta::assert_snapshot!(name, out);
+    }
+}
+
+/// The README's `explain` example is the real output of the command it names.
+#[test]
+fn readme_example_is_real_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let intro = "`rolegraph explain aws_instance.app testdata/explain/terraform`:\n\n```text\n";
+    let start = readme
+        .find(intro)
+        .expect("the README has the explain example")
+        + intro.len();
+    let example = &readme[start..start + readme[start..].find("```\n").unwrap()];
+    let (code, out, err) = run(&["explain", "aws_instance.app", "testdata/explain/terraform"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(example, out, "update the README's explain example");
+}
+
 #[test]
 fn permissions_per_resource_follow_the_resource_types() {
     // The same evaluation as the rules: an action is shown only with the resources it can

@@ -202,7 +202,16 @@ fn every_scan_format_masks_and_escapes() {
     assert_eq!(formats.len(), 6, "{formats:?}");
     for format in &formats {
         let out = rolegraph(dir.path())
-            .args(["scan", ".", "--format", format, "--fail-on", "none"])
+            // --show-notes: the text format lists the notes on files (folded by default).
+            .args([
+                "scan",
+                ".",
+                "--format",
+                format,
+                "--fail-on",
+                "none",
+                "--show-notes",
+            ])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{format}");

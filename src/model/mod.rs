@@ -242,6 +242,48 @@ impl Model {
         &self.graph.resources[i]
     }
 
+    /// How a message names a value that is a reference not known as text
+    /// (`${aws_iam_openid_connect_provider.github.arn}`, CloudFormation `${GitHubProvider}`):
+    /// the address of the resource it refers to, with its URL when the resource has a known
+    /// one (an OIDC provider's issuer), as people read it in their code. Any other text is
+    /// returned as it is.
+    pub fn reference_name(&self, text: &str) -> String {
+        let Some(inner) = text
+            .strip_prefix("${")
+            .and_then(|t| t.strip_suffix('}'))
+            .filter(|t| !t.contains("${") && !t.contains('}'))
+        else {
+            return text.to_string();
+        };
+        let names = |r: &Resource| {
+            [r.ref_address.as_str(), r.address.as_str()]
+                .into_iter()
+                .filter(|a| !a.is_empty())
+                .any(|a| {
+                    inner == a
+                        || inner
+                            .strip_prefix(a)
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+        };
+        let Some(r) = self.graph.resources.iter().find(|r| names(r)) else {
+            return text.to_string();
+        };
+        let name = if r.ref_address.is_empty() {
+            &r.address
+        } else {
+            &r.ref_address
+        };
+        let url = r
+            .attr(&[term(r, "url")])
+            .and_then(|n| n.as_str())
+            .filter(|u| !u.is_empty());
+        match url {
+            Some(u) => format!("{name} ({u})"),
+            None => name.to_string(),
+        }
+    }
+
     /// Who a workload hands its role to, when that is not the resource itself: the pods of
     /// one service account for an EKS Pod Identity association
     /// (`pods of service account jobs/worker in cluster aws_eks_cluster.main`).
@@ -303,6 +345,8 @@ pub fn term(r: &Resource, tf_name: &'static str) -> &'static str {
         "function_url_auth_type" => "FunctionUrlAuthType",
         "function_name" => "FunctionName",
         "authorization_type" => "AuthType",
+        // OIDC providers.
+        "url" => "Url",
         other => other,
     }
 }

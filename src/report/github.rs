@@ -187,6 +187,6 @@ mod tests {
         ));
         let out = render_sample(&r, OutputFormat::Github, false);
         assert!(!out.contains("IMDS001"), "{out}");
-        assert!(out.ends_with("; 1 suppressed in source; 1 file could not be parsed.\n"));
+        assert!(out.ends_with("; 1 suppressed in source; 1 file could not be parsed; 1 note.\n"));
     }
 }

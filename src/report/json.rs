@@ -18,6 +18,8 @@ struct Output<'a> {
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
     diagnostics: Vec<JsonDiagnostic>,
+    /// Baseline entries that match no finding (empty without `--baseline`).
+    baseline_stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -30,6 +32,8 @@ struct Summary {
     low: usize,
     suppressed: usize,
     baselined: usize,
+    hidden: usize,
+    baseline_stale: usize,
     parse_errors: usize,
 }
 
@@ -38,6 +42,10 @@ struct JsonFinding<'a> {
     rule_id: &'a str,
     slug: Option<&'a str>,
     title: Option<&'a str>,
+    /// The one-line fix, as the text report's `help:`.
+    help: Option<String>,
+    /// The rule's documentation page.
+    doc_url: Option<String>,
     severity: Severity,
     message: String,
     resource: String,
@@ -98,6 +106,8 @@ fn finding<'a>(f: &'a Finding, opts: &'a RenderOptions) -> JsonFinding<'a> {
         rule_id: f.rule_id,
         slug: meta.map(|m| m.slug.as_str()),
         title: meta.map(|m| m.title.as_str()),
+        help: meta.and_then(|m| super::text::short_help(m, f)),
+        doc_url: meta.map(|m| m.doc_url()),
         severity: f.severity,
         message: mask_secrets(&f.message),
         resource: mask_secrets(&f.resource),
@@ -141,10 +151,13 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
             low: report.count(Severity::Low),
             suppressed: report.suppressed(),
             baselined: report.baselined,
+            hidden: report.hidden,
+            baseline_stale: report.baseline_stale.len(),
             parse_errors: unparsed_files(report),
         },
         findings: report.findings.iter().map(|f| finding(f, opts)).collect(),
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
+        baseline_stale: &report.baseline_stale,
     };
     let mut s = serde_json::to_string_pretty(&out).expect("the report serializes to JSON");
     s.push('\n');
@@ -177,5 +190,6 @@ mod tests {
         assert!(at("ruleset_version") < at("summary"));
         assert!(at("summary") < at("findings"));
         assert!(at("findings") < at("diagnostics"));
+        assert!(at("diagnostics") < at("baseline_stale"));
     }
 }

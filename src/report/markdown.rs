@@ -66,6 +66,14 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
     if report.baselined > 0 {
         let _ = write!(out, "; {} in the baseline", report.baselined);
     }
+    let stale = report.baseline_stale.len();
+    if stale > 0 {
+        let _ = write!(
+            out,
+            "; {stale} baseline {} matching nothing",
+            if stale == 1 { "entry" } else { "entries" }
+        );
+    }
     let unparsed = unparsed_files(report);
     if unparsed > 0 {
         let _ = write!(
@@ -175,6 +183,8 @@ mod tests {
                 rules: &rules,
                 sources: &source,
                 link_base,
+                sarif: Default::default(),
+                show_notes: false,
             },
         )
     }

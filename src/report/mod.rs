@@ -55,6 +55,25 @@ pub struct RenderOptions<'a> {
     /// Where a file's lines can be linked to (`https://github.com/o/r/blob/SHA`): the
     /// Markdown summary links `file:line` to `{link_base}/{file}#L{line}`. `None`: plain text.
     pub link_base: Option<&'a str>,
+    /// Where SARIF URIs are relative to, and the code scanning category.
+    pub sarif: SarifOptions,
+    /// Text: list every note; otherwise they are counted in the summary line.
+    pub show_notes: bool,
+}
+
+/// What the SARIF output needs to know about the place of the scan.
+#[derive(Clone, Debug, Default)]
+pub struct SarifOptions {
+    /// `%SRCROOT%`: the directory artifact URIs are relative to (the repository root, or
+    /// `--sarif-srcroot`). A file below it gets a relative URI however the scan spelled
+    /// its path. `None`: the paths of the report as they are.
+    pub root: Option<std::path::PathBuf>,
+    /// The directory the report's relative paths are relative to (the current directory).
+    pub cwd: Option<std::path::PathBuf>,
+    /// Write `%SRCROOT%` as a `file://` URI in `originalUriBaseIds` (machine-dependent).
+    pub write_srcroot: bool,
+    /// The code scanning category (`automationDetails.id`).
+    pub category: Option<String>,
 }
 
 impl RenderOptions<'_> {
@@ -83,6 +102,14 @@ pub fn render(report: &Report, format: OutputFormat, opts: &RenderOptions) -> St
 /// writing fails.
 pub fn write_atomic(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
+    // Only a regular file is replaced: `-o /dev/null`, `-o /dev/stdout` or a FIFO is written
+    // to as it is (renaming over it would put a regular file in place of the device).
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(contents);
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -160,7 +187,42 @@ pub(crate) mod tests {
     use crate::finding::{Finding, Severity};
     use crate::rules::meta::Remediation;
     use crate::value::Span;
+    use std::os::unix::fs::FileTypeExt as _;
     use std::sync::Arc;
+
+    /// A FIFO (like `/dev/null` or `/dev/stdout`, not a regular file) is written to, not
+    /// replaced: renaming a temporary file over `/dev/null` once turned it into a regular
+    /// file on the machine.
+    #[test]
+    fn a_report_to_a_device_or_fifo_is_written_in_place() {
+        use std::io::Read as _;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file system node.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                let mut got = String::new();
+                std::fs::File::open(fifo)
+                    .unwrap()
+                    .read_to_string(&mut got)
+                    .unwrap();
+                got
+            })
+        };
+        write_atomic(&fifo, b"report").unwrap();
+        assert_eq!(reader.join().unwrap(), "report");
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo()
+        );
+        // No temporary file is left beside it.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 
     #[test]
     fn counts_unparsed_files_once() {
@@ -311,6 +373,8 @@ pub(crate) mod tests {
             files_scanned: 12,
             rules_run: vec!["IMDS001", "IMDS002", "TRUST001"],
             baselined: 0,
+            hidden: 0,
+            baseline_stale: Vec::new(),
         }
     }
 
@@ -328,6 +392,8 @@ pub(crate) mod tests {
                 rules: &rules,
                 sources: &source,
                 link_base: None,
+                sarif: SarifOptions::default(),
+                show_notes: false,
             },
         )
     }
@@ -354,7 +420,7 @@ pub(crate) mod tests {
         assert!(
             text.ends_with(
                 "Found 1 finding (0 critical, 0 high, 1 medium, 0 low) in 12 files; 2 suppressed \
-                 in source; 1 file could not be parsed.\n"
+                 in source; 1 file could not be parsed; 1 note.\n"
             ),
             "{text}"
         );

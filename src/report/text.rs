@@ -53,13 +53,45 @@ pub(super) fn render(report: &Report, opts: &RenderOptions) -> String {
         r.finding(f);
         r.out.push('\n');
     }
-    for d in &report.diagnostics {
+    // Notes on files (unresolved modules and the like) can be many: counted in the
+    // summary line, listed with --show-notes. A note on the run itself (`--changed-only`
+    // without a plan) is always shown.
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| opts.show_notes || !is_folded_note(d))
+    {
         r.diagnostic(d);
         r.out.push('\n');
     }
     r.out.push_str(&summary(report));
+    let folded = report.diagnostics.iter().any(is_folded_note);
+    if folded && !opts.show_notes {
+        // In front of the final full stop.
+        r.out.pop();
+        r.out.push_str(" (--show-notes lists them).");
+    }
     r.out.push('\n');
     guard_lines(&r.out)
+}
+
+/// A note on a file: folded into the summary line's count unless --show-notes.
+fn is_folded_note(d: &Diagnostic) -> bool {
+    d.level == DiagLevel::Note && !d.span.file.is_empty()
+}
+
+/// Number of note-level diagnostics the summary does not count on their own (modules
+/// not installed have their own count).
+fn notes(report: &Report) -> usize {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.level == DiagLevel::Note
+                && !(d.message.starts_with("module \"")
+                    && d.message.contains(crate::parse::hcl::module::NOT_INSTALLED))
+        })
+        .count()
 }
 
 /// The last line of the text output.
@@ -85,6 +117,20 @@ pub(super) fn summary(report: &Report) -> String {
     if report.baselined > 0 {
         let _ = write!(s, "; {} in the baseline", report.baselined);
     }
+    if report.hidden > 0 {
+        let _ = write!(s, "; {} not shown (--severity)", report.hidden);
+    }
+    if !report.baseline_stale.is_empty() {
+        let _ = write!(
+            s,
+            "; {} matching nothing",
+            plural(
+                report.baseline_stale.len(),
+                "baseline entry",
+                "baseline entries"
+            )
+        );
+    }
     let uninstalled = super::uninstalled_modules(report);
     if uninstalled > 0 {
         let _ = write!(
@@ -100,6 +146,10 @@ pub(super) fn summary(report: &Report) -> String {
             "; {} could not be parsed",
             plural(unparsed, "file", "files")
         );
+    }
+    let notes = notes(report);
+    if notes > 0 {
+        let _ = write!(s, "; {}", plural(notes, "note", "notes"));
     }
     s.push('.');
     s
@@ -159,6 +209,19 @@ fn shown(c: char) -> String {
 /// Printed width of the characters of a source line (see [`shown`]).
 fn display_width<'a>(chars: impl IntoIterator<Item = &'a char>) -> usize {
     chars.into_iter().map(|&c| shown(c).chars().count()).sum()
+}
+
+/// The one-line fix of a finding: the first paragraph of its rule's remediation for the
+/// finding's language (text `help:`, JSON `help`).
+pub(super) fn short_help(m: &crate::rules::meta::RuleMeta, f: &Finding) -> Option<String> {
+    // A Terraform address always has a dot (`aws_instance.web`); a CloudFormation
+    // logical ID never does.
+    let fix = if f.resource.contains('.') {
+        &m.remediation.terraform
+    } else {
+        &m.remediation.cloudformation
+    };
+    first_paragraph(fix)
 }
 
 /// The first paragraph of a remediation text, as one line; `None` when it starts with code.
@@ -343,16 +406,7 @@ impl TextRenderer<'_, '_> {
                 location(&r.span)
             );
         }
-        let help = self.opts.rule(f.rule_id).and_then(|m| {
-            // A Terraform address always has a dot (`aws_instance.web`); a CloudFormation
-            // logical ID never does.
-            let fix = if f.resource.contains('.') {
-                &m.remediation.terraform
-            } else {
-                &m.remediation.cloudformation
-            };
-            first_paragraph(fix)
-        });
+        let help = self.opts.rule(f.rule_id).and_then(|m| short_help(m, f));
         if let Some(help) = help {
             let label = self.paint(BOLD, "help");
             let _ = writeln!(self.out, "{pad} {eq} {label}: {help}");
@@ -468,6 +522,8 @@ mod tests {
                 rules: &rules,
                 sources: &sources,
                 link_base: None,
+                sarif: Default::default(),
+                show_notes: false,
             },
         );
         let shown = format!(

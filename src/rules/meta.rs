@@ -181,6 +181,11 @@ impl RuleMeta {
         format!("{DOCS_DIR}/{}.md", self.id)
     }
 
+    /// The web address of [`Self::doc_path`] (SARIF `helpUri`, JSON `doc_url`).
+    pub fn doc_url(&self) -> String {
+        format!("{REPOSITORY_URL}/blob/main/{}", self.doc_path())
+    }
+
     /// The page `docs/rules/<ID>.md`: the same documentation as [`Self::help_markdown`]
     /// (references included) under a title, generated so that it never drifts from
     /// `policies/<ID>.yaml` (`rule_docs_are_current` checks it).
@@ -250,6 +255,9 @@ impl RuleMeta {
         out
     }
 }
+
+/// The project's repository, where the rule pages are.
+pub const REPOSITORY_URL: &str = "https://github.com/rolegraph/rolegraph";
 
 /// What the equivalents section of a rule's documentation says first.
 const EQUIVALENTS_INTRO: &str = "These checks of other scanners test the same thing. An inline suppression of\n\
@@ -520,8 +528,86 @@ pub fn rule_index_markdown() -> String {
 
 /// The listing `rolegraph rules` prints: one rule a line, in aligned columns.
 pub fn rules_text() -> String {
+    let all: Vec<&RuleMeta> = all().iter().collect();
+    rules_text_of(&all)
+}
+
+/// The rules of a family (`IMDS`, any case); empty when there is no such family.
+pub fn family(name: &str) -> Vec<&'static RuleMeta> {
+    all()
+        .iter()
+        .filter(|m| m.family.eq_ignore_ascii_case(name))
+        .collect()
+}
+
+/// `rolegraph rules --format json`: every rule (or those given) with its metadata, for
+/// tooling. Pretty-printed, fields in a fixed order, ends with a newline.
+pub fn rules_json(rules: &[&RuleMeta]) -> String {
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        ruleset_version: &'a str,
+        rules: Vec<Rule<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Rule<'a> {
+        id: &'a str,
+        slug: &'a str,
+        family: &'a str,
+        severity: Severity,
+        title: &'a str,
+        description: &'a str,
+        why: &'a str,
+        remediation: Fix<'a>,
+        references: &'a [String],
+        tags: &'a [String],
+        precision: &'a str,
+        /// Per tool, only the tools with equivalents.
+        equivalents: std::collections::BTreeMap<&'static str, &'a [String]>,
+        doc_url: String,
+    }
+    #[derive(serde::Serialize)]
+    struct Fix<'a> {
+        terraform: &'a str,
+        cloudformation: &'a str,
+    }
+    let doc = Doc {
+        ruleset_version: RULESET_VERSION,
+        rules: rules
+            .iter()
+            .map(|m| Rule {
+                id: &m.id,
+                slug: &m.slug,
+                family: &m.family,
+                severity: m.severity,
+                title: m.title.trim(),
+                description: m.description.trim(),
+                why: m.why.trim(),
+                remediation: Fix {
+                    terraform: m.remediation.terraform.trim(),
+                    cloudformation: m.remediation.cloudformation.trim(),
+                },
+                references: &m.references,
+                tags: &m.tags,
+                precision: &m.precision,
+                equivalents: m
+                    .equivalents
+                    .rows()
+                    .into_iter()
+                    .filter(|(_, ids)| !ids.is_empty())
+                    .collect(),
+                doc_url: m.doc_url(),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The `rolegraph rules` listing of these rules.
+pub fn rules_text_of(rules: &[&RuleMeta]) -> String {
     let header = ["ID", "SEVERITY", "SLUG", "TITLE"];
-    let rows: Vec<[&str; 4]> = all()
+    let rows: Vec<[&str; 4]> = rules
         .iter()
         .map(|m| {
             [

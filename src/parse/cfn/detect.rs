@@ -22,7 +22,7 @@ pub fn is_template(path: &Path, text: &str) -> bool {
     if !may_be_template(path, text) {
         return false;
     }
-    let file: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+    let file: Arc<str> = Arc::from(crate::discover::display(path).as_str());
     match super::load(text, &file) {
         Ok((root, _)) => is_template_tree(&root),
         Err(_) => names_format_version(text),

@@ -127,6 +127,20 @@ pub fn document_with(
     doc
 }
 
+/// The CDK construct path of a resource (`Metadata: {aws:cdk:path: Stack/Lt/Resource}`), less
+/// the `/Resource` (or `/Default`) leaf CDK adds for the underlying CloudFormation resource.
+fn cdk_path(resource: &Raw) -> Option<String> {
+    let path = resource
+        .get("Metadata")?
+        .get("aws:cdk:path")?
+        .scalar_text()?;
+    let path = path
+        .strip_suffix("/Resource")
+        .or_else(|| path.strip_suffix("/Default"))
+        .unwrap_or(&path);
+    (!path.is_empty()).then(|| path.to_string())
+}
+
 fn resource(e: &Entry, ev: &mut eval::Evaluator) -> Option<Resource> {
     let span = join_spans(&e.key_span, &e.value.span);
     let Some(rtype) = e.value.get("Type").and_then(Raw::scalar_text) else {
@@ -176,6 +190,7 @@ fn resource(e: &Entry, ev: &mut eval::Evaluator) -> Option<Resource> {
         span,
         attr_spans,
         suppressions: suppress::read(&e.value, &mut ev.diagnostics),
+        construct_path: cdk_path(&e.value),
     })
 }
 

@@ -274,7 +274,7 @@ impl<'w> Instance<'w> {
             Expr::Array(items, span) => {
                 let mut out = Vec::with_capacity(items.len());
                 for i in items {
-                    out.push(use_site(i, self.eval(i, scope)?));
+                    out.push(self.use_site(i, self.eval(i, scope)?));
                 }
                 Ok(Node::new(Value::List(out), span.clone()))
             }
@@ -290,7 +290,7 @@ impl<'w> Instance<'w> {
                             _ => return Ok(Node::unknown(span.clone())),
                         },
                     };
-                    out.insert(key, use_site(v, self.eval(v, scope)?));
+                    out.insert(key, self.use_site(v, self.eval(v, scope)?));
                 }
                 Ok(Node::new(Value::Map(out), span.clone()))
             }
@@ -601,7 +601,22 @@ impl<'w> Instance<'w> {
             render_template: &render,
         };
         match functions::call(name, vals, &ctx) {
-            Ok(v) => Ok(v),
+            Ok(v) => {
+                // The text of a file became a value: it keeps its own positions (see
+                // `use_site`), the file counts as scanned, and the call is remembered.
+                if matches!(name, "file" | "templatefile")
+                    && !v.span.is_none()
+                    && v.span.file != span.file
+                {
+                    self.ws.files_read.borrow_mut().insert(v.span.file.clone());
+                    self.ws
+                        .loaded
+                        .borrow_mut()
+                        .entry(v.span.file.clone())
+                        .or_insert_with(|| span.clone());
+                }
+                Ok(v)
+            }
             Err(msg) => {
                 // A file refused by file()/templatefile() (outside the root, a link, not
                 // a regular file, too large) is said once, naming the path, not its content.
@@ -631,14 +646,18 @@ impl<'w> Instance<'w> {
         vars: BTreeMap<String, Node>,
         span: &Span,
     ) -> Node {
-        let file: std::sync::Arc<str> = std::sync::Arc::from(path.to_string_lossy().as_ref());
+        let file: std::sync::Arc<str> =
+            std::sync::Arc::from(crate::discover::display(path).as_str());
         match super::ast::parse_template_text(file, text) {
             Ok(parts) => {
                 let mut scope = Scope::default();
                 for (k, v) in vars {
                     scope = scope.with(&k, v);
                 }
-                self.template(&parts, &scope, span)
+                // The text keeps the template file's positions (a policy in it is
+                // reported there).
+                let whole = super::functions::file_span(path, text);
+                self.template(&parts, &scope, &whole)
                     .unwrap_or_else(|_| Node::unknown(span.clone()))
             }
             Err((s, msg)) => {
@@ -1015,7 +1034,7 @@ impl<'w> Instance<'w> {
                 continue;
             }
             let v = self.eval_or_unknown(&a.expr, scope);
-            m.insert(a.name.clone(), use_site(&a.expr, v));
+            m.insert(a.name.clone(), self.use_site(&a.expr, v));
         }
         for b in &body.blocks {
             match b.kind.as_str() {
@@ -1080,18 +1099,35 @@ impl<'w> Instance<'w> {
         }
         Node::new(Value::Map(m), span.clone())
     }
-}
 
-/// A value from elsewhere (a variable default, a policy document, a module output) is
-/// reported where the expression uses it; its parts keep their own spans.
-fn use_site(e: &Expr, mut v: Node) -> Node {
-    match e {
-        Expr::Lit(_) => {}
-        // A heredoc's text keeps its own start (JSON positions inside it are relative to it).
-        Expr::Template(parts, _) if parts.len() > 1 => {}
-        _ => v.span = e.span().clone(),
+    /// A value from elsewhere (a variable default, a policy document, a module output) is
+    /// reported where the expression uses it; its parts keep their own spans. The text of
+    /// a file read by `file()` / `templatefile()` keeps its own: positions inside it (a
+    /// policy statement) are positions in that file, and the call is a related location
+    /// ([`crate::document::Document::loaded`]).
+    /// Whether a value keeps the span of the file it came from: the text of a file read by
+    /// `file()` / `templatefile()` always; a value of a tfvars file when it is text over
+    /// several lines (a policy: positions inside it are positions in that file), while a
+    /// one-line value is reported where it is used.
+    fn keeps_own_span(&self, v: &Node) -> bool {
+        match self.ws.loaded.borrow().get(&v.span.file) {
+            None => false,
+            Some(call) if !call.is_none() => true,
+            Some(_) => matches!(&v.value, Value::String(s) if s.contains('\n')),
+        }
     }
-    v
+
+    fn use_site(&self, e: &Expr, mut v: Node) -> Node {
+        match e {
+            Expr::Lit(_) => {}
+            // A heredoc's text keeps its own start (JSON positions inside it are relative
+            // to it).
+            Expr::Template(parts, _) if parts.len() > 1 => {}
+            _ if self.keeps_own_span(&v) => {}
+            _ => v.span = e.span().clone(),
+        }
+        v
+    }
 }
 
 fn push_block(m: &mut BTreeMap<String, Node>, kind: &str, node: Node, span: &Span) {

@@ -106,6 +106,9 @@ pub struct Workspace {
     /// `.terraform/modules/modules.json`: module key -> directory.
     installed: HashMap<String, PathBuf>,
     pub files_read: RefCell<BTreeSet<Arc<str>>>,
+    /// Files read by `file()` / `templatefile()`, with the first call that read each
+    /// (see [`Document::loaded`]).
+    pub loaded: RefCell<std::collections::BTreeMap<Arc<str>, Span>>,
     /// Expression evaluations left for this root module (see [`MAX_EVAL_STEPS`]).
     pub steps_left: std::cell::Cell<u64>,
     /// Bytes of Terraform source this root module may still parse ([`MAX_TREE_SOURCE`]).
@@ -225,6 +228,7 @@ impl Workspace {
             noted: RefCell::new(BTreeSet::new()),
             installed,
             files_read: RefCell::new(BTreeSet::new()),
+            loaded: RefCell::new(Default::default()),
             steps_left: std::cell::Cell::new(MAX_EVAL_STEPS),
             source_left: std::cell::Cell::new(MAX_TREE_SOURCE),
         }
@@ -650,14 +654,20 @@ pub fn load_module(dir: &Path, budget: &std::cell::Cell<u64>) -> (ModuleDef, Vec
     let files = match module_files(dir) {
         Ok((f, skipped)) => {
             for (p, why) in skipped {
-                let file: Arc<str> = Arc::from(p.to_string_lossy().as_ref());
+                let file: Arc<str> = Arc::from(crate::discover::display(&p).as_str());
                 diags.push(Diagnostic::warning(Span::new(file, 1, 1, 1, 1), why));
             }
             f
         }
         Err(e) => {
             diags.push(Diagnostic::error(
-                Span::new(Arc::from(dir.to_string_lossy().as_ref()), 0, 0, 0, 0),
+                Span::new(
+                    Arc::from(crate::discover::display(dir).as_str()),
+                    0,
+                    0,
+                    0,
+                    0,
+                ),
                 format!("cannot read directory: {e}"),
             ));
             return (def, diags);
@@ -886,6 +896,12 @@ fn load_tfvars(
     let file: Arc<str> = Arc::from(crate::discover::display(path).as_str());
     let mut diags = Vec::new();
     ws.files_read.borrow_mut().insert(file.clone());
+    // A policy set here is reported here (its statements keep their own lines), as in a
+    // file read by `file()`; no call reads it (see `Evaluator::keeps_own_span`).
+    ws.loaded
+        .borrow_mut()
+        .entry(file.clone())
+        .or_insert_with(Span::none);
     if let Some(body) = read_body(path, &file, links, &mut diags) {
         let def = Arc::new(ModuleDef {
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
@@ -1017,6 +1033,7 @@ pub fn scan_root_module_shared(
     drop(root);
     ws.release();
     doc.diagnostics = ws.take_diagnostics();
+    doc.loaded = ws.loaded.borrow().clone();
     let files = ws.files_read.borrow().clone();
     (doc, files)
 }
@@ -1087,6 +1104,7 @@ fn collect_resources<'w>(ws: &'w Workspace, inst: &Instance<'w>, out: &mut Vec<R
                     .map(|a| (a.name.clone(), a.span.clone()))
                     .collect(),
                 suppressions: r.suppressions.clone(),
+                construct_path: None,
             });
         }
     }
@@ -1113,7 +1131,7 @@ pub fn local_module_dirs(dir: &Path) -> Vec<PathBuf> {
     // Diagnostics are reported when the module is scanned, not here.
     let mut diags = Vec::new();
     for path in module_files(dir).map(|f| f.0).unwrap_or_default() {
-        let file: Arc<str> = Arc::from(path.to_string_lossy().as_ref());
+        let file: Arc<str> = Arc::from(crate::discover::display(&path).as_str());
         let Some(text) = read_text(&path, &file, crate::fsread::Links::Refuse, &mut diags) else {
             continue;
         };

@@ -158,6 +158,7 @@ pub fn parse_plan(path: &Path, text: &str, root: &Node, locations: &Locations) -
             attrs,
             span: e.span.clone(),
             suppressions: Vec::new(),
+            construct_path: None,
         };
         if let Some((decl, same)) = config.as_ref().and_then(|c| c.find(&e.address)) {
             res.attrs = locate::graft(res.attrs, Some(&decl.attrs), &decl.span, same);

@@ -179,6 +179,8 @@ impl Rule for Trust003 {
                 };
                 (t.node.span.clone(), why)
             };
+            // A reference is named by its address (and the provider's URL), as written.
+            let provider = m.reference_name(&provider);
             out.push(
                 Finding::new(
                     ID,

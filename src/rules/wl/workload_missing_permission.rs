@@ -283,7 +283,8 @@ impl Rule for Wl005 {
                     continue;
                 }
                 let on = match need.target.as_ref().and_then(Node::display_text) {
-                    Some(t) => format!(" on {t}"),
+                    // A reference is named by the resource's address, as written.
+                    Some(t) => format!(" on {}", m.reference_name(&t)),
                     None => String::new(),
                 };
                 out.push(

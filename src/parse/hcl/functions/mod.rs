@@ -24,6 +24,7 @@ mod conversion;
 mod datetime;
 mod encoding;
 mod filesystem;
+pub(crate) use filesystem::file_span;
 mod hash;
 mod ip;
 mod numeric;

@@ -1,0 +1,3 @@
+#!/bin/sh
+export AWS_DEFAULT_REGION=${region}
+export AWS_ACCESS_KEY_ID="AKIA2E0A8F3B244C9987"
