@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// The three main uses, shown after the options in `rolegraph --help` (and in the man page).
+/// The main uses, shown after the options in `rolegraph --help` (and in the man page).
 pub const EXAMPLES: &str = "\
 Examples:
   Scan a pull request's Terraform and CloudFormation; exit 1 on a high finding:
@@ -20,7 +20,11 @@ Examples:
 
   Explain how a workload gets its credentials, or what a rule checks:
     rolegraph explain aws_instance.app infra/
-    rolegraph explain IMDS001";
+    rolegraph explain IMDS001
+
+  Why 403? Simulate a request, or map CloudTrail AccessDenied events to the line to fix:
+    rolegraph simulate aws_instance.app s3:GetObject arn:aws:s3:::app-data/x infra/
+    rolegraph diagnose --cloudtrail events.json.gz infra/";
 
 /// Print the completion script of `shell` for `cmd` to standard output.
 pub fn completions(shell: clap_complete::Shell, mut cmd: clap::Command) -> ExitCode {

@@ -3,13 +3,16 @@
 //! the type ([`Error::exit_code`]).
 //!
 //! Each part keeps its own error beside it ([`ConfigError`] in `config.rs`,
-//! [`BaselineError`] in `baseline.rs`, [`ExplainError`] in `explain.rs`); [`Error`] is
+//! [`BaselineError`] in `baseline.rs`, [`ExplainError`] in `explain.rs`,
+//! [`SimulateError`] in `simulate.rs`, `DiagnoseError` in `diagnose.rs`); [`Error`] is
 //! what a command hands back to `main`. A scan that runs is not an error whatever it
-//! finds: its result is an [`Outcome`].
+//! finds: its result is an [`Outcome`] (for `simulate`, a denied request is
+//! [`Outcome::Denied`], exit 1).
 
 use crate::baseline::BaselineError;
 use crate::config::ConfigError;
 use crate::explain::ExplainError;
+use crate::simulate::SimulateError;
 use std::path::PathBuf;
 
 /// Why a command could not do what it was asked: exit code 2.
@@ -51,6 +54,10 @@ pub enum Error {
     NoSuchRule(String),
     #[error(transparent)]
     Explain(#[from] ExplainError),
+    #[error(transparent)]
+    Simulate(#[from] SimulateError),
+    #[error(transparent)]
+    Diagnose(#[from] crate::diagnose::DiagnoseError),
 }
 
 impl Error {
@@ -73,6 +80,8 @@ pub enum UsageError {
     NoSuchDirectory { flag: &'static str, path: PathBuf },
     #[error("unknown rule or family {0:?}; `rolegraph rules` lists them")]
     UnknownRule(String),
+    #[error("simulate needs ADDRESS and ACTION (or --assume ROLE --principal P)")]
+    Simulate,
     #[error("{0:?} is not an AWS account ID (12 digits)")]
     AccountId(String),
     /// A path to scan is not there.
@@ -104,6 +113,8 @@ pub enum Outcome {
     /// Some input could not be read or parsed (already reported) and
     /// `--allow-parse-errors` was not given: 2, the gate fails closed.
     Unreadable,
+    /// `rolegraph simulate`: the request is denied, or depends on what is not known: 1.
+    Denied,
 }
 
 impl Outcome {
@@ -112,6 +123,7 @@ impl Outcome {
             Outcome::Pass => 0,
             Outcome::Findings => 1,
             Outcome::Unreadable => 2,
+            Outcome::Denied => 1,
         }
     }
 }

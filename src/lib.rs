@@ -12,6 +12,7 @@
 pub mod baseline;
 pub mod conditions;
 pub mod config;
+pub mod diagnose;
 pub(crate) mod discover;
 pub mod document;
 pub mod error;
@@ -28,6 +29,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod secrets;
+pub mod simulate;
 pub mod suppress;
 pub mod value;
 

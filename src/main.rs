@@ -140,6 +140,54 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: ExplainFormat,
     },
+    /// Is a request allowed? `simulate ADDRESS ACTION [RESOURCE] [PATH]...` evaluates the
+    /// policies of a workload's role (or of a role, user or group) with the same engine as
+    /// the rules; `simulate --assume ROLE --principal P [PATH]...` evaluates a trust policy.
+    /// Exit code 0 allowed, 1 denied or depends on a key not given, 2 error.
+    #[command(
+        override_usage = "rolegraph simulate [OPTIONS] ADDRESS ACTION [RESOURCE] [PATH]...\n       rolegraph simulate [OPTIONS] --assume ROLE --principal PRINCIPAL [PATH]..."
+    )]
+    Simulate {
+        /// ADDRESS ACTION [RESOURCE] then the paths to scan (RESOURCE: an ARN, `*`, or the
+        /// address of a resource of the configuration); with --assume, only the paths.
+        #[command(flatten)]
+        args: ScanArgs,
+        /// Can PRINCIPAL assume this role (its trust policy)?
+        #[arg(long, value_name = "ROLE", requires = "principal")]
+        assume: Option<String>,
+        /// With --assume: a service (lambda.amazonaws.com), an account ID, a role, user or
+        /// session ARN, an OIDC or SAML provider ARN, or rolesanywhere.amazonaws.com.
+        #[arg(long, value_name = "SERVICE_OR_ARN", requires = "assume")]
+        principal: Option<String>,
+        /// A request context key (repeatable; repeat a key for several values):
+        /// --context aws:SourceIp=203.0.113.7.
+        #[arg(long = "context", value_name = "KEY=VALUE")]
+        context: Vec<String>,
+        /// Keys not given with --context are absent from the request (instead of unknown).
+        #[arg(long)]
+        closed_context: bool,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+    },
+    /// Map CloudTrail AccessDenied events onto the configuration: the role, why it was
+    /// denied (not granted, explicit Deny, boundary, resource not covered, condition not
+    /// met, trust policy) and the line to change; or map IAM Access Analyzer unused-access
+    /// findings onto the statements that grant what is unused.
+    Diagnose {
+        /// A CloudTrail file (`{"Records": [...]}`, gzipped or not, or one event, or
+        /// `lookup-events` output); repeatable.
+        #[arg(long, value_name = "FILE", required_unless_present = "access_analyzer")]
+        cloudtrail: Vec<PathBuf>,
+        /// An IAM Access Analyzer unused-access finding file (`get-finding-v2` or
+        /// `list-findings-v2` JSON); repeatable: maps each unused permission onto the
+        /// statements that grant it, with the narrowed Action list.
+        #[arg(long, value_name = "FILE", conflicts_with = "cloudtrail")]
+        access_analyzer: Vec<PathBuf>,
+        #[command(flatten)]
+        args: ScanArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
+    },
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
     Completions {
         #[arg(value_enum)]
@@ -232,6 +280,45 @@ fn run(command: Command) -> Result<Outcome, Error> {
             format,
             output.as_deref(),
         ),
+        Command::Simulate {
+            args,
+            assume,
+            principal,
+            context,
+            closed_context,
+            format,
+        } => simulate(args, assume, principal, &context, closed_context, format),
+        Command::Diagnose {
+            cloudtrail,
+            access_analyzer,
+            args,
+            format,
+        } => {
+            let settings = args.resolve()?;
+            if !access_analyzer.is_empty() {
+                let report =
+                    rolegraph::diagnose::access_analyzer(&settings.scan, &access_analyzer)?;
+                match format {
+                    ExplainFormat::Text => {
+                        print!("{}", rolegraph::diagnose::render_analyzer_text(&report))
+                    }
+                    ExplainFormat::Json => println!(
+                        "{}",
+                        serde_json::to_string_pretty(&report).expect("serializable")
+                    ),
+                }
+                return Ok(Outcome::Pass);
+            }
+            let report = rolegraph::diagnose::cloudtrail(&settings.scan, &cloudtrail)?;
+            match format {
+                ExplainFormat::Text => print!("{}", rolegraph::diagnose::render_text(&report)),
+                ExplainFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("serializable")
+                ),
+            }
+            Ok(Outcome::Pass)
+        }
         Command::Explain {
             target,
             args,
@@ -259,6 +346,58 @@ fn run(command: Command) -> Result<Outcome, Error> {
             Ok(Outcome::Pass)
         }
     }
+}
+
+/// `rolegraph simulate`.
+fn simulate(
+    mut args: ScanArgs,
+    assume: Option<String>,
+    principal: Option<String>,
+    context: &[String],
+    closed: bool,
+    format: ExplainFormat,
+) -> Result<Outcome, Error> {
+    use rolegraph::simulate as sim;
+    let ctx = sim::context(context, closed)?;
+    let list = match (assume, principal) {
+        (Some(role), Some(principal)) => {
+            let settings = args.resolve()?;
+            sim::assume(&settings.scan, &role, &principal, &ctx)?
+        }
+        _ => {
+            // The positionals: ADDRESS ACTION [RESOURCE] PATH...
+            let mut pos: Vec<String> = args
+                .paths
+                .drain(..)
+                .map(|p| p.to_string_lossy().into_owned())
+                .collect();
+            if pos.len() < 2 {
+                return Err(UsageError::Simulate.into());
+            }
+            let rest = pos.split_off(2);
+            let (target, action) = (pos[0].clone(), pos[1].clone());
+            let mut rest = rest.into_iter().peekable();
+            // A third word is the resource when it is an ARN, `*`, or not a path on disk
+            // (an address: `aws_sqs_queue.jobs`, a logical ID).
+            let resource =
+                rest.next_if(|r| r.starts_with("arn:") || r == "*" || !Path::new(r).exists());
+            args.paths = rest.map(PathBuf::from).collect();
+            let settings = args.resolve()?;
+            sim::simulate(&settings.scan, &target, &action, resource.as_deref(), &ctx)?
+        }
+    };
+    match format {
+        ExplainFormat::Text => print!("{}", sim::render_text(&list)),
+        ExplainFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&list).expect("serializable")
+        ),
+    }
+    Ok(if list.iter().any(sim::Simulation::allowed) {
+        Outcome::Pass
+    } else {
+        Outcome::Denied
+    })
 }
 
 /// `rolegraph scan`.

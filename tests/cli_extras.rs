@@ -186,11 +186,13 @@ fn man_dir_writes_one_page_per_command() {
         [
             "rolegraph-baseline.1",
             "rolegraph-completions.1",
+            "rolegraph-diagnose.1",
             "rolegraph-explain.1",
             "rolegraph-graph.1",
             "rolegraph-man.1",
             "rolegraph-rules.1",
             "rolegraph-scan.1",
+            "rolegraph-simulate.1",
             "rolegraph.1",
         ]
     );
@@ -200,7 +202,7 @@ fn man_dir_writes_one_page_per_command() {
 
 /// Every `rolegraph ...` line of the Examples section of `--help`, run with its paths
 /// mapped onto fixtures, exits as the example says: 1 for the scans (the fixtures have
-/// high findings), 0 for explain.
+/// high findings), 0 for explain and diagnose, 1 for the simulation that depends.
 #[test]
 fn help_examples_run_on_fixtures() {
     let help = stdout(&run(&["--help"]));
@@ -220,14 +222,20 @@ fn help_examples_run_on_fixtures() {
                 "." => "testdata/demo".to_string(),
                 "infra/" => "testdata/explain/terraform".to_string(),
                 "plan.json" => "testdata/plan/update/plan.json".to_string(),
+                "events.json.gz" => "testdata/cli/diagnose/cfn-task.json.gz".to_string(),
                 "rolegraph.sarif" => sarif.to_string_lossy().into_owned(),
                 other => other.to_string(),
             })
             .collect();
         let out = rolegraph().args(&args).output().unwrap();
         // The demo and the plan have high findings: a scan exits 1, even the SARIF one
-        // (its --fail-on is the default, high); explain exits 0.
-        let expected = if cmd.starts_with("explain") { 0 } else { 1 };
+        // (its --fail-on is the default, high); explain and diagnose exit 0; the simulated
+        // request depends on a policy not known (an ARN from a variable): 1.
+        let expected = if cmd.starts_with("explain") || cmd.starts_with("diagnose") {
+            0
+        } else {
+            1
+        };
         ran.push(cmd.to_string());
         assert_eq!(
             out.status.code(),
@@ -240,5 +248,5 @@ fn help_examples_run_on_fixtures() {
             assert!(sarif.contains("\"IMDS001\""), "{sarif}");
         }
     }
-    assert_eq!(ran.len(), 5, "{ran:?}");
+    assert_eq!(ran.len(), 7, "{ran:?}");
 }

@@ -18,6 +18,7 @@
 //! every `No` an `Unknown` (it might allow).
 
 use super::arn::without_variables;
+use super::condition::{self, Context, Holds};
 use super::dataset::{self, Action};
 use super::escalation::{Permissions, Scope};
 use crate::model::policy::{PolicyDocument, Statement, Tri};
@@ -477,6 +478,141 @@ impl PolicySet<'_> {
             }
         };
         allow.and(!deny).and(bounded)
+    }
+}
+
+/// A request to simulate: an action, the one resource it acts on (an ARN, or a reference
+/// to a resource of the configuration), or any resource when `None`, and its context.
+pub struct Request<'a> {
+    pub action: &'a str,
+    pub resource: Option<&'a Node>,
+    pub context: &'a Context,
+}
+
+/// Does a statement match a request, whatever its effect: its action, its resource and
+/// its condition (evaluated against the request's context)? The same matching the rules
+/// use ([`Statement::covers_action`], [`covers_target`], [`covers_resources`]), with the
+/// condition evaluated instead of taken as "may or may not". A part not statically known
+/// gives `Depends` with no key.
+pub fn statement_matches(st: &Statement, req: &Request) -> Holds {
+    let resource = match req.resource {
+        Some(target) => covers_target(st, req.action, target),
+        None => covers_resources(st, req.action, Scope::AnyResource),
+    };
+    let static_part = st.covers_action(req.action).and(resource);
+    let static_part = match static_part {
+        Tri::Yes => Holds::Yes,
+        Tri::No => return Holds::No,
+        Tri::Unknown => Holds::Depends(Vec::new()),
+    };
+    static_part.and(condition::evaluate(st.condition(), req.context))
+}
+
+/// One statement that decides (or may decide) a simulated request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Match {
+    pub at: Witness,
+    /// `Yes`: it applies; `Depends`: it applies if the named keys say so.
+    pub holds: Holds,
+}
+
+/// The outcome of a simulated request, with every statement that takes part.
+#[derive(Clone, Debug)]
+pub struct Simulated {
+    /// Allowed (`Yes`), denied (`No`), or depends on keys (or on what is not known).
+    pub verdict: Holds,
+    /// Allow statements of the identity policies that match.
+    pub allows: Vec<Match>,
+    /// Deny statements (identity policies and boundary) that match; a boundary statement
+    /// has `policy == usize::MAX`.
+    pub denies: Vec<Match>,
+    /// The boundary: `None` when there is none; else whether it allows, with its matching
+    /// Allow statements (`policy == usize::MAX`).
+    pub boundary: Option<(Holds, Vec<Match>)>,
+    /// Identity policies whose content is not known (or partly known, by index in the set).
+    pub unknown: usize,
+    pub partial: Vec<usize>,
+}
+
+/// The policy index [`Simulated`] gives boundary statements.
+pub const BOUNDARY: usize = usize::MAX;
+
+/// Why a verdict depends on something that is not a key: a policy not known.
+pub const NOT_KNOWN: &str = "(a policy not statically known)";
+
+impl PolicySet<'_> {
+    /// Simulate one request: the same evaluation as [`PolicySet::decide`] (explicit Deny
+    /// wins, an identity policy must allow, the boundary must allow too), with conditions
+    /// evaluated against the context and every matching statement kept for the
+    /// explanation.
+    pub fn simulate(&self, req: &Request) -> Simulated {
+        let unknown_part = || Holds::Depends(vec![NOT_KNOWN.to_string()]);
+        let mut allow = if self.unknown > 0 {
+            unknown_part()
+        } else {
+            Holds::No
+        };
+        let mut deny = allow.clone();
+        let mut allows = Vec::new();
+        let mut denies = Vec::new();
+        let mut partial = Vec::new();
+        let visit = |policy: usize,
+                     doc: &PolicyDocument,
+                     allow: &mut Holds,
+                     deny: &mut Holds,
+                     allows: &mut Vec<Match>,
+                     denies: &mut Vec<Match>| {
+            for (statement, st) in doc.statements.iter().enumerate() {
+                let h = statement_matches(st, req);
+                if h == Holds::No {
+                    continue;
+                }
+                let at = Witness { policy, statement };
+                let (acc, list, h) = match st.allows() {
+                    Some(true) => (&mut *allow, &mut *allows, h),
+                    Some(false) => (&mut *deny, &mut *denies, h),
+                    // An effect not known: it may allow and may deny.
+                    None => {
+                        let u = h.and(unknown_part());
+                        *allow = allow.clone().or(u.clone());
+                        (&mut *deny, &mut *denies, u)
+                    }
+                };
+                *acc = acc.clone().or(h.clone());
+                list.push(Match { at, holds: h });
+            }
+        };
+        for (pi, doc) in self.policies.iter().enumerate() {
+            if doc.partial {
+                partial.push(pi);
+                allow = allow.or(unknown_part());
+                deny = deny.or(unknown_part());
+            }
+            visit(pi, doc, &mut allow, &mut deny, &mut allows, &mut denies);
+        }
+        let boundary = match self.boundary {
+            Boundary::None => None,
+            Boundary::Unknown => Some((unknown_part(), Vec::new())),
+            Boundary::Known(doc) => {
+                let mut b = if doc.partial {
+                    unknown_part()
+                } else {
+                    Holds::No
+                };
+                let mut b_allows = Vec::new();
+                visit(BOUNDARY, doc, &mut b, &mut deny, &mut b_allows, &mut denies);
+                Some((b, b_allows))
+            }
+        };
+        let bounded = boundary.as_ref().map_or(Holds::Yes, |(b, _)| b.clone());
+        Simulated {
+            verdict: allow.and(deny.not()).and(bounded),
+            allows,
+            denies,
+            boundary,
+            unknown: self.unknown,
+            partial,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! privilege-escalation catalogue.
 
 pub mod arn;
+pub mod condition;
 pub mod dataset;
 pub mod escalation;
 pub mod eval;

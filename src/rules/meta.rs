@@ -714,6 +714,8 @@ mod tests {
             ("CRED003", "policy-attached-to-user", Severity::Low),
             ("WL002", "role-shared-across-workloads", Severity::Low),
             ("WL005", "workload-missing-permission", Severity::Medium),
+            ("PRIV009", "policy-invalid", Severity::Low),
+            ("TRUST005", "trust-principal-malformed", Severity::Low),
         ];
         for (id, slug, severity) in shipped {
             let m = get(id).unwrap_or_else(|| panic!("{id} has no policies/{id}.yaml"));

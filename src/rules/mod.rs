@@ -100,6 +100,8 @@ pub fn all() -> Vec<AnyRule> {
         &privilege::policy_unknown_action::Priv005,
         &privilege::policy_data_read_any_resource::Priv006,
         &wl::workload_role_not_assumable::Wl001,
+        &privilege::policy_invalid::Priv009,
+        &trust::trust_principal_malformed::Trust005,
     ];
     let mut v: Vec<AnyRule> = files
         .into_iter()

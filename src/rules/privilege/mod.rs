@@ -7,6 +7,7 @@ pub mod admin_managed_policy_attached;
 pub mod policy_allow_not_action;
 pub mod policy_data_read_any_resource;
 pub mod policy_full_admin;
+pub mod policy_invalid;
 pub mod policy_privilege_escalation;
 pub mod policy_service_wildcard;
 pub mod policy_unknown_action;

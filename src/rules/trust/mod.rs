@@ -5,6 +5,7 @@ pub mod roles_anywhere_trust_unscoped;
 pub mod trust_any_principal;
 pub mod trust_cross_account_without_external_id;
 pub mod trust_oidc_subject_unscoped;
+pub mod trust_principal_malformed;
 
 use crate::iam::principal::{Principal, Test, principals, tests};
 use crate::model::policy::{PolicyDocument, Statement, Tri};

@@ -306,3 +306,12 @@ resource "aws_iam_user_policy" "legacy_user_policy" {
     Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::web-assets/*" }]
   })
 }
+
+# TRUST005: a Service principal without its domain.
+resource "aws_iam_role" "scheduler_role" {
+  name = "scheduler"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "scheduler" } }]
+  })
+}
