@@ -19,6 +19,12 @@ pub(crate) struct Inputs {
     pub(crate) template_candidates: Vec<PathBuf>,
     /// Paths that could not be read or do not exist.
     pub(crate) diagnostics: Vec<Diagnostic>,
+    /// For each module directory, how many of `terraform_roots` reach it (itself or
+    /// through local module calls): the module definitions parsed once and shared.
+    pub(crate) module_uses: HashMap<PathBuf, usize>,
+    /// For each root module directory, the directories it reaches (itself included): it
+    /// gives each of them back to the shared definitions when it is done, used or not.
+    pub(crate) reach: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 fn skip_dir(name: &str) -> bool {
@@ -162,6 +168,17 @@ pub(crate) fn discover(paths: &[PathBuf], exclude: Option<&crate::config::Exclud
         .filter(|(d, _)| roots.contains(d))
         .cloned()
         .collect();
+    for (r, _) in &inputs.terraform_roots {
+        // (`reach` marks the root itself too.)
+        let mut seen: HashSet<&PathBuf> = HashSet::new();
+        reach(&calls, r, &mut seen);
+        let mut seen: Vec<PathBuf> = seen.into_iter().cloned().collect();
+        seen.sort();
+        for d in &seen {
+            *inputs.module_uses.entry(d.clone()).or_default() += 1;
+        }
+        inputs.reach.insert(r.clone(), seen);
+    }
     inputs
 }
 

@@ -113,6 +113,8 @@ pub fn open(path: &Path, links: Links) -> Result<(File, u64), Refused> {
         }
         options.custom_flags(flags);
     }
+    #[cfg(test)]
+    opens::record(path);
     let file = options.open(path).map_err(|e| {
         // O_NOFOLLOW on a link that appeared since the check.
         #[cfg(unix)]
@@ -128,9 +130,43 @@ pub fn open(path: &Path, links: Links) -> Result<(File, u64), Refused> {
     Ok((file, meta.len()))
 }
 
+/// Test-only count of the files opened, by path: tests check that a scan reads each file
+/// once.
+#[cfg(test)]
+pub(crate) mod opens {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    static OPENS: Mutex<Option<HashMap<PathBuf, usize>>> = Mutex::new(None);
+
+    pub(crate) fn record(path: &Path) {
+        let mut m = OPENS.lock().unwrap_or_else(|e| e.into_inner());
+        *m.get_or_insert_with(HashMap::new)
+            .entry(path.to_path_buf())
+            .or_default() += 1;
+    }
+
+    /// How many times each path under `dir` was opened so far.
+    pub(crate) fn under(dir: &Path) -> std::collections::BTreeMap<PathBuf, usize> {
+        let m = OPENS.lock().unwrap_or_else(|e| e.into_inner());
+        m.iter()
+            .flatten()
+            .filter(|(p, _)| p.starts_with(dir))
+            .map(|(p, n)| (p.clone(), *n))
+            .collect()
+    }
+}
+
 /// Read a whole regular file of at most `limit` bytes (see the module documentation).
 pub fn read(path: &Path, limit: u64, links: Links) -> Result<Vec<u8>, Refused> {
     let (file, size) = open(path, links)?;
+    read_opened(file, size, limit)
+}
+
+/// Read the whole of a file [`open`] gave (with its size), at most `limit` bytes: a caller
+/// that looked at the size first reads through the same handle, without opening again.
+pub fn read_opened(file: File, size: u64, limit: u64) -> Result<Vec<u8>, Refused> {
     if size > limit {
         return Err(Refused::TooLarge(limit));
     }

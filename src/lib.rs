@@ -128,6 +128,8 @@ pub(crate) fn parse_each<T: Send>(
                 .map(|p| Input::File(p, false)),
         )
         .collect();
+    // Module definitions used by several root modules: parsed once, shared.
+    let shared = Arc::new(parse::hcl::module::SharedDefs::new(inputs.module_uses));
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let tick = || {
@@ -135,27 +137,36 @@ pub(crate) fn parse_each<T: Send>(
         progress(n, total);
     };
     progress(0, total);
-    let results = jobs
-        .par_iter()
-        .map(|job| {
-            let parsed = match job {
-                Input::Root(dir, root) => {
-                    let (doc, files) = parse::hcl::module::scan_root_module(dir, root, &opts.vars);
-                    Some(Parsed { doc, files })
-                }
-                Input::File(p, explicit) => {
-                    load_template(p, &opts.plan_locations, *explicit).map(|doc| {
-                        let mut files = BTreeSet::new();
-                        files.insert(Arc::from(discover::display(p).as_str()));
-                        files.extend(doc.other_files.iter().cloned());
-                        Parsed { doc, files }
-                    })
-                }
-            };
-            tick();
-            parsed.map(&each)
-        })
-        .collect();
+    let results =
+        jobs.par_iter()
+            .map(|job| {
+                let parsed = match job {
+                    Input::Root(dir, root) => {
+                        let (doc, files) = parse::hcl::module::scan_root_module_shared(
+                            dir,
+                            root,
+                            &opts.vars,
+                            Some((
+                                shared.clone(),
+                                inputs.reach.get(*dir).cloned().unwrap_or_default(),
+                            )),
+                        );
+                        Some(Parsed { doc, files })
+                    }
+                    Input::File(p, explicit) => load_template(p, &opts.plan_locations, *explicit)
+                        .map(|doc| {
+                            let mut files = BTreeSet::new();
+                            files.insert(Arc::from(discover::display(p).as_str()));
+                            files.extend(doc.other_files.iter().cloned());
+                            Parsed { doc, files }
+                        }),
+                };
+                tick();
+                parsed.map(&each)
+            })
+            .collect();
+    // Every root module gave back what discovery counted it for.
+    debug_assert_eq!(shared.held(), 0);
     ParsedAll {
         results,
         diagnostics: inputs.diagnostics,
@@ -221,8 +232,8 @@ fn load_template(
         }
         return None;
     }
-    drop(f);
-    let bytes = match fsread::read(p, limit, fsread::Links::Follow) {
+    // Read through the handle opened above: the file is opened once.
+    let bytes = match fsread::read_opened(f, size, limit) {
         Ok(b) => b,
         Err(e) => return error(whole, e.to_string()),
     };
@@ -645,6 +656,67 @@ pub(crate) fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every scanned file is parsed once per run: a module that two root modules call is
+    /// opened once for both (discovery's look for local module calls aside), and a
+    /// CloudFormation template once.
+    #[test]
+    fn each_file_is_read_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |p: &str, text: &str| {
+            let p = root.join(p);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        let module = r#"
+variable "name" {}
+resource "aws_iam_role" "r" {
+  name               = var.name
+  assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })
+}
+"#;
+        write("modules/role/main.tf", module);
+        write(
+            "modules/role/variables.tf",
+            "variable \"unused\" { default = 1 }\n",
+        );
+        for app in ["a", "b", "c"] {
+            write(
+                &format!("{app}/main.tf"),
+                &format!(
+                    "module \"role\" {{\n  source = \"../modules/role\"\n  name = \"{app}\"\n}}\n"
+                ),
+            );
+        }
+        write(
+            "cfn/template.yaml",
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: {}\n",
+        );
+        let opts = ScanOptions {
+            paths: vec![root.clone()],
+            // The file rules read every file's text once more at the end (see below).
+            select: vec!["PRIV001".into()],
+            ..Default::default()
+        };
+        let report = scan(&opts);
+        assert_eq!(report.files_scanned, 6, "{:?}", report.diagnostics);
+        let opens = fsread::opens::under(&root);
+        let count = |p: &str| opens.get(&root.join(p)).copied().unwrap_or(0);
+        // Discovery reads each `.tf` file once to find the local module calls that decide
+        // which directories are root modules; parsing reads it once more, whatever the
+        // number of root modules that use it.
+        for f in [
+            "modules/role/main.tf",
+            "modules/role/variables.tf",
+            "a/main.tf",
+            "b/main.tf",
+            "c/main.tf",
+        ] {
+            assert_eq!(count(f), 2, "{f}: {opens:?}");
+        }
+        assert_eq!(count("cfn/template.yaml"), 1, "{opens:?}");
+    }
 
     #[test]
     fn progress_counts_every_input() {

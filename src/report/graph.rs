@@ -277,6 +277,31 @@ impl Builder {
         }
     }
 
+    /// Add what another builder drew, as if its models had been added to this one after
+    /// the models already here (a node drawn first keeps its fields; a workload node takes
+    /// the more specific kind the other gives it).
+    pub fn merge(&mut self, other: Builder) {
+        for (id, n) in other.nodes {
+            match self.nodes.entry(id) {
+                std::collections::btree_map::Entry::Vacant(v) => {
+                    v.insert(n);
+                }
+                std::collections::btree_map::Entry::Occupied(mut o) => {
+                    let here = o.get_mut();
+                    if n.kind != NodeKind::Workload && here.kind == NodeKind::Workload {
+                        here.kind = n.kind;
+                    }
+                }
+            }
+        }
+        self.edges.extend(other.edges);
+        self.path_edges.extend(other.path_edges);
+        self.inline.extend(other.inline);
+        for (address, files) in other.declared {
+            self.declared.entry(address).or_default().extend(files);
+        }
+    }
+
     /// Mark the findings of the scan (those not suppressed) on the nodes of the resources
     /// they are about.
     pub fn mark(&mut self, findings: &[Finding]) {
@@ -451,15 +476,20 @@ impl Builder {
 /// configuration, rules and severities as `rolegraph scan`) marked.
 /// With `paths`, the attack paths are drawn and their edges highlighted.
 pub fn view(opts: &crate::ScanOptions, progress: crate::Progress, paths: bool) -> (View, Report) {
-    let (report, models) = crate::scan_keeping(opts, progress, |doc| {
-        crate::build_model(doc.resources.clone(), &opts.account_ids)
+    // Each input is drawn in the task that parsed it and its model dropped there: memory
+    // holds the drawings (nodes and edges), not every input's model.
+    let (report, parts) = crate::scan_keeping(opts, progress, |doc| {
+        let mut b = Builder::default();
+        let model = crate::build_model(doc.resources.clone(), &opts.account_ids);
+        b.add_model(&model);
+        if paths {
+            b.add_paths(&model);
+        }
+        b
     });
     let mut b = Builder::default();
-    for m in &models {
-        b.add_model(m);
-        if paths {
-            b.add_paths(m);
-        }
+    for part in parts {
+        b.merge(part);
     }
     b.mark(&report.findings);
     (b.finish(), report)

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// More instances than this from one count/for_each is treated as unknown.
 pub const MAX_INSTANCES: usize = 1000;
@@ -31,7 +32,7 @@ pub type EvalResult = Result<Node, EvalError>;
 /// One instance of a module: its definition, its input values and its address prefix.
 pub struct Instance<'w> {
     pub ws: &'w Workspace,
-    pub def: Rc<ModuleDef>,
+    pub def: Arc<ModuleDef>,
     /// `""` for the root module, `module.a.` or `module.a["k"].module.b.` for children.
     pub prefix: String,
     /// The module key path as `modules.json` writes it (`a.b`), empty for the root.
@@ -221,7 +222,7 @@ pub fn expand(
 impl<'w> Instance<'w> {
     pub fn new(
         ws: &'w Workspace,
-        def: Rc<ModuleDef>,
+        def: Arc<ModuleDef>,
         prefix: String,
         key_path: String,
         vars: HashMap<String, Node>,

@@ -9,8 +9,7 @@ use crate::value::{Node, Span, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Modules nested deeper than this are not loaded.
 const MAX_MODULE_DEPTH: usize = 24;
@@ -94,7 +93,14 @@ pub struct Workspace {
     pub root_dir: PathBuf,
     /// The directory the user scanned: `file()` never reads outside it (or the module's own dir).
     pub scan_root: PathBuf,
-    defs: RefCell<HashMap<PathBuf, Rc<ModuleDef>>>,
+    defs: RefCell<HashMap<PathBuf, Arc<ModuleDef>>>,
+    /// Module definitions parsed once per run and shared by the root modules that use
+    /// them (see [`SharedDefs`]); `None`: every module is parsed for this root module.
+    shared: Option<Arc<SharedDefs>>,
+    /// The directories discovery counted this root module among the users of (released
+    /// when it is done, whether it took them or not: a call under `count = 0` or an empty
+    /// `for_each` never instantiates what it calls).
+    counted: Vec<PathBuf>,
     diags: RefCell<Vec<Diagnostic>>,
     noted: RefCell<BTreeSet<String>>,
     /// `.terraform/modules/modules.json`: module key -> directory.
@@ -107,6 +113,94 @@ pub struct Workspace {
     pub steps_left: std::cell::Cell<u64>,
     /// Bytes of Terraform source this root module may still parse ([`MAX_TREE_SOURCE`]).
     source_left: std::cell::Cell<u64>,
+}
+
+/// A module directory parsed once for the whole run: its definition, the diagnostics
+/// parsing gave, and the bytes of source it counts against a root module's budget.
+pub struct Loaded {
+    pub def: Arc<ModuleDef>,
+    pub diags: Vec<Diagnostic>,
+    /// Bytes charged to [`MAX_TREE_SOURCE`] (files over [`MAX_FILE_SIZE`] are refused, not
+    /// charged).
+    pub charged: u64,
+}
+
+/// The module definitions shared by the root modules of one run, keyed by normalised
+/// directory: each is parsed once (by the first root module that needs it, the others
+/// wait for that parse) and is immutable; every root module instantiates it with its own
+/// inputs. Discovery says how many root modules reach each directory through local calls;
+/// only directories with more than one are kept, and each is dropped when the last of them
+/// is done, so memory holds the modules still to be used, not the whole tree.
+#[derive(Default)]
+pub struct SharedDefs {
+    entries: Mutex<HashMap<PathBuf, SharedEntry>>,
+}
+
+struct SharedEntry {
+    /// Root modules that have still to take it.
+    uses_left: usize,
+    slot: Arc<OnceLock<Arc<Loaded>>>,
+}
+
+impl SharedDefs {
+    /// Share the directories that `uses` says more than one root module reaches.
+    pub fn new(uses: impl IntoIterator<Item = (PathBuf, usize)>) -> SharedDefs {
+        let entries = uses
+            .into_iter()
+            .filter(|(_, n)| *n > 1)
+            .map(|(d, n)| {
+                (
+                    d,
+                    SharedEntry {
+                        uses_left: n,
+                        slot: Arc::new(OnceLock::new()),
+                    },
+                )
+            })
+            .collect();
+        SharedDefs {
+            entries: Mutex::new(entries),
+        }
+    }
+
+    /// The shared parse of `dir`, parsing it now if no root module did yet; `None` when
+    /// `dir` is not shared.
+    fn get(&self, dir: &Path) -> Option<Arc<Loaded>> {
+        let slot = {
+            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.get(dir)?.slot.clone()
+        };
+        // Parsed outside the lock: other directories load in parallel meanwhile.
+        Some(
+            slot.get_or_init(|| {
+                // Parsed without a budget: each root module charges what it takes.
+                let budget = std::cell::Cell::new(u64::MAX);
+                let (def, diags) = load_module(dir, &budget);
+                Arc::new(Loaded {
+                    def: Arc::new(def),
+                    diags,
+                    charged: u64::MAX - budget.get(),
+                })
+            })
+            .clone(),
+        )
+    }
+
+    /// One root module is done with `dir`: dropped after the last.
+    fn release(&self, dir: &Path) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = entries.get_mut(dir) {
+            e.uses_left = e.uses_left.saturating_sub(1);
+            if e.uses_left == 0 {
+                entries.remove(dir);
+            }
+        }
+    }
+
+    /// Directories still held (for tests).
+    pub fn held(&self) -> usize {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
 }
 
 /// Most bytes of `.tf` / `.tf.json` source one root module parses with all its modules:
@@ -128,6 +222,8 @@ impl Workspace {
             root_dir,
             scan_root,
             defs: RefCell::new(HashMap::new()),
+            shared: None,
+            counted: Vec::new(),
             diags: RefCell::new(diags),
             noted: RefCell::new(BTreeSet::new()),
             installed,
@@ -187,20 +283,48 @@ impl Workspace {
         }
     }
 
-    /// Parse (once) the module in `dir`.
-    pub fn module_def(&self, dir: &Path) -> Rc<ModuleDef> {
+    /// Parse (once) the module in `dir`: from the run's shared definitions when another
+    /// root module uses it too, else parsed here.
+    pub fn module_def(&self, dir: &Path) -> Arc<ModuleDef> {
         let dir = normalize(dir);
         if let Some(d) = self.defs.borrow().get(&dir) {
             return d.clone();
         }
-        let (def, diags) = load_module(&dir, &self.source_left);
+        let shared = self.shared.as_ref().and_then(|s| {
+            let loaded = s.get(&dir)?;
+            // The shared parse counts against this root module's source budget like its
+            // own would; when it does not fit, the directory is parsed here within what is
+            // left (with the errors that budget gives).
+            (loaded.charged <= self.source_left.get()).then_some(loaded)
+        });
+        let def = match shared {
+            Some(loaded) => {
+                self.source_left
+                    .set(self.source_left.get() - loaded.charged);
+                self.diags.borrow_mut().extend(loaded.diags.iter().cloned());
+                loaded.def.clone()
+            }
+            None => {
+                let (def, diags) = load_module(&dir, &self.source_left);
+                self.diags.borrow_mut().extend(diags);
+                Arc::new(def)
+            }
+        };
         for f in &def.files {
             self.files_read.borrow_mut().insert(f.clone());
         }
-        self.diags.borrow_mut().extend(diags);
-        let def = Rc::new(def);
         self.defs.borrow_mut().insert(dir, def.clone());
         def
+    }
+
+    /// Give back the shared definitions this root module was counted for: one use fewer
+    /// of each.
+    fn release(&self) {
+        if let Some(s) = &self.shared {
+            for d in &self.counted {
+                s.release(d);
+            }
+        }
     }
 
     /// Instantiate the module call `name` of `parent`.
@@ -296,7 +420,7 @@ impl Workspace {
         };
         let mut chain = parent.chain.clone();
         chain.push(parent.def.dir.clone());
-        let make = |ik: &InstanceKey| -> Rc<Instance<'w>> {
+        let make = |ik: &InstanceKey| -> std::rc::Rc<Instance<'w>> {
             let scope = instance_scope(ik, &call.span);
             let mut inputs: HashMap<String, Node> = HashMap::new();
             for a in &call.body.attributes {
@@ -309,7 +433,13 @@ impl Workspace {
                 inputs.insert(a.name.clone(), parent.eval_or_unknown(&a.expr, &scope));
             }
             let prefix = format!("{}module.{name}{}.", parent.prefix, ik.suffix());
-            Rc::new(self.instance(def.clone(), prefix, key_path.clone(), inputs, chain.clone()))
+            std::rc::Rc::new(self.instance(
+                def.clone(),
+                prefix,
+                key_path.clone(),
+                inputs,
+                chain.clone(),
+            ))
         };
         if keys.len() == 1
             && matches!(
@@ -339,7 +469,7 @@ impl Workspace {
     /// constraint defaults (`optional(string, "required")`) applied.
     pub fn instance<'w>(
         &'w self,
-        def: Rc<ModuleDef>,
+        def: Arc<ModuleDef>,
         prefix: String,
         key_path: String,
         inputs: HashMap<String, Node>,
@@ -773,7 +903,7 @@ fn load_tfvars(
         .entry(file.clone())
         .or_insert_with(Span::none);
     if let Some(body) = read_body(path, &file, links, &mut diags) {
-        let def = Rc::new(ModuleDef {
+        let def = Arc::new(ModuleDef {
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             ..Default::default()
         });
@@ -821,7 +951,7 @@ fn cli_var_value(value: &str) -> Node {
         let ws = Workspace::new(PathBuf::from("."), PathBuf::from("."));
         let inst = Instance::new(
             &ws,
-            Rc::new(ModuleDef::default()),
+            Arc::new(ModuleDef::default()),
             String::new(),
             String::new(),
             HashMap::new(),
@@ -840,8 +970,24 @@ pub fn scan_root_module(
     scan_root: &Path,
     inputs: &VarInputs,
 ) -> (Document, BTreeSet<Arc<str>>) {
+    scan_root_module_shared(dir, scan_root, inputs, None)
+}
+
+/// [`scan_root_module`], taking the module definitions that other root modules of the run
+/// use too from `shared` (parsed once per run), with the directories discovery counted
+/// this root module for (given back when it is done).
+pub fn scan_root_module_shared(
+    dir: &Path,
+    scan_root: &Path,
+    inputs: &VarInputs,
+    shared: Option<(Arc<SharedDefs>, Vec<PathBuf>)>,
+) -> (Document, BTreeSet<Arc<str>>) {
     let dir = normalize(dir);
-    let ws = Workspace::new(dir.clone(), normalize(scan_root));
+    let mut ws = Workspace::new(dir.clone(), normalize(scan_root));
+    if let Some((shared, counted)) = shared {
+        ws.shared = Some(shared);
+        ws.counted = counted;
+    }
     let def = ws.module_def(&dir);
 
     let mut given: HashMap<String, Node> = HashMap::new();
@@ -884,6 +1030,8 @@ pub fn scan_root_module(
     let root = ws.instance(def, String::new(), String::new(), given, vec![]);
     let mut doc = Document::default();
     collect_resources(&ws, &root, &mut doc.resources);
+    drop(root);
+    ws.release();
     doc.diagnostics = ws.take_diagnostics();
     doc.loaded = ws.loaded.borrow().clone();
     let files = ws.files_read.borrow().clone();
@@ -909,7 +1057,7 @@ pub fn scan_text(name: &str, text: &str) -> Document {
     for d in diags {
         ws.diag(d);
     }
-    let def = Rc::new(def);
+    let def = Arc::new(def);
     ws.defs.borrow_mut().insert(dir, def.clone());
     let root = ws.instance(def, String::new(), String::new(), HashMap::new(), vec![]);
     let mut doc = Document::default();
