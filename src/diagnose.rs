@@ -364,21 +364,8 @@ pub fn cloudtrail(opts: &ScanOptions, files: &[PathBuf]) -> Result<DiagnoseRepor
     }
     report.denied = events.len();
     // Each event is diagnosed in the first input whose model has its role.
-    let parsed = crate::parse_each(opts, &|_, _| {}, |p| {
-        let model = crate::build_model(p.doc.resources, &opts.account_ids);
-        events
-            .iter()
-            .enumerate()
-            .filter_map(|(k, e)| diagnose_one(&model, e).map(|d| (k, d)))
-            .collect::<Vec<_>>()
-    });
-    let mut done = vec![false; events.len()];
-    for (k, d) in parsed.results.into_iter().flatten().flatten() {
-        if !done[k] {
-            done[k] = true;
-            report.diagnoses.push(d);
-        }
-    }
+    let (diagnoses, done) = first_answer(opts, &events, diagnose_one);
+    report.diagnoses.extend(diagnoses);
     for (k, e) in events.iter().enumerate() {
         if !done[k] {
             report.unmatched.push(Unmatched {
@@ -830,24 +817,11 @@ pub fn access_analyzer(
         }
         findings.extend(read_analyzer_file(f, &mut report));
     }
-    let parsed = crate::parse_each(opts, &|_, _| {}, |p| {
-        let model = crate::build_model(p.doc.resources, &opts.account_ids);
-        findings
-            .iter()
-            .enumerate()
-            .filter_map(|(k, f)| {
-                let role = find_role(&model, &role_name_of(&f.role_arn)?)?;
-                Some((k, map_unused(&model, f, role)))
-            })
-            .collect::<Vec<_>>()
+    let (mapped, done) = first_answer(opts, &findings, |model, f| {
+        let role = find_role(model, &role_name_of(&f.role_arn)?)?;
+        Some(map_unused(model, f, role))
     });
-    let mut done = vec![false; findings.len()];
-    for (k, grants) in parsed.results.into_iter().flatten().flatten() {
-        if !done[k] {
-            done[k] = true;
-            report.mapped.extend(grants);
-        }
-    }
+    report.mapped.extend(mapped.into_iter().flatten());
     for (k, f) in findings.iter().enumerate() {
         if !done[k] {
             report.unmatched.push(Unmatched {
@@ -1035,4 +1009,29 @@ pub fn render_analyzer_text(report: &AnalyzerReport) -> String {
         let _ = writeln!(s, "note: {n}");
     }
     crate::secrets::guard_lines(&s)
+}
+
+/// Answer each item in the first input (root module, template, plan) whose model can
+/// answer it: the answers in item order, and which items got one.
+fn first_answer<T: Sync, R: Send>(
+    opts: &ScanOptions,
+    items: &[T],
+    answer: impl Fn(&crate::model::Model, &T) -> Option<R> + Sync,
+) -> (Vec<R>, Vec<bool>) {
+    let parsed = crate::parse_each(opts, &|_, _| {}, |p| {
+        let model = crate::build_model(p.doc.resources, &opts.account_ids);
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(k, item)| answer(&model, item).map(|r| (k, r)))
+            .collect::<Vec<_>>()
+    });
+    let mut answers: Vec<Option<R>> = items.iter().map(|_| None).collect();
+    for (k, r) in parsed.results.into_iter().flatten().flatten() {
+        if answers[k].is_none() {
+            answers[k] = Some(r);
+        }
+    }
+    let done = answers.iter().map(Option::is_some).collect();
+    (answers.into_iter().flatten().collect(), done)
 }
